@@ -1,0 +1,67 @@
+"""`buildx-tui` / `python -m buildx_tui`: argument parsing, then the app.
+
+The first `docker buildx ls` is started before Textual and python-on-whales are imported, so
+the builders table is ready about when the first frame is (see bench/bench_startup.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from buildx_tui import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="buildx-tui",
+        description="A terminal UI for docker buildx: builders, multi-platform builds, manifests.",
+        epilog="Keys: ? help, / filter, r refresh, u use, b bootstrap, s stop, d remove, q quit.",
+    )
+    p.add_argument("--version", action="version", version=f"buildx-tui {__version__}")
+    p.add_argument(
+        "--docker",
+        default="docker",
+        metavar="PATH",
+        help="docker CLI binary to run (default: docker on PATH)",
+    )
+    p.add_argument("--context", "-c", help="docker context to use (docker --context)")
+    p.add_argument("--host", "-H", help="docker daemon socket, e.g. unix:///run/docker.sock")
+    p.add_argument(
+        "--config",
+        metavar="DIR",
+        help="docker CLI config dir (docker --config; default $DOCKER_CONFIG or ~/.docker)",
+    )
+    p.add_argument(
+        "--refresh",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="auto-refresh interval of the builders list; 0 turns it off (default: 10)",
+    )
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.refresh < 0:
+        print("buildx-tui: --refresh must be 0 or more seconds", file=sys.stderr)
+        return 2
+
+    from buildx_tui.core.client import ClientOptions, start_prefetch
+
+    options = ClientOptions(
+        docker=args.docker, context=args.context, host=args.host, config=args.config
+    )
+    prefetch = start_prefetch(options)
+
+    from buildx_tui.ui.app import make_app
+
+    app = make_app(options, prefetch=prefetch, refresh_interval=args.refresh)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

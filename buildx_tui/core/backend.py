@@ -1,0 +1,34 @@
+"""The interface the UI needs from docker. `BuildxClient` is the real one; tests pass a fake."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from buildx_tui.core.client import CommandResult, Refresh
+
+
+class Backend(Protocol):
+    def list_builders(self) -> Refresh:
+        """One `buildx ls --format json`, parsed (or the problem that prevented it)."""
+        ...
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        on_line: Callable[[str], None] | None = None,
+        stdin: bytes | None = None,
+        timeout: float | None = None,
+        token: object | None = None,
+    ) -> CommandResult:
+        """Run ``docker … <argv>`` to completion; stream output lines to ``on_line``."""
+        ...
+
+    def cancel(self, token: object) -> bool:
+        """Cancel the run started with ``token``."""
+        ...
+
+    def display(self, argv: Sequence[str]) -> str:
+        """The command line the user is shown for ``argv``."""
+        ...

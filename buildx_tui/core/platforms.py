@@ -1,0 +1,185 @@
+"""Platform strings: parse, normalise, validate, order; native vs emulated vs pinned.
+
+A BuildKit worker reports the platforms it can build for. Which of them run natively depends on
+the node's own architecture; the rest need a QEMU binfmt handler. Platforms pinned with
+`buildx create --platform` are a third, independent property (the `*` of `buildx ls`), which
+users often mistake for "native" (docker/buildx#36, #151); we keep the three apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+KNOWN_OS = frozenset({"linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "illumos"})
+KNOWN_ARCH = frozenset(
+    {
+        "amd64",
+        "386",
+        "arm64",
+        "arm",
+        "riscv64",
+        "ppc64",
+        "ppc64le",
+        "s390x",
+        "mips",
+        "mipsle",
+        "mips64",
+        "mips64le",
+        "loong64",
+        "wasm",
+    }
+)
+# Aliases accepted by containerd's platforms.Normalize.
+_ARCH_ALIASES = {
+    "x86_64": "amd64",
+    "x86-64": "amd64",
+    "amd64": "amd64",
+    "aarch64": "arm64",
+    "arm64": "arm64",
+    "i386": "386",
+    "i686": "386",
+    "armhf": "arm",
+    "armel": "arm",
+    "armv7l": "arm",
+    "armv6l": "arm",
+}
+_VARIANT_RE = re.compile(r"^[a-z0-9]+$")
+
+# CPU families that run each other's binaries without emulation.
+_NATIVE_FAMILY = {
+    "amd64": frozenset({"amd64", "386"}),
+    "arm64": frozenset({"arm64"}),
+}
+
+
+class PlatformError(ValueError):
+    """A platform string that buildx would reject, with a message for the user."""
+
+
+@dataclass(frozen=True, order=True)
+class Platform:
+    os: str
+    arch: str
+    variant: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.os}/{self.arch}" + (f"/{self.variant}" if self.variant else "")
+
+    @property
+    def family(self) -> str:
+        """The platform without its variant, e.g. ``linux/arm`` for ``linux/arm/v7``."""
+        return f"{self.os}/{self.arch}"
+
+
+def parse_platform(text: str) -> Platform:
+    """Parse and normalise ``os/arch[/variant]`` as buildx does (``linux/arm64/v8`` is
+    ``linux/arm64``).
+
+    Raises PlatformError with a user-facing message on bad input.
+    """
+    raw = text.strip()
+    if not raw:
+        raise PlatformError("empty platform: expected os/arch[/variant], e.g. linux/arm64")
+    if any(c.isspace() for c in raw):
+        raise PlatformError(f"{raw!r}: a platform has no spaces; separate several with commas")
+    parts = raw.lower().split("/")
+    if len(parts) < 2 or len(parts) > 3 or not all(parts):
+        raise PlatformError(
+            f"{raw!r}: expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7"
+        )
+    os_name, arch = parts[0], parts[1]
+    variant = parts[2] if len(parts) == 3 else ""
+    if os_name not in KNOWN_OS:
+        raise PlatformError(
+            f"{raw!r}: unknown OS {os_name!r} (known: {', '.join(sorted(KNOWN_OS))})"
+        )
+    arch = _ARCH_ALIASES.get(arch, arch)
+    if arch not in KNOWN_ARCH:
+        raise PlatformError(
+            f"{raw!r}: unknown architecture {parts[1]!r} (known: {', '.join(sorted(KNOWN_ARCH))})"
+        )
+    if variant and not _VARIANT_RE.match(variant):
+        raise PlatformError(f"{raw!r}: bad variant {variant!r}")
+    if arch == "arm64" and variant == "v8":
+        variant = ""
+    if arch == "amd64" and variant == "v1":
+        variant = ""
+    if arch == "arm" and not variant:
+        variant = "v7"
+    return Platform(os_name, arch, variant)
+
+
+def parse_platform_list(text: str) -> list[Platform]:
+    """Parse a comma-separated list (``--platform linux/amd64,linux/arm64``); duplicates are
+    errors."""
+    items = [p for p in (s.strip() for s in text.split(",")) if p]
+    if not items:
+        raise PlatformError("no platform given: expected e.g. linux/amd64,linux/arm64")
+    result: list[Platform] = []
+    for item in items:
+        plat = parse_platform(item)
+        if plat in result:
+            raise PlatformError(f"{item!r} is listed twice")
+        result.append(plat)
+    return result
+
+
+def try_parse(text: str) -> Platform | None:
+    try:
+        return parse_platform(text)
+    except PlatformError:
+        return None
+
+
+class Emulation(StrEnum):
+    NATIVE = "native"
+    EMULATED = "emulated"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class NodePlatform:
+    """One platform a node can build for, and how."""
+
+    name: str
+    emulation: Emulation
+    pinned: bool = False
+
+
+def native_platform(reported: Sequence[str], pinned: Iterable[str] = ()) -> Platform | None:
+    """The node's own platform: BuildKit lists it first, after any pinned platforms."""
+    pinned_set = {p for p in (try_parse(x) for x in pinned) if p}
+    for name in reported:
+        plat = try_parse(name)
+        if plat is None or plat in pinned_set:
+            continue
+        return Platform(plat.os, plat.arch)
+    # Every reported platform is pinned: fall back to the first reported one.
+    first = next((p for p in (try_parse(x) for x in reported) if p), None)
+    return Platform(first.os, first.arch) if first else None
+
+
+def classify_platforms(reported: Sequence[str], pinned: Iterable[str] = ()) -> list[NodePlatform]:
+    """Tell native, emulated and pinned platforms apart for a node's reported platform list."""
+    pinned_list = list(pinned)
+    pinned_set = {p for p in (try_parse(x) for x in pinned_list) if p}
+    native = native_platform(reported, pinned_list)
+    family = _NATIVE_FAMILY.get(native.arch, frozenset({native.arch})) if native else frozenset()
+    out: list[NodePlatform] = []
+    for name in reported:
+        plat = try_parse(name)
+        if plat is None or native is None:
+            out.append(NodePlatform(name, Emulation.UNKNOWN, False))
+            continue
+        native_here = plat.os == native.os and plat.arch in family
+        out.append(
+            NodePlatform(
+                name,
+                Emulation.NATIVE if native_here else Emulation.EMULATED,
+                plat in pinned_set,
+            )
+        )
+    return out

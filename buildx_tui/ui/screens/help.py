@@ -1,0 +1,97 @@
+"""`?`: every key binding of the screen below, with what it does, and the colour legend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+LEGEND = [
+    ("● running", "bold green", "the node's BuildKit is up"),
+    ("○ inactive", "dim", "not started yet (bootstrap starts it) or unreachable remote"),
+    ("■ stopped", "yellow", "the BuildKit container exists but is stopped"),
+    ("✖ error", "bold red", "buildx could not reach the node: the error is shown under it"),
+    ("amd64", "green", "a platform the node runs natively"),
+    ("arm64", "yellow", "a platform the node runs under QEMU emulation (slower)"),
+    (
+        "*",
+        "bold magenta",
+        "after a builder: the current builder; after a platform: pinned "
+        "with `create --platform` (not the same as native!)",
+    ),
+]
+
+
+_KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "Esc",
+    "delete": "Del",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "up": "↑",
+    "down": "↓",
+}
+
+
+def key_label(key: str) -> str:
+    return _KEY_NAMES.get(key, key)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, groups: Iterable[tuple[str, Iterable[BindingType]]]) -> None:
+        super().__init__()
+        self._groups = [(title, list(bindings)) for title, bindings in groups]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Label("buildx-tui — keys", id="help-title")
+            yield Static(self._table(), id="help-keys")
+            yield Static(self._legend(), id="help-legend")
+            yield Label("Esc, q or ? closes this help.", id="help-footer")
+
+    def _table(self) -> Table:
+        table = Table(box=None, padding=(0, 2), show_header=False)
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for title, bindings in self._groups:
+            table.add_row(Text(title, "bold underline"), "")
+            seen: set[str] = set()
+            for b in bindings:
+                if not isinstance(b, Binding) or not b.description:
+                    continue
+                keys = ", ".join(key_label(k.strip()) for k in b.key.split(","))
+                if keys in seen:
+                    continue
+                seen.add(keys)
+                table.add_row(keys, b.description)
+            table.add_row("", "")
+        return table
+
+    def _legend(self) -> Table:
+        table = Table(
+            box=None,
+            padding=(0, 2),
+            show_header=False,
+            title="Legend",
+            title_justify="left",
+            title_style="bold underline",
+        )
+        table.add_column(no_wrap=True)
+        table.add_column()
+        for sample, style, meaning in LEGEND:
+            table.add_row(Text(sample, style), meaning)
+        return table
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_real_docker_config(request, tmp_path, monkeypatch):
+    """Unit and UI tests never read the developer's real ~/.docker or home: point them at empty
+    temporary dirs. (e2e tests get the lab's own DOCKER_CONFIG from their fixture.)"""
+    if request.node.get_closest_marker("e2e"):
+        return
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))

@@ -1,0 +1,35 @@
+"""The app on recorded real buildx output, for screenshots and for looking at it by hand:
+
+.venv/bin/python -m tests.demo [ls|unreachable|daemon-down|no-buildx]
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+from buildx_tui.ui.app import BuildxApp
+from tests.fakes import FakeBackend, Reply, fixture
+
+# Recorded at 2026-11-22T21:05Z; show "last activity" relative to a fixed moment.
+FIXED_NOW = datetime(2026, 11, 22, 21, 30, tzinfo=UTC)
+
+SCENES = {
+    "ls": lambda: FakeBackend(ls_output=fixture("buildx/ls.json")),
+    "unreachable": lambda: FakeBackend(ls_output=fixture("buildx/ls-with-unreachable.json")),
+    "daemon-down": lambda: FakeBackend(ls_output=fixture("buildx/ls-daemon-down.json")),
+    "no-buildx": lambda: FakeBackend(
+        ls_reply=Reply(125, "", fixture("local/ls-json-no-buildx-plugin.stderr"))
+    ),
+}
+
+PINNED = {"seedtest": {"seedtest0": ["linux/amd64", "linux/arm64"]}}
+
+
+def demo_app(scene: str = "unreachable") -> BuildxApp:
+    backend = SCENES[scene]()
+    return BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW)
+
+
+if __name__ == "__main__":
+    demo_app(sys.argv[1] if len(sys.argv) > 1 else "unreachable").run()
