@@ -17,9 +17,18 @@ Settings (read by `up`, then remembered in <lab>/lab.json):
     XDG_CACHE_HOME                buildx/BuildKit binaries are built once into
                                   ${XDG_CACHE_HOME:-~/.cache}/buildx-tui/lab-bin/<name>-<version>/
 
-Everything the lab runs lives under the lab dir: its own containerd, dockerd (own data-root,
-exec-root, socket, daemon.json), DOCKER_CONFIG (with cli-plugins/docker-buildx), registry, host
-buildkitd, certificates, logs (<lab>/logs/<daemon>.log) and PID files (<lab>/run/<daemon>.pid).
+Everything the lab runs lives under the lab dir:
+    lab.json  builders.json   settings `up` used; create arguments of the lab builders
+    docker.sock containerd.sock buildkitd.sock
+    daemon.json docker/ containerd/   dockerd (own data-root, key) and containerd config/state
+    docker-config/            DOCKER_CONFIG: cli-plugins/docker-buildx, buildx/ (builders)
+    bin/runc-capfilter        dockerd's default runtime (see runc-capfilter.py: capability trap)
+    registry/                 config.yml, data/ (busybox, moby/buildkit, whatever tests push)
+    buildkitd/ buildkitd.toml host buildkitd root; registry config of every lab builder
+    certs/                    ca.pem, server-*.pem, client-cert.pem, client-key.pem (0600)
+    logs/<daemon>.log         containerd, dockerd, registry, buildkitd, runc-capfilter, apt,
+                              go-build-*, lab-commands (every docker/buildx command `up` ran)
+    run/<daemon>.pid          PID files; run/docker is dockerd's exec-root
 Outside it, `up` only installs Debian packages, registers the qemu binfmt handlers and creates one
 network bridge for the lab dockerd (removed again by `down`). It never touches ~/.docker or a
 system dockerd. Python 3 stdlib only.
@@ -1080,6 +1089,7 @@ def ensure_buildkit_image(lab: Lab, bins: dict[str, Path]) -> str:
             "--build-arg", f"BUILDKIT_VERSION={BUILDKIT_VERSION}",
             "-t", BUILDKIT_IMAGE, str(ctx), what=f"building {BUILDKIT_IMAGE}",
         )  # fmt: skip
+        shutil.rmtree(ctx)
         result = "built"
     if result == "built" or not registry_has(lab, "moby/buildkit", "buildx-stable-1"):
         # Also in the registry, which dockerd uses as its docker.io mirror: buildx pulls this tag
@@ -1110,6 +1120,7 @@ def ensure_busybox(lab: Lab) -> str:
         "--platform", ",".join(sorted(want)), *tags, "--push", str(ctx),
         what="building and pushing busybox", timeout=900,
     )  # fmt: skip
+    shutil.rmtree(ctx)
     for r in repos:
         got = registry_platforms(lab, r, "latest")
         if not want <= got:
@@ -1150,7 +1161,7 @@ def builder_specs(lab: Lab) -> dict[str, list[str]]:
 
 
 def ensure_builder(lab: Lab, name: str, spec: list[str], do_bootstrap: bool) -> str:
-    state = lab.docker_config / "buildx-tui-lab-builders.json"
+    state = lab.dir / "builders.json"  # the create arguments each lab builder was made with
     try:
         known = json.loads(state.read_text())
     except (OSError, ValueError):
