@@ -14,16 +14,21 @@ from tests.fakes import FakeBackend, Reply, fixture
 # Recorded at 2026-11-22T21:05Z; show "last activity" relative to a fixed moment.
 FIXED_NOW = datetime(2026, 11, 22, 21, 30, tzinfo=UTC)
 
+# seedtest was created with `--platform linux/amd64,linux/arm64` (INDEX.md); buildx's store says so.
+PINNED = {"seedtest": {"seedtest0": ["linux/amd64", "linux/arm64"]}}
+
 SCENES = {
-    "ls": lambda: FakeBackend(ls_output=fixture("buildx/ls.json")),
-    "unreachable": lambda: FakeBackend(ls_output=fixture("buildx/ls-with-unreachable.json")),
-    "daemon-down": lambda: FakeBackend(ls_output=fixture("buildx/ls-daemon-down.json")),
+    "ls": lambda: FakeBackend(ls_output=fixture("buildx/ls.json"), pinned=PINNED),
+    "unreachable": lambda: FakeBackend(
+        ls_output=fixture("buildx/ls-with-unreachable.json"), pinned=PINNED
+    ),
+    "daemon-down": lambda: FakeBackend(
+        ls_output=fixture("buildx/ls-daemon-down.json"), pinned=PINNED
+    ),
     "no-buildx": lambda: FakeBackend(
         ls_reply=Reply(125, "", fixture("local/ls-json-no-buildx-plugin.stderr"))
     ),
 }
-
-PINNED = {"seedtest": {"seedtest0": ["linux/amd64", "linux/arm64"]}}
 
 
 def demo_app(scene: str = "unreachable") -> BuildxApp:

@@ -39,6 +39,7 @@ class FakeBackend:
     options: ClientOptions = field(default_factory=ClientOptions)
     calls: list[tuple[str, ...]] = field(default_factory=list)
     after_run: Callable[[tuple[str, ...]], None] | None = None
+    pinned: dict[str, dict[str, list[str]]] | None = None  # as buildx's store would say
 
     def _parser(self) -> BuildxClient:
         # The real client's interpretation of ls output, without running anything.
@@ -54,7 +55,7 @@ class FakeBackend:
         if reply.gate is not None:
             reply.gate.wait(10)
         return self._parser().interpret_ls(
-            self.display(argv), reply.returncode, reply.stdout, reply.stderr, 0.2
+            self.display(argv), reply.returncode, reply.stdout, reply.stderr, 0.2, self.pinned
         )
 
     def run(

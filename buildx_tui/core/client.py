@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from buildx_tui.core.builders import LsParseError, LsResult, parse_ls_json
 from buildx_tui.core.commands import LS_ARGV, VERSION_ARGV, display
 from buildx_tui.core.problems import Problem, diagnose_ls_failure, diagnose_ls_result
-from buildx_tui.core.store import docker_config_dir, read_pinned_platforms
+from buildx_tui.core.store import Pinned, docker_config_dir, read_pinned_platforms
 
 if TYPE_CHECKING:
     from python_on_whales.client_config import ClientConfig
@@ -276,10 +276,20 @@ class BuildxClient:
             )
         return self.interpret_ls(command, rc, out, err, duration)
 
-    def interpret_ls(self, command: str, rc: int, out: str, err: str, duration: float) -> Refresh:
+    def interpret_ls(
+        self,
+        command: str,
+        rc: int,
+        out: str,
+        err: str,
+        duration: float,
+        pinned: Pinned | None = None,
+    ) -> Refresh:
+        """Turn one `ls` run into builders or a problem; ``pinned`` defaults to buildx's store."""
         if rc != 0:
             return Refresh(command, duration, problem=diagnose_ls_failure(rc, err, self.options))
-        pinned = read_pinned_platforms(docker_config_dir(self.options.config))
+        if pinned is None:
+            pinned = read_pinned_platforms(docker_config_dir(self.options.config))
         try:
             ls = parse_ls_json(out, pinned)
         except LsParseError as e:

@@ -137,7 +137,6 @@ class BuildersScreen(Screen[None]):
     def on_builders_screen_refreshed(self, message: Refreshed) -> None:
         self._refreshing = False
         refresh = message.refresh
-        table = self.query_one(BuildersTable)
         log = self.query_one(CommandLog)
         if self._ls_entry is not None:
             failed = refresh.problem is not None and refresh.problem.fatal
@@ -151,12 +150,12 @@ class BuildersScreen(Screen[None]):
         self.ls = refresh.ls
         self.problem = refresh.problem
         self._show_problem()
-        self._render_table()
+        prefer = None
         if self._first_load and self.ls is not None:
             self._first_load = False
             current = self.ls.current
-            if current is not None:
-                table.call_after_refresh(table.select, RowRef(current.name))
+            prefer = RowRef(current.name) if current is not None else None
+        self._render_table(prefer)
 
     @staticmethod
     def _ls_note(ls: LsResult | None) -> str:
@@ -182,8 +181,10 @@ class BuildersScreen(Screen[None]):
             )
         )
 
-    def _render_table(self) -> None:
-        self.query_one(BuildersTable).show(self.ls, needle=self.needle, busy=self.busy)
+    def _render_table(self, prefer: RowRef | None = None) -> None:
+        self.query_one(BuildersTable).show(
+            self.ls, needle=self.needle, busy=self.busy, prefer=prefer
+        )
 
     # -- selection and details -------------------------------------------------------------------
     @on(BuildersTable.Selected)

@@ -93,6 +93,7 @@ class BuildersTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self._refs: dict[str, RowRef] = {}
         self._last_ref: RowRef | None = None
+        self._restore_generation = 0
 
     def on_mount(self) -> None:
         self.add_column("NAME/NODE", key="name")
@@ -117,31 +118,34 @@ class BuildersTable(DataTable[Text]):
         *,
         needle: str = "",
         busy: dict[str, str] | None = None,
+        prefer: RowRef | None = None,
     ) -> None:
-        """Replace the rows, keeping the cursor on the same builder/node when it still exists."""
+        """Replace the rows. The cursor goes to ``prefer`` if given, else stays on the same
+        builder/node when it still exists."""
         busy = busy or {}
-        keep = self.selected or self._last_ref
+        keep = prefer or self.selected or self._last_ref
         self.clear()
         self._refs.clear()
-        if ls is None:
-            return
-        for b in ls.builders:
-            if not matches(b, needle):
-                continue
-            self._add_builder(b, busy.get(b.name))
+        if ls is not None:
+            for b in ls.builders:
+                if matches(b, needle):
+                    self._add_builder(b, busy.get(b.name))
         # Move the cursor only after the table has measured its new rows: moving it earlier
-        # renders (and caches) lines with the old column widths.
-        self.call_after_refresh(self._restore, keep)
+        # renders (and caches) lines with the old column widths. A select() in between wins.
+        self._restore_generation += 1
+        self.call_after_refresh(self._restore, keep, self._restore_generation)
 
-    def _restore(self, keep: RowRef | None) -> None:
+    def _restore(self, keep: RowRef | None, generation: int) -> None:
         # Lines drawn before the new rows were measured were cached with the old widths.
         self._clear_caches()
         self.refresh()
-        if keep is not None:
+        if keep is not None and generation == self._restore_generation:
             self.select(keep)
         self._emit_selected()
 
     def select(self, ref: RowRef) -> bool:
+        """Put the cursor on ``ref`` (or its builder's row when the node is gone)."""
+        self._restore_generation += 1
         for key in (self._key(ref), self._key(RowRef(ref.builder))):
             if key in self._refs:
                 self.move_cursor(row=self.get_row_index(key))
