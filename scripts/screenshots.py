@@ -26,12 +26,12 @@ OUT = ROOT / "screenshots"
 async def _settle(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    await pilot.pause()
+    await pilot.pause(0.1)  # the details panel follows the cursor after a short debounce
 
 
 async def _select(pilot: Pilot[None], ref: RowRef) -> None:
     pilot.app.screen.query_one(BuildersTable).select(ref)
-    await pilot.pause()
+    await pilot.pause(0.1)
 
 
 async def _remove_dialog(pilot: Pilot[None]) -> None:

@@ -51,7 +51,7 @@ def log_commands(app: BuildxApp) -> list[tuple[str, EntryState]]:
 async def settle(pilot, app: BuildxApp) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
-    await pilot.pause()
+    await pilot.pause(0.1)  # the details panel follows the cursor after a short debounce
 
 
 async def test_lists_every_builder_and_node_with_cursor_on_current():
@@ -84,7 +84,7 @@ async def test_details_of_a_node_show_driver_opts_files_gc_labels():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         app.screen.query_one(BuildersTable).select(RowRef("remotetest", "remotetest0"))
-        await pilot.pause()
+        await pilot.pause(0.1)
         text = details_text(app)
         assert "tcp://127.0.0.1:1234" in text
         assert "/etc/buildkit/certs/ca.pem" in text  # driver option cacert
@@ -92,7 +92,7 @@ async def test_details_of_a_node_show_driver_opts_files_gc_labels():
         assert "GC policy" in text and "488.3 MiB" in text
         assert "org.mobyproject.buildkit.worker.executor" in text
         app.screen.query_one(BuildersTable).select(RowRef("seedtest", "seedtest0"))
-        await pilot.pause()
+        await pilot.pause(0.1)
         text = details_text(app)
         assert "--allow-insecure-entitlement=network.host" in text
         assert "mirrors = ['127.0.0.1:5000']" in text  # the buildkitd.toml, decoded

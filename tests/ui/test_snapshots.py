@@ -16,7 +16,7 @@ SIZE = (120, 36)
 async def _settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    await pilot.pause()
+    await pilot.pause(0.1)  # the details panel follows the cursor after a short debounce
 
 
 @pytest.mark.parametrize("scene", ["ls", "unreachable", "daemon-down", "no-buildx"])
@@ -28,7 +28,7 @@ def test_node_details(snap_compare):
     async def select_remote_node(pilot) -> None:
         await _settle(pilot)
         pilot.app.screen.query_one(BuildersTable).select(RowRef("remotetest", "remotetest0"))
-        await pilot.pause()
+        await pilot.pause(0.1)
 
     assert snap_compare(demo_app("ls"), terminal_size=SIZE, run_before=select_remote_node)
 

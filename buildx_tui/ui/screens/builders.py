@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from buildx_tui.core.builders import Builder, LsResult
@@ -37,6 +38,8 @@ class Action:
     name: str
     busy: str
 
+
+DETAILS_DELAY_S = 0.05
 
 USE = Action("use", "switching")
 BOOTSTRAP = Action("bootstrap", "starting")
@@ -83,6 +86,8 @@ class BuildersScreen(Screen[None]):
         self._refreshing = False
         self._first_load = True
         self._ls_entry: int | None = None
+        self._selected_ref: RowRef | None = None
+        self._details_timer: Timer | None = None
 
     @property
     def bx(self) -> BuildxApp:
@@ -189,13 +194,20 @@ class BuildersScreen(Screen[None]):
     # -- selection and details -------------------------------------------------------------------
     @on(BuildersTable.Selected)
     def _selected(self, message: BuildersTable.Selected) -> None:
-        details = self.query_one(BuilderDetails)
-        ref = message.ref
+        # Debounced: holding j/k does not re-render the (Rich-heavy) details for every row,
+        # and the first frame shows the table without waiting for the details.
+        self._selected_ref = message.ref
+        if self._details_timer is None:
+            self._details_timer = self.set_timer(DETAILS_DELAY_S, self._show_details)
+
+    def _show_details(self) -> None:
+        self._details_timer = None
+        ref = self._selected_ref
         builder = self.ls.get(ref.builder) if (self.ls and ref) else None
         node = None
         if builder is not None and ref is not None and ref.node is not None:
             node = next((n for n in builder.nodes if n.name == ref.node), None)
-        details.show(builder, node)
+        self.query_one(BuilderDetails).show(builder, node)
 
     def selected_builder(self) -> Builder | None:
         ref = self.query_one(BuildersTable).selected

@@ -1,0 +1,33 @@
+"""The core never imports Textual (DESIGN.md): checked in a fresh interpreter."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import buildx_tui.core
+
+
+def test_core_does_not_import_textual():
+    modules = [f"buildx_tui.core.{m.name}" for m in pkgutil.iter_modules(buildx_tui.core.__path__)]
+    assert "buildx_tui.core.client" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_ui_builds_no_argv_and_parses_no_docker_output():
+    """Nothing in ui/ runs processes or parses JSON: that is core's job."""
+    import pathlib
+
+    ui = pathlib.Path(buildx_tui.core.__file__).parent.parent / "ui"
+    for path in ui.rglob("*.py"):
+        text = path.read_text()
+        for forbidden in ("import subprocess", "json.loads", "Popen("):
+            assert forbidden not in text, f"{path}: {forbidden}"
