@@ -51,6 +51,7 @@ Step = Callable[[Pilot[None]], Awaitable[None]]
 SHOTS: list[tuple[str, str, Step | None]] = [
     ("builders", "ls", None),
     ("builders-unreachable", "unreachable", None),
+    ("builders-stopped", "lab-stopped", None),
     ("node-details", "ls", lambda p: _select(p, RowRef("remotetest", "remotetest0"))),
     ("docker-unreachable", "daemon-down", None),
     ("buildx-missing", "no-buildx", None),

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from buildx_tui.ui.app import BuildxApp
 from tests.fakes import FakeBackend, Reply, fixture
 
-# Recorded at 2026-11-22T21:05Z; show "last activity" relative to a fixed moment.
-FIXED_NOW = datetime(2026, 11, 22, 21, 30, tzinfo=UTC)
+# Recorded on 2026-11-22 between 21:02Z and 21:49Z; "last activity" is shown relative to a
+# fixed moment after that.
+FIXED_NOW = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)
 
 # seedtest was created with `--platform linux/amd64,linux/arm64` (INDEX.md); buildx's store says so.
 PINNED = {"seedtest": {"seedtest0": ["linux/amd64", "linux/arm64"]}}
@@ -24,6 +25,10 @@ SCENES = {
     ),
     "daemon-down": lambda: FakeBackend(
         ls_output=fixture("buildx/ls-daemon-down.json"), pinned=PINNED
+    ),
+    "lab-stopped": lambda: FakeBackend(
+        ls_output=fixture("local/ls-lab-stopped.json"),
+        pinned={"lab-container": {"lab-container0": ["linux/amd64", "linux/arm64"]}},
     ),
     "no-buildx": lambda: FakeBackend(
         ls_reply=Reply(125, "", fixture("local/ls-json-no-buildx-plugin.stderr"))

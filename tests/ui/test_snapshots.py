@@ -19,7 +19,7 @@ async def _settle(pilot) -> None:
     await pilot.pause(0.1)  # the details panel follows the cursor after a short debounce
 
 
-@pytest.mark.parametrize("scene", ["ls", "unreachable", "daemon-down", "no-buildx"])
+@pytest.mark.parametrize("scene", ["ls", "unreachable", "daemon-down", "lab-stopped", "no-buildx"])
 def test_builders_screen(snap_compare, scene):
     assert snap_compare(demo_app(scene), terminal_size=SIZE, run_before=_settle)
 

@@ -154,3 +154,17 @@ def test_pinned_platforms_from_the_store_are_told_apart_from_native():
     remote = ls.get("remoteunix")
     assert remote is not None
     assert not any(p.pinned for p in remote.nodes[0].platform_info())
+
+
+def test_stopped_container_builder_keeps_its_pinned_platforms():
+    ls = parse_ls_json(fixture("local/ls-lab-stopped.json"))
+    lab = ls.get("lab-container")
+    assert lab is not None
+    assert lab.status is NodeStatus.STOPPED
+    node = lab.nodes[0]
+    assert node.status is NodeStatus.STOPPED
+    assert node.error == ""
+    # A stopped node reports only what it was created with: the pinned platforms.
+    assert node.platforms == ("linux/amd64", "linux/arm64")
+    assert node.version == ""
+    assert ls.current is not None and ls.current.name == "default"
