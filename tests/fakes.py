@@ -78,7 +78,13 @@ class FakeBackend:
         if self.after_run is not None:
             self.after_run(key)
         return CommandResult(
-            key, self.display(key), reply.returncode, reply.stdout, reply.stderr, 1.5
+            key,
+            self.display(key),
+            reply.returncode,
+            reply.stdout,
+            reply.stderr,
+            1.5,
+            stdout_bytes=reply.stdout.encode(),
         )
 
     def cancel(self, token: object) -> bool:

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from buildx_tui.core.builders import LsParseError, LsResult, parse_ls_json
 from buildx_tui.core.commands import LS_ARGV, VERSION_ARGV, display
@@ -86,6 +86,7 @@ class CommandResult:
     stderr: str
     duration_s: float
     cancelled: bool = False
+    stdout_bytes: bytes = b""  # stdout exactly as received (e.g. `imagetools inspect --raw`)
 
     @property
     def ok(self) -> bool:
@@ -242,10 +243,11 @@ class BuildxClient:
             tuple(argv),
             command,
             proc.returncode if proc.returncode is not None else -1,
-            out,
-            err,
+            out.decode("utf-8", "replace"),
+            err.decode("utf-8", "replace"),
             time.perf_counter() - started,
             cancelled=running.cancelled,
+            stdout_bytes=out,
         )
 
     def cancel(self, token: object) -> bool:
@@ -306,7 +308,9 @@ def _communicate(
     stdin: bytes | None,
     on_line: LineCallback | None,
     timeout: float | None,
-) -> tuple[str, str]:
+) -> tuple[bytes, bytes]:
+    """Wait for ``proc``; return its stdout and stderr. With ``on_line``, every line of either
+    stream is passed to it as it arrives (one call at a time, never concurrently)."""
     if on_line is None:
         try:
             out, err = proc.communicate(stdin, timeout=timeout)
@@ -314,19 +318,21 @@ def _communicate(
             _kill_group(proc)
             out, err = proc.communicate()
             err += f"\ntimed out after {timeout:.0f} s".encode()
-        return out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+        return out, err
 
     if stdin is not None and proc.stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
-    chunks: dict[str, list[str]] = {"out": [], "err": []}
+    chunks: dict[str, list[bytes]] = {"out": [], "err": []}
+    serial = threading.Lock()
 
-    def pump(name: str, stream: object) -> None:
-        for raw in iter(stream.readline, b""):  # type: ignore[attr-defined]
-            line = raw.decode("utf-8", "replace")
-            chunks[name].append(line)
-            on_line(line.rstrip("\n"))
+    def pump(name: str, stream: IO[bytes]) -> None:
+        for raw in iter(stream.readline, b""):
+            chunks[name].append(raw)
+            with serial:
+                on_line(raw.decode("utf-8", "replace").rstrip("\n"))
 
+    assert proc.stdout is not None and proc.stderr is not None
     threads = [
         threading.Thread(target=pump, args=("out", proc.stdout), daemon=True),
         threading.Thread(target=pump, args=("err", proc.stderr), daemon=True),
@@ -338,10 +344,10 @@ def _communicate(
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         proc.wait()
-        chunks["err"].append(f"timed out after {timeout:.0f} s\n")
+        chunks["err"].append(f"timed out after {timeout:.0f} s\n".encode())
     for t in threads:
         t.join(timeout=5)
-    return "".join(chunks["out"]), "".join(chunks["err"])
+    return b"".join(chunks["out"]), b"".join(chunks["err"])
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -114,6 +114,19 @@ def test_stdin_is_passed_not_argv(tmp_path):
     assert "s3cret" not in result.command
 
 
+def test_stdout_bytes_are_exact(tmp_path):
+    raw = b'{"a":1}'  # no trailing newline: a digest is computed over these exact bytes
+    data = tmp_path / "raw"
+    data.write_bytes(raw)
+    docker = _script(tmp_path, f"cat {data}\n")
+    result = BuildxClient(ClientOptions(docker)).run(
+        ["buildx", "imagetools", "inspect", "--raw", "x"]
+    )
+    assert result.stdout_bytes == raw
+    streamed = BuildxClient(ClientOptions(docker)).run(["x"], on_line=lambda _l: None)
+    assert streamed.stdout_bytes == raw
+
+
 def test_cancel_ends_the_whole_process_group(tmp_path):
     pidfile = tmp_path / "child.pid"
     # The "docker" starts a child (like buildx starting helpers) and waits.
