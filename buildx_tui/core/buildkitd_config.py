@@ -4,22 +4,42 @@ The one import path for the rest of the program::
 
     from buildx_tui.core.buildkitd_config import (
         BuildkitdConfig, RegistryConfig, KeyPair, ConfigProblem, ConfigError,
-        parse, validate, normalize, render, apply, write_atomic, config_path_for_builder,
+        read_config, parse, validate, has_errors, normalize, render, apply, write_atomic,
+        config_path_for_builder, DAEMON_JSON_TRAP,
     )
 
-Flow of the wizard: ``text, config = read_config(path)`` (or ``""`` and an empty
-``BuildkitdConfig()`` for a new file) -> the user edits ``config`` -> ``validate(config)`` shows
-errors and warnings (``normalize(config)`` offers the mirror fixes) -> ``apply(text, config)``
-(``render(config)`` for a new file) gives the exact bytes to show -> ``write_atomic(path, new)``.
+Flow of the wizard: ``text, config = read_config(path)`` (``""`` and an empty model when the file
+does not exist) -> the user edits ``config`` -> ``validate(config)`` lists errors and warnings per
+field (``normalize(config)`` offers the mirror fixes) -> ``apply(text, config)`` (``render(config)``
+for a new file) gives the exact bytes to show -> ``write_atomic(path, new_text)``.
 
-Errors, in short:
-
-* :class:`ConfigError` (a ``ValueError``) is raised when text cannot be *loaded* or *edited*:
-  invalid TOML (``ConfigProblem.line``/``column`` set), wrong types for modelled keys
-  (``mirrors = "x"``), or a layout tomlkit cannot edit without changing something else.
-* :func:`validate` *returns* a list of :class:`ConfigProblem` (``severity`` ``"error"`` or
-  ``"warning"``) about *values*: host syntax, mirrors, duplicates, certificate files. ``render`` and
-  ``apply`` write whatever the model says; gate writing on ``has_errors(validate(config))``.
+Decisions
+---------
+* **Errors.** :class:`ConfigError` (a ``ValueError`` holding ``problems``) is *raised* when text
+  cannot be loaded or edited: invalid TOML (``line``/``column`` set), wrong types for modelled keys
+  (``mirrors = "x"``: BuildKit would not start), a layout tomlkit cannot reproduce or edit.
+  :func:`validate` *returns* :class:`ConfigProblem` s (``severity`` ``"error"`` or ``"warning"``)
+  about values: host syntax, mirrors, duplicates, certificate files. ``render``/``apply`` write
+  what the model says; gate writing on ``not has_errors(validate(config))``.
+* **Mirror schemes.** BuildKit wants ``host[:port][/path]``; it drops a scheme (older versions
+  could not use it) and ``http://`` does *not* make it use plain HTTP: that is read from
+  ``[registry."MIRROR-HOST"] http = true``. So a scheme is a warning, the model keeps what the
+  user typed (an untouched file stays byte-identical), and :func:`normalize` strips schemes and
+  trailing slashes, drops repeats, and for an ``http://`` mirror (not localhost, whose default is
+  already plain HTTP) sets ``http = true`` on the mirror host's table, creating it if needed.
+* **Duplicates.** A dict cannot hold one host twice; TOML that declares a table twice is a syntax
+  error with its line. Spellings of one registry (case, scheme, trailing slash) are errors from
+  ``validate``; :func:`check_hosts` checks the wizard's rows before they become a dict. Repeated
+  mirrors are warnings. Docker Hub is ``docker.io``: ``index.docker.io`` and friends are warned.
+* **Editing.** Only what differs between the text's model and the new model is touched (see
+  :mod:`buildx_tui.core.buildkitd_edit`). Every result is parsed again and must hold exactly the
+  new model and, apart from it, the same data as before; otherwise ``ConfigError``. Comments
+  inside a removed registry table go with it; a comment block separated by a blank line at its
+  end (it introduces what follows) stays. CRLF files stay CRLF; the number of newlines at the
+  end of the file is kept.
+* **Backups.** ``write_atomic`` keeps exactly one previous version, ``<name>.bak`` next to the
+  file (e.g. ``mybuilder.toml.bak``), replaced on each write: predictable for the UI to name,
+  and no unbounded growth in the config directory.
 """
 
 from __future__ import annotations
@@ -104,10 +124,10 @@ APP_NAME = "buildx-tui"
 
 #: For the wizard to show next to the registry settings.
 DAEMON_JSON_TRAP = (
-    "A docker-container or kubernetes builder runs BuildKit in its own container, so it never "
-    'reads the engine\'s /etc/docker/daemon.json: "insecure-registries" and "registry-mirrors" '
-    "set there do not apply to it. Set mirrors, http/insecure and certificates for it here, in "
-    "buildkitd.toml, which buildx passes with --buildkitd-config when it creates the builder."
+    "A docker-container or kubernetes builder runs its own BuildKit, which never reads the "
+    'engine\'s /etc/docker/daemon.json: "insecure-registries" and "registry-mirrors" set there do '
+    "not apply to it. Set mirrors, http/insecure and certificates in this buildkitd.toml instead; "
+    "buildx hands it to the builder (--buildkitd-config) when it creates it."
 )
 
 #: First lines of a file written by :func:`render`.
@@ -154,6 +174,8 @@ def apply(existing_text: str, config: BuildkitdConfig) -> str:
         return existing_text
     try:
         out = edit_document(text, old, config)
+    except ConfigError:
+        raise
     except Exception as exc:  # tomlkit raises many types; the user needs one message
         raise ConfigError(
             ConfigProblem(

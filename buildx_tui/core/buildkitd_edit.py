@@ -45,7 +45,13 @@ from tomlkit.items import (
 )
 from tomlkit.toml_document import TOMLDocument
 
-from buildx_tui.core.buildkitd_model import BuildkitdConfig, KeyPair, RegistryConfig
+from buildx_tui.core.buildkitd_model import (
+    BuildkitdConfig,
+    ConfigError,
+    ConfigProblem,
+    KeyPair,
+    RegistryConfig,
+)
 
 DEFAULT_INDENT = "  "  # the style of BuildKit's docs/buildkitd.toml.md
 
@@ -55,7 +61,8 @@ T = TypeVar("T")
 
 @dataclass
 class _Slot:
-    """Where (part of) one registry's table lives: ``container.body[index]``."""
+    """One place a registry's table lives: ``item`` under ``key`` in ``container`` (a host can
+    have several: ``[registry."h"]`` and, further down, ``[[registry."h".keypair]]``)."""
 
     container: Container
     key: Key
@@ -73,8 +80,11 @@ class _Slot:
 
 def edit_document(text: str, old: BuildkitdConfig, new: BuildkitdConfig) -> str:
     """Return ``text`` with the modelled part changed from ``old`` (what ``text`` holds) to
-    ``new``. Raises ``tomlkit`` exceptions if tomlkit cannot parse or edit the layout."""
+    ``new``. Raises :class:`ConfigError` if tomlkit cannot reproduce ``text`` exactly, and
+    tomlkit's own exceptions if it cannot edit the layout (the caller turns them into a
+    ``ConfigError`` and checks the result)."""
     doc = tomlkit.parse(text)
+    _check_round_trip(text, doc.as_string())
     indent = _detect_indent(doc)
 
     if old.debug != new.debug:
@@ -97,6 +107,30 @@ def edit_document(text: str, old: BuildkitdConfig, new: BuildkitdConfig) -> str:
         # at the end move the blank lines around)
         out = out.rstrip("\n") + "\n" * (len(text) - len(text.rstrip("\n")))
     return out
+
+
+def _check_round_trip(text: str, rendered: str) -> None:
+    """tomlkit must reproduce the file exactly before we edit it. It does not when an explicit
+    ``[a]`` has an ``[[a.b]]`` child and either header has spaces inside its brackets: the child
+    is re-rendered with the parent's spelling (python-poetry/tomlkit#291)."""
+    if rendered == text:
+        return
+    ours, theirs = text.splitlines(), rendered.splitlines()
+    line = next(
+        (i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+        min(len(ours), len(theirs)),
+    )
+    shown = ours[line] if line < len(ours) else ""
+    raise ConfigError(
+        ConfigProblem(
+            "",
+            f"buildx-tui cannot edit this file without rewriting this line ({shown.strip()!r}); "
+            "write the table headers without spaces inside the brackets (like "
+            '[registry."h"] and [[registry."h".keypair]]) or edit the file by hand',
+            "error",
+            line + 1,
+        )
+    )
 
 
 # --- finding things ----------------------------------------------------------------------
@@ -203,8 +237,8 @@ def _last_container(item: Table | AoT | TOMLDocument) -> Container:
         last = _last_content(container)
         if last is None:
             return container
-        _, it = container.body[last]
-        if isinstance(it, Table):
+        key, it = container.body[last]
+        if isinstance(it, Table) and key is not None and not key.is_dotted():
             container = it.value
         elif isinstance(it, AoT) and it.body:
             container = it.body[-1].value
@@ -235,7 +269,7 @@ def _detach_trailing_block(container: Container) -> list[Item]:
     blank = None
     for i in range(start, len(body)):
         it = body[i][1]
-        if isinstance(it, Whitespace) and "\n" in it.s:
+        if isinstance(it, _Kept) or (isinstance(it, Whitespace) and "\n" in it.s):
             blank = i
             break
     if blank is None:
@@ -247,6 +281,21 @@ def _detach_trailing_block(container: Container) -> list[Item]:
             taken.append(it)
         body[i] = (None, Null())
     return taken
+
+
+def _ensure_newline_at_end(container: Container) -> None:
+    """The last line of ``container`` must end before a table header can follow it (the file
+    may have had no newline at its end)."""
+    for i in range(len(container.body) - 1, -1, -1):
+        it = container.body[i][1]
+        if isinstance(it, Null):
+            continue
+        if isinstance(it, Whitespace):
+            if not it.s.endswith("\n"):
+                container.body[i] = (container.body[i][0], Whitespace(it.s + "\n"))
+        elif not isinstance(it, Table | AoT) and "\n" not in it.trivia.trail:
+            it.trivia.trail += "\n"
+        return
 
 
 def _ensure_blank_line_at_end(container: Container) -> None:
@@ -309,7 +358,7 @@ def _put_back(doc: TOMLDocument, container: Container, index: int, kept: list[It
     text = "".join(it.as_string() for it in kept)
     if before == "" or before.endswith("\n\n"):
         text = _drop_leading_blank_lines(text)
-    container.body[index] = (None, Whitespace(text) if text else Null())
+    container.body[index] = (None, _Kept(text) if text else Null())
 
 
 def _drop_leading_blank_lines(text: str) -> str:
@@ -318,6 +367,11 @@ def _drop_leading_blank_lines(text: str) -> str:
         if end == -1 or text[:end].strip(" \t"):
             return text
         text = text[end + 1 :]
+
+
+class _Kept(Whitespace):
+    """A comment block put back where a removed item was. It stays "detached" (it introduces
+    what follows) for later edits even if its leading blank line was dropped."""
 
 
 _MARKER = "\x00buildx-tui-removed-table\x00"
@@ -477,7 +531,13 @@ class _AoTOps(_SeqOps):
 
     def insert(self, index: int, new: Any) -> None:
         table = _new_pair_table(new, self.header_indent, self.key_indent)
+        kept: list[Item] = []
+        if index >= len(self.aot.body) and self.aot.body:
+            # a new last entry takes over the block that introduced what follows the array
+            kept = _detach_trailing_block(_last_container(self.aot.body[-1]))
+            _ensure_newline_at_end(_last_container(self.aot.body[-1]))
         self.aot.insert(index, table)
+        _place_with_trailer(table, kept)
 
     def delete(self, index: int) -> None:
         # the comment block that introduced what follows this entry stays in front of it
@@ -585,7 +645,9 @@ def _add_keypairs(slot: _Slot, pairs: list[KeyPair], indent: str) -> None:
         key_indent = container.body[kvs[-1]][1].trivia.indent.rsplit("\n", 1)[-1]
     aot = _new_aot(pairs, key_indent, key_indent + indent if key_indent else "")
     # before the comment block that introduces whatever follows this table
-    kept = _detach_trailing_block(container)
+    tail = _last_container(table)
+    kept = _detach_trailing_block(tail)
+    _ensure_newline_at_end(tail)
     container.append(SingleKey("keypair"), aot)
     for it in kept:
         aot.body[-1].value.append(None, it)
@@ -622,9 +684,8 @@ def _new_host_table(reg: RegistryConfig, indent: str) -> Table:
     if reg.keypairs:
         aot = _new_aot(reg.keypairs, indent, indent * 2)
         table.add(SingleKey("keypair"), aot)
-        aot.body[
-            0
-        ].trivia.indent = indent  # tomlkit adds a blank line before it; BuildKit's docs don't
+        # tomlkit puts a blank line before the first [[...keypair]]; BuildKit's docs don't
+        aot.body[0].trivia.indent = indent
     return table
 
 

@@ -128,6 +128,16 @@ _DECLARED_TWICE = re.compile(r"^Cannot declare \((.*)\) twice$")
 
 def loads_toml(text: str) -> dict[str, Any]:
     """``tomllib.loads`` with its error turned into a :class:`ConfigError` that says where."""
+    if text.startswith("\ufeff"):
+        raise ConfigError(
+            ConfigProblem(
+                "",
+                "the file starts with a byte order mark (BOM); save it as UTF-8 without BOM",
+                "error",
+                1,
+                1,
+            )
+        )
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
