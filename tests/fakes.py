@@ -58,6 +58,9 @@ class FakeBackend:
             self.display(argv), reply.returncode, reply.stdout, reply.stderr, 0.2, self.pinned
         )
 
+    def prefetched(self) -> Refresh | None:
+        return None
+
     def run(
         self,
         argv: Sequence[str],

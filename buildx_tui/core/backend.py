@@ -13,6 +13,10 @@ class Backend(Protocol):
         """One `buildx ls --format json`, parsed (or the problem that prevented it)."""
         ...
 
+    def prefetched(self) -> Refresh | None:
+        """A refresh already available without blocking (the early `ls`), else None."""
+        ...
+
     def run(
         self,
         argv: Sequence[str],

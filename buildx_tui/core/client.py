@@ -124,6 +124,9 @@ class Prefetch:
             env=subprocess_env(),
         )
 
+    def done(self) -> bool:
+        return self.proc is None or self.proc.poll() is not None
+
     def collect(self) -> tuple[int, str, str, float]:
         assert self.proc is not None
         try:
@@ -277,6 +280,12 @@ class BuildxClient:
                 result.duration_s,
             )
         return self.interpret_ls(command, rc, out, err, duration)
+
+    def prefetched(self) -> Refresh | None:
+        """The early `ls`, if it has already finished (never blocks); else None."""
+        if self.prefetch is None or not self.prefetch.done():
+            return None
+        return self.list_builders()
 
     def interpret_ls(
         self,

@@ -174,3 +174,24 @@ def test_pinned_platforms_read_from_buildx_store(tmp_path, monkeypatch):
     assert seed.nodes[0].pinned_platforms == ("linux/amd64", "linux/arm64")
     other = refresh.ls.get("remotetest")
     assert other is not None and other.nodes[0].pinned_platforms == ()
+
+
+def test_prefetched_never_blocks(tmp_path):
+    ls = tmp_path / "ls.json"
+    ls.write_text(fixture("buildx/ls.json"))
+    gate = tmp_path / "go"
+    docker = _script(tmp_path, f"while [ ! -e {gate} ]; do sleep 0.02; done\ncat {ls}\n")
+    opts = ClientOptions(docker)
+    client = BuildxClient(opts, prefetch=start_prefetch(opts))
+    started = time.perf_counter()
+    assert client.prefetched() is None  # still running: no waiting
+    assert time.perf_counter() - started < 0.5
+    gate.touch()
+    deadline = time.time() + 5
+    while client.prefetch is not None and not client.prefetch.done():
+        assert time.time() < deadline
+        time.sleep(0.02)
+    refresh = client.prefetched()
+    assert refresh is not None and refresh.ls is not None
+    assert len(refresh.ls.builders) == 5
+    assert client.prefetched() is None  # consumed: later refreshes run their own `ls`

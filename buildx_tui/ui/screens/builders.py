@@ -21,14 +21,15 @@ from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.client import CommandResult, Refresh
 from buildx_tui.core.commands import BootstrapSpec, RemoveSpec, StopSpec, UseSpec
 from buildx_tui.core.problems import Problem
-from buildx_tui.ui.screens.action_dialog import ActionDialog, Option, Spec
-from buildx_tui.ui.screens.help import HelpScreen
 from buildx_tui.ui.widgets.builder_details import BuilderDetails
 from buildx_tui.ui.widgets.builders_table import BuildersTable, RowRef
 from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
 
 if TYPE_CHECKING:
     from buildx_tui.ui.app import BuildxApp
+    from buildx_tui.ui.screens.action_dialog import ActionDialog, Spec
+
+# Dialogs and help are imported when first opened: they are not needed for the first frame.
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,12 @@ class BuildersScreen(Screen[None]):
             last.state = EntryState.RUNNING
         else:
             self._ls_entry = log.start(command)
-        self._refresh_worker()
+        ready = self.bx.backend.prefetched() if self._first_load else None
+        if ready is not None:
+            # The early `ls` already finished: fill the table before the first frame.
+            self.on_builders_screen_refreshed(self.Refreshed(ready))
+        else:
+            self._refresh_worker()
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self) -> None:
@@ -232,6 +238,8 @@ class BuildersScreen(Screen[None]):
             self.run_action(USE, builder.name, UseSpec(builder.name))
 
     def action_use_options(self) -> None:
+        from buildx_tui.ui.screens.action_dialog import ActionDialog, Option
+
         builder = self._target(USE)
         if builder is None:
             return
@@ -262,6 +270,8 @@ class BuildersScreen(Screen[None]):
             self.run_action(BOOTSTRAP, builder.name, BootstrapSpec(builder.name))
 
     def action_stop(self) -> None:
+        from buildx_tui.ui.screens.action_dialog import ActionDialog
+
         builder = self._target(STOP)
         if builder is None:
             return
@@ -281,6 +291,8 @@ class BuildersScreen(Screen[None]):
         )
 
     def action_remove(self) -> None:
+        from buildx_tui.ui.screens.action_dialog import ActionDialog, Option
+
         builder = self._target(REMOVE)
         if builder is None:
             return
@@ -388,6 +400,8 @@ class BuildersScreen(Screen[None]):
             self.query_one(BuildersTable).focus()
 
     def action_help(self) -> None:
+        from buildx_tui.ui.screens.help import HelpScreen
+
         table = self.query_one(BuildersTable)
         self.app.push_screen(
             HelpScreen(

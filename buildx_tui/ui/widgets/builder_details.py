@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -126,6 +125,8 @@ def node_config(n: Node) -> RenderableType:
     if n.flags:
         parts += [_heading("BuildKit daemon flags"), Text(" ".join(n.flags))]
     for fname, content in n.files.items():
+        from rich.syntax import Syntax  # pygments: imported when a file is first shown
+
         parts += [
             _heading(f"{fname} (given at create)"),
             Syntax(content.rstrip("\n"), "toml", theme="ansi_dark", background_color="default"),
