@@ -22,7 +22,8 @@ class BuildxApp(App[None]):
     TITLE = "buildx-tui"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette"),
+        # Textual's footer shows its own ctrl+p item; this entry is for the help screen.
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
     ]
 
     def __init__(
