@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from buildx_tui.core.platforms import normalize_parts
+
 __all__ = [
     "InvalidPlatform",
     "Platform",
@@ -25,17 +27,6 @@ __all__ = [
 
 class InvalidPlatform(ValueError):
     """A platform string that is not ``os/arch[/variant]``."""
-
-
-_ARCH_ALIASES: Final = {
-    "x86_64": ("amd64", ""),
-    "x86-64": ("amd64", ""),
-    "aarch64": ("arm64", ""),
-    "armhf": ("arm", "v7"),
-    "armel": ("arm", "v6"),
-    "i386": ("386", ""),
-    "i686": ("386", ""),
-}
 
 
 @dataclass(frozen=True)
@@ -63,21 +54,7 @@ class Platform:
     def normalized(self) -> Platform:
         """containerd's normalisation: lowercase, ``aarch64``/``arm64/v8`` -> ``arm64``,
         ``x86_64``/``amd64/v1`` -> ``amd64``, bare ``arm`` -> ``arm/v7``, ``i386`` -> ``386``."""
-        os_name = self.os.lower()
-        arch = self.architecture.lower()
-        variant = self.variant.lower()
-        if arch in _ARCH_ALIASES:
-            arch, alias_variant = _ARCH_ALIASES[arch]
-            variant = variant or alias_variant
-        if (arch, variant) in (("amd64", "v1"), ("arm64", "8"), ("arm64", "v8")):
-            variant = ""
-        elif arch == "arm":
-            if not variant:
-                variant = "v7"
-            elif variant in ("5", "6", "7", "8"):
-                variant = "v" + variant
-        if os_name == "macos":
-            os_name = "darwin"
+        os_name, arch, variant = normalize_parts(self.os, self.architecture, self.variant)
         return Platform(os_name, arch, variant, self.os_version, self.os_features)
 
     def matches(self, other: Platform | str) -> bool:

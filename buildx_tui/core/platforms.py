@@ -12,39 +12,32 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
-KNOWN_OS = frozenset({"linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "illumos"})
-KNOWN_ARCH = frozenset(
+#: GOOS values: what may stand first in a platform string.
+KNOWN_OS: Final = frozenset(
     {
-        "amd64",
-        "386",
-        "arm64",
-        "arm",
-        "riscv64",
-        "ppc64",
-        "ppc64le",
-        "s390x",
-        "mips",
-        "mipsle",
-        "mips64",
-        "mips64le",
-        "loong64",
-        "wasm",
+        "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
+        "linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
     }
-)
-# Aliases accepted by containerd's platforms.Normalize.
-_ARCH_ALIASES = {
-    "x86_64": "amd64",
-    "x86-64": "amd64",
-    "amd64": "amd64",
-    "aarch64": "arm64",
-    "arm64": "arm64",
-    "i386": "386",
-    "i686": "386",
-    "armhf": "arm",
-    "armel": "arm",
-    "armv7l": "arm",
-    "armv6l": "arm",
+)  # fmt: skip
+KNOWN_ARCH: Final = frozenset(
+    {
+        "amd64", "386", "arm64", "arm", "riscv64", "ppc64", "ppc64le", "s390x", "mips",
+        "mipsle", "mips64", "mips64le", "loong64", "wasm",
+    }
+)  # fmt: skip
+#: containerd's architecture aliases: alias -> (arch, default variant).
+ARCH_ALIASES: Final = {
+    "x86_64": ("amd64", ""),
+    "x86-64": ("amd64", ""),
+    "aarch64": ("arm64", ""),
+    "armhf": ("arm", "v7"),
+    "armel": ("arm", "v6"),
+    "i386": ("386", ""),
+    "i486": ("386", ""),
+    "i586": ("386", ""),
+    "i686": ("386", ""),
 }
 _VARIANT_RE = re.compile(r"^[a-z0-9]+$")
 
@@ -74,11 +67,58 @@ class Platform:
         return f"{self.os}/{self.arch}"
 
 
+def normalize_parts(os_name: str, arch: str, variant: str = "") -> tuple[str, str, str]:
+    """containerd's ``platforms.Normalize``: lowercase; ``aarch64``/``arm64/v8`` -> ``arm64``;
+    ``x86_64``/``amd64/v1`` -> ``amd64``; bare ``arm`` -> ``arm/v7``; ``armel`` -> ``arm/v6``;
+    ``i686`` -> ``386``; a numeric variant ``7`` -> ``v7``; ``macos`` -> ``darwin``."""
+    os_name, arch, variant = os_name.lower(), arch.lower(), variant.lower()
+    if arch in ARCH_ALIASES:
+        arch, alias_variant = ARCH_ALIASES[arch]
+        variant = variant or alias_variant
+    if variant.isdigit():
+        variant = "v" + variant
+    if (arch == "arm64" and variant == "v8") or (arch == "amd64" and variant == "v1"):
+        variant = ""
+    elif arch == "arm" and not variant:
+        variant = "v7"
+    if os_name == "macos":
+        os_name = "darwin"
+    return os_name, arch, variant
+
+
+_normalized: dict[str, str] = {}
+
+
+def normalize(text: str) -> str:
+    """Normalise any platform-ish string leniently, never raising (for strings BuildKit or a
+    registry wrote): ``arm64`` -> ``linux/arm64``, ``linux/arm64/v8`` -> ``linux/arm64``,
+    ``linux/arm`` -> ``linux/arm/v7``. An OS of ``os(version)`` is kept as written. Cached."""
+    cached = _normalized.get(text)
+    if cached is not None:
+        return cached
+    parts = [p for p in text.strip().split("/") if p]
+    if not parts:
+        result = text
+    else:
+        if parts[0].split("(", 1)[0].lower() not in KNOWN_OS:
+            parts.insert(0, "linux")
+        os_part = parts[0]
+        os_version = ""
+        if "(" in os_part:
+            os_part, _, os_version = os_part.partition("(")
+            os_version = "(" + os_version
+        os_name, arch, variant = normalize_parts(
+            os_part, parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+        )
+        result = "/".join(x for x in (os_name + os_version, arch, variant) if x)
+    if len(_normalized) < 1024:
+        _normalized[text] = result
+    return result
+
+
 def parse_platform(text: str) -> Platform:
     """Parse and normalise ``os/arch[/variant]`` as buildx does (``linux/arm64/v8`` is
-    ``linux/arm64``).
-
-    Raises PlatformError with a user-facing message on bad input.
+    ``linux/arm64``). For user input: raises PlatformError with a user-facing message.
     """
     raw = text.strip()
     if not raw:
@@ -90,25 +130,16 @@ def parse_platform(text: str) -> Platform:
         raise PlatformError(
             f"{raw!r}: expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7"
         )
-    os_name, arch = parts[0], parts[1]
     variant = parts[2] if len(parts) == 3 else ""
+    if variant and not _VARIANT_RE.match(variant):
+        raise PlatformError(f"{raw!r}: bad variant {variant!r}")
+    os_name, arch, variant = normalize_parts(parts[0], parts[1], variant)
     if os_name not in KNOWN_OS:
-        raise PlatformError(
-            f"{raw!r}: unknown OS {os_name!r} (known: {', '.join(sorted(KNOWN_OS))})"
-        )
-    arch = _ARCH_ALIASES.get(arch, arch)
+        raise PlatformError(f"{raw!r}: unknown OS {os_name!r} (e.g. linux, windows, darwin)")
     if arch not in KNOWN_ARCH:
         raise PlatformError(
             f"{raw!r}: unknown architecture {parts[1]!r} (known: {', '.join(sorted(KNOWN_ARCH))})"
         )
-    if variant and not _VARIANT_RE.match(variant):
-        raise PlatformError(f"{raw!r}: bad variant {variant!r}")
-    if arch == "arm64" and variant == "v8":
-        variant = ""
-    if arch == "amd64" and variant == "v1":
-        variant = ""
-    if arch == "arm" and not variant:
-        variant = "v7"
     return Platform(os_name, arch, variant)
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from typing import Final
+
+from buildx_tui.core.platforms import KNOWN_OS, normalize
 
 __all__ = [
     "KNOWN_OS",
@@ -24,81 +25,8 @@ __all__ = [
     "parse_vertex_name",
 ]
 
-#: GOOS values: a first path component in this set is an OS, otherwise the string is relative
-#: (``->arm64`` means "same OS as the base platform").
-KNOWN_OS: Final = frozenset(
-    {
-        "aix",
-        "android",
-        "darwin",
-        "dragonfly",
-        "freebsd",
-        "hurd",
-        "illumos",
-        "ios",
-        "js",
-        "linux",
-        "nacl",
-        "netbsd",
-        "openbsd",
-        "plan9",
-        "solaris",
-        "wasip1",
-        "windows",
-        "zos",
-    }
-)
-
-_ARCH_ALIASES: Final = {
-    "x86_64": ("amd64", ""),
-    "x86-64": ("amd64", ""),
-    "aarch64": ("arm64", ""),
-    "armhf": ("arm", "v7"),
-    "armel": ("arm", "v6"),
-    "i386": ("386", ""),
-    "i486": ("386", ""),
-    "i586": ("386", ""),
-    "i686": ("386", ""),
-}
-
-_platform_cache: dict[str, str] = {}
-
-
-def normalize_platform(platform: str) -> str:
-    """Normalise a platform string the way containerd's ``platforms.Normalize`` + ``Format`` do.
-
-    ``arm64`` -> ``linux/arm64``; ``linux/arm64/v8`` -> ``linux/arm64``; ``linux/arm`` ->
-    ``linux/arm/v7``; ``linux/amd64/v1`` -> ``linux/amd64``; ``x86_64`` -> ``linux/amd64``.
-    Variants other than the defaults (``linux/amd64/v3``, ``linux/arm/v6``) are kept. Results are
-    cached: the set of platforms in one program run is tiny.
-    """
-    cached = _platform_cache.get(platform)
-    if cached is not None:
-        return cached
-    parts = [p for p in platform.strip().lower().split("/") if p]
-    if not parts:
-        result = platform
-    else:
-        os_part = parts[0]
-        if os_part.split("(", 1)[0] not in KNOWN_OS:
-            parts.insert(0, "linux")
-            os_part = "linux"
-        arch = parts[1] if len(parts) > 1 else ""
-        variant = parts[2] if len(parts) > 2 else ""
-        alias = _ARCH_ALIASES.get(arch)
-        if alias is not None:
-            arch, alias_variant = alias
-            variant = variant or alias_variant
-        if variant.isdigit():
-            variant = "v" + variant
-        if (arch == "arm64" and variant == "v8") or (arch == "amd64" and variant == "v1"):
-            variant = ""
-        elif arch == "arm" and not variant:
-            variant = "v7"
-        result = "/".join(p for p in (os_part, arch, variant) if p)
-    if len(_platform_cache) < 1024:
-        _platform_cache[platform] = result
-    return result
+# One set of normalisation rules for the whole program: containerd's, in core/platforms.
+normalize_platform = normalize
 
 
 @dataclass(frozen=True, slots=True)

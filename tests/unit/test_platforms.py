@@ -8,6 +8,7 @@ from buildx_tui.core.platforms import (
     PlatformError,
     classify_platforms,
     native_platform,
+    normalize,
     parse_platform,
     parse_platform_list,
 )
@@ -38,7 +39,7 @@ def test_parse_and_normalise(text, expected):
         ("linux/", "expected os/arch"),
         ("linux/amd64/v2/x", "expected os/arch"),
         ("windows/notanarch/v9/x", "expected os/arch"),
-        ("plan9/amd64", "unknown OS"),
+        ("beos/amd64", "unknown OS"),
         ("linux/notanarch", "unknown architecture"),
         ("linux/amd 64", "no spaces"),
         ("linux/arm/v7!", "bad variant"),
@@ -103,3 +104,19 @@ def test_classify_native_emulated_pinned():
 def test_classify_on_an_arm64_node():
     info = classify_platforms(["linux/arm64", "linux/amd64", "linux/arm/v7"])
     assert [p.emulation for p in info] == [Emulation.NATIVE, Emulation.EMULATED, Emulation.EMULATED]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("arm64", "linux/arm64"),
+        ("linux/arm64/v8", "linux/arm64"),
+        ("linux/arm/8", "linux/arm/v8"),
+        ("linux/armel", "linux/arm/v6"),
+        ("LINUX/X86_64", "linux/amd64"),
+        ("windows(10.0.17763)/amd64", "windows(10.0.17763)/amd64"),
+        ("", ""),
+    ],
+)
+def test_lenient_normalize_never_raises(text, expected):
+    assert normalize(text) == expected
