@@ -250,6 +250,13 @@ class BuildProgress:
         self._seq = 0
         self._version = 0
         self._events = 0
+        # SolveStatus fields and their handlers, built once (feed_line is the hot path).
+        self._handlers: tuple[tuple[str, Callable[[list[Any]], bool]], ...] = (
+            ("vertexes", self._on_vertexes),
+            ("statuses", self._on_statuses),
+            ("logs", self._on_logs),
+            ("warnings", self._on_warnings),
+        )
         self._lines = 0
         self._text: deque[str] = deque(maxlen=max(1, max_text_lines))
         self._text_dropped = 0
@@ -404,37 +411,15 @@ class BuildProgress:
     def _on_status(self, obj: dict[str, Any], line: str) -> bool:
         known = False
         changed = False
-        vertexes = obj.get("vertexes")
-        if vertexes is not None:
+        for field, handler in self._handlers:
+            records = obj.get(field)
+            if records is None:
+                continue
             known = True
-            if type(vertexes) is list:
-                changed = self._on_vertexes(vertexes)
+            if type(records) is list:
+                changed = handler(records) or changed
             else:
-                self._note("bad_field", "vertexes is not a list")
-        statuses = obj.get("statuses")
-        if statuses is not None:
-            known = True
-            if type(statuses) is list:
-                if self._on_statuses(statuses):
-                    changed = True
-            else:
-                self._note("bad_field", "statuses is not a list")
-        logs = obj.get("logs")
-        if logs is not None:
-            known = True
-            if type(logs) is list:
-                if self._on_logs(logs):
-                    changed = True
-            else:
-                self._note("bad_field", "logs is not a list")
-        warnings = obj.get("warnings")
-        if warnings is not None:
-            known = True
-            if type(warnings) is list:
-                if self._on_warnings(warnings):
-                    changed = True
-            else:
-                self._note("bad_field", "warnings is not a list")
+                self._note("bad_field", f"{field} is not a list")
         if not known:
             return self._problem("not_solve_status", line)
         self._events += 1
