@@ -316,3 +316,18 @@ async def test_command_palette_offers_the_actions():
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ["Use builder", "Bootstrap builder", "Stop builder", "Remove builder"]:
             assert title in titles
+
+
+async def test_a_refresh_requested_during_a_refresh_runs_after_it():
+    gate = threading.Event()
+    backend = FakeBackend(ls_reply=Reply(0, fixture("buildx/ls.json"), "", gate=gate))
+    app = make(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        assert backend.calls == [LS]  # the first ls is held by the gate
+        await pilot.press("r")  # e.g. an action finished meanwhile
+        await pilot.press("r")  # several requests fold into one follow-up
+        gate.set()
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert backend.calls == [LS, LS]

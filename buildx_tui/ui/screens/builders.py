@@ -85,6 +85,7 @@ class BuildersScreen(Screen[None]):
         self.needle = ""
         self.busy: dict[str, str] = {}
         self._refreshing = False
+        self._refresh_again = False
         self._first_load = True
         self._ls_entry: int | None = None
         self._selected_ref: RowRef | None = None
@@ -124,6 +125,8 @@ class BuildersScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         if self._refreshing:
+            # An `ls` is in flight but may predate what just changed: run one more after it.
+            self._refresh_again = True
             return
         self._refreshing = True
         log = self.query_one(CommandLog)
@@ -141,12 +144,15 @@ class BuildersScreen(Screen[None]):
         else:
             self._refresh_worker()
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    @work(thread=True, group="refresh", exit_on_error=False)  # one at a time: see _refreshing
     def _refresh_worker(self) -> None:
         self.post_message(self.Refreshed(self.bx.backend.list_builders()))
 
     def on_builders_screen_refreshed(self, message: Refreshed) -> None:
         self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self.call_later(self.action_refresh)
         refresh = message.refresh
         log = self.query_one(CommandLog)
         if self._ls_entry is not None:
