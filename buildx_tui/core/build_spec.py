@@ -1,0 +1,690 @@
+"""What to build, as a typed spec -> the exact `docker buildx build` argv; checks with messages.
+
+`BuildSpec` is what the build form produces, what the history stores and what a re-run replays.
+`check_spec` says what is wrong with one before anything runs: errors (bad paths, tags, build args,
+platforms) block the build; refusals are combinations buildx itself will refuse (several platforms
+on the docker driver, `--load` of several platforms without the containerd image store, push
+without a tag); notes are facts worth knowing (emulated platforms are slower).
+
+Paths are checked here, on the machine that runs the docker CLI: that is where buildx reads the
+context and the Dockerfile from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from buildx_tui.core.builders import Builder, NodeStatus
+from buildx_tui.core.platforms import Emulation, PlatformError, parse_platform, try_parse
+
+__all__ = [
+    "COMMON_PLATFORMS",
+    "BuildEnv",
+    "BuildSpec",
+    "FormValues",
+    "Issue",
+    "Output",
+    "PlatformChoice",
+    "Severity",
+    "Support",
+    "check_spec",
+    "compile_form",
+    "parse_build_args",
+    "parse_tags",
+    "platform_choices",
+    "registry_of",
+    "validate_tag",
+]
+
+#: Platforms offered even when the builder does not report them (then disabled, with the reason).
+COMMON_PLATFORMS: tuple[str, ...] = (
+    "linux/amd64",
+    "linux/arm64",
+    "linux/arm/v7",
+    "linux/arm/v6",
+    "linux/386",
+    "linux/ppc64le",
+    "linux/s390x",
+    "linux/riscv64",
+)
+
+
+class Output(StrEnum):
+    PUSH = "push"  # --push: image pushed to the registry of each tag
+    LOAD = "load"  # --load: image loaded into the Docker engine
+    OCI = "oci"  # --output type=oci,dest=FILE: an OCI layout tarball
+    TAR = "tar"  # --output type=tar,dest=FILE: the root filesystem(s) as a tarball
+    CACHE = "cache"  # no output: the result stays in the build cache
+
+
+OUTPUT_LABELS: Mapping[Output, str] = {
+    Output.PUSH: "push to registry (--push)",
+    Output.LOAD: "load into the engine (--load)",
+    Output.OCI: "OCI layout file (type=oci)",
+    Output.TAR: "filesystem tar file (type=tar)",
+    Output.CACHE: "build cache only (no output)",
+}
+
+
+@dataclass(frozen=True)
+class BuildSpec:
+    """One `docker buildx build`. ``build_args`` values of ``None`` mean `--build-arg KEY`
+    (buildx takes the value from its environment)."""
+
+    builder: str
+    context: str = "."
+    dockerfile: str = ""
+    target: str = ""
+    tags: tuple[str, ...] = ()
+    build_args: tuple[tuple[str, str | None], ...] = ()
+    platforms: tuple[str, ...] = ()
+    output: Output = Output.CACHE
+    dest: str = ""
+    no_cache: bool = False
+    pull: bool = False
+
+    def argv(self, *, progress: str | None = None, metadata_file: str | None = None) -> list[str]:
+        """The argv after `docker`. ``progress``/``metadata_file`` are what the TUI adds to
+        watch the build (`rawjson`) and read its digest; without them this is the command a user
+        would type."""
+        argv = ["buildx", "build", "--builder", self.builder]
+        if progress:
+            argv.append(f"--progress={progress}")
+        if metadata_file:
+            argv += ["--metadata-file", metadata_file]
+        if self.platforms:
+            argv += ["--platform", ",".join(self.platforms)]
+        for tag in self.tags:
+            argv += ["-t", tag]
+        for key, value in self.build_args:
+            argv += ["--build-arg", key if value is None else f"{key}={value}"]
+        if self.target:
+            argv += ["--target", self.target]
+        if self.dockerfile:
+            argv += ["-f", self.dockerfile]
+        if self.no_cache:
+            argv.append("--no-cache")
+        if self.pull:
+            argv.append("--pull")
+        if self.output is Output.PUSH:
+            argv.append("--push")
+        elif self.output is Output.LOAD:
+            argv.append("--load")
+        elif self.output in (Output.OCI, Output.TAR):
+            argv += ["--output", f"type={self.output.value},dest={self.dest}"]
+        argv.append(self.context)
+        return argv
+
+    # -- (de)serialisation for the history ---------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "builder": self.builder,
+            "context": self.context,
+            "dockerfile": self.dockerfile,
+            "target": self.target,
+            "tags": list(self.tags),
+            "build_args": [[k, v] for k, v in self.build_args],
+            "platforms": list(self.platforms),
+            "output": self.output.value,
+            "dest": self.dest,
+            "no_cache": self.no_cache,
+            "pull": self.pull,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BuildSpec:
+        """Inverse of `to_dict`; raises ValueError on anything malformed."""
+
+        def text(key: str) -> str:
+            value = data.get(key, "")
+            if not isinstance(value, str):
+                raise ValueError(f"{key}: expected a string")
+            return value
+
+        def texts(key: str) -> tuple[str, ...]:
+            value = data.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{key}: expected a list of strings")
+            return tuple(value)
+
+        args: list[tuple[str, str | None]] = []
+        for pair in data.get("build_args", []):
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or not isinstance(pair[0], str)
+                or not (pair[1] is None or isinstance(pair[1], str))
+            ):
+                raise ValueError("build_args: expected [key, value] pairs")
+            args.append((pair[0], pair[1]))
+        builder = text("builder")
+        if not builder:
+            raise ValueError("builder: missing")
+        return cls(
+            builder=builder,
+            context=text("context") or ".",
+            dockerfile=text("dockerfile"),
+            target=text("target"),
+            tags=texts("tags"),
+            build_args=tuple(args),
+            platforms=texts("platforms"),
+            output=Output(text("output") or Output.CACHE.value),
+            dest=text("dest"),
+            no_cache=bool(data.get("no_cache", False)),
+            pull=bool(data.get("pull", False)),
+        )
+
+
+# -- issues ----------------------------------------------------------------------------------------
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # bad input: nothing runs
+    REFUSAL = "refusal"  # buildx will refuse this combination: asked before running
+    NOTE = "note"  # worth knowing, no action needed
+
+
+@dataclass(frozen=True)
+class Issue:
+    field: str  # form field it belongs to: context, dockerfile, target, tags, build_args, ...
+    severity: Severity
+    message: str
+
+
+# -- tags ------------------------------------------------------------------------------------------
+
+# distribution/reference grammar.
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?"
+_PATH_RE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
+_DOMAIN_RE = re.compile(rf"^{_DOMAIN}$")
+_TAG_RE = re.compile(r"^[\w][\w.-]{0,127}$")
+_MAX_NAME = 255
+
+
+def _split_domain(name: str) -> tuple[str | None, str]:
+    """docker's splitDockerDomain: the first component is a registry when it has a dot or a
+    colon, is `localhost`, or has upper-case letters."""
+    first, slash, rest = name.partition("/")
+    if not slash:
+        return None, name
+    if "." in first or ":" in first or first == "localhost" or first != first.lower():
+        return first, rest
+    return None, name
+
+
+def validate_tag(tag: str) -> str | None:
+    """The reason ``tag`` is not a valid `-t` value (``[registry/]repo[:tag]``), else None."""
+    if not tag:
+        return "empty tag"
+    if "@" in tag:
+        return f"{tag!r}: a tag cannot hold a digest (@sha256:…); the digest is set by the build"
+    name, tag_part = tag, ""
+    colon = tag.rfind(":")
+    if colon > tag.rfind("/"):
+        name, tag_part = tag[:colon], tag[colon + 1 :]
+        if not _TAG_RE.match(tag_part):
+            return (
+                f"{tag!r}: bad tag {tag_part!r} (letters, digits, _ . -; "
+                "starts with a letter, digit or _; at most 128)"
+            )
+    if len(name) > _MAX_NAME:
+        return f"{tag!r}: repository name longer than {_MAX_NAME} characters"
+    domain, path = _split_domain(name)
+    if domain is not None and not _DOMAIN_RE.match(domain):
+        return f"{tag!r}: bad registry host {domain!r}"
+    if path != path.lower():
+        return f"{tag!r}: repository name must be lowercase"
+    if not _PATH_RE.match(path):
+        return (
+            f"{tag!r}: bad repository name {path!r} (lowercase letters, digits and . _ - "
+            "between them, components separated by /)"
+        )
+    return None
+
+
+def registry_of(tag: str) -> str:
+    """The registry a tag pushes to (`docker.io` when the name has no registry part)."""
+    name = tag.split("@", 1)[0]
+    domain, _ = _split_domain(name)
+    return domain if domain is not None else "docker.io"
+
+
+def parse_tags(text: str) -> tuple[tuple[str, ...], list[Issue]]:
+    """Tags separated by spaces, commas or new lines; duplicates are dropped."""
+    tags: list[str] = []
+    issues: list[Issue] = []
+    for tag in (t for t in re.split(r"[\s,]+", text) if t):
+        problem = validate_tag(tag)
+        if problem is not None:
+            issues.append(Issue("tags", Severity.ERROR, problem))
+        elif tag not in tags:
+            tags.append(tag)
+    return tuple(tags), issues
+
+
+# -- build args ------------------------------------------------------------------------------------
+
+_ARG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "API_KEY", "PRIVATE_KEY")
+
+
+def parse_build_args(text: str) -> tuple[tuple[tuple[str, str | None], ...], list[Issue]]:
+    """One `KEY=VALUE` (or bare `KEY`: value from buildx's environment) per line."""
+    args: list[tuple[str, str | None]] = []
+    issues: list[Issue] = []
+    seen: set[str] = set()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, eq, value = line.partition("=")
+        key = key.strip()
+        if not _ARG_NAME.match(key):
+            issues.append(
+                Issue(
+                    "build_args",
+                    Severity.ERROR,
+                    f"line {lineno}: {key or '(empty)'!r} is not a build-arg name "
+                    "(letters, digits, _; not starting with a digit); write KEY=VALUE",
+                )
+            )
+            continue
+        if key in seen:
+            issues.append(Issue("build_args", Severity.ERROR, f"line {lineno}: {key} given twice"))
+            continue
+        seen.add(key)
+        args.append((key, value if eq else None))
+        if any(word in key.upper() for word in _SECRET_WORDS):
+            issues.append(
+                Issue(
+                    "build_args",
+                    Severity.NOTE,
+                    f"{key} looks like a secret: build args are kept in the image history and "
+                    "provenance; pass secrets with --secret instead",
+                )
+            )
+    return tuple(args), issues
+
+
+# -- platforms -------------------------------------------------------------------------------------
+
+
+class Support(StrEnum):
+    NATIVE = "native"
+    EMULATED = "emulated"
+    MISSING = "missing"  # the builder does not report it
+    UNKNOWN = "unknown"  # the builder is not running: its platforms are not known yet
+
+
+@dataclass(frozen=True)
+class PlatformChoice:
+    name: str
+    support: Support
+    pinned: bool = False
+    reason: str = ""  # why it is disabled, or what to expect
+    fix: str = ""  # how to make a missing platform available
+
+    @property
+    def selectable(self) -> bool:
+        return self.support is not Support.MISSING
+
+
+def _missing(name: str, builder: Builder) -> tuple[str, str]:
+    """Why ``builder`` cannot build ``name``, and the fix."""
+    plat = try_parse(name)
+    arch = plat.arch if plat else name
+    if builder.driver == "remote":
+        return (
+            f"the remote BuildKit does not offer {name}",
+            f"install a QEMU binfmt handler for {arch} on the BuildKit host",
+        )
+    fix = f"docker run --privileged --rm tonistiigi/binfmt --install {arch}"
+    if builder.driver != "docker":
+        fix += f", then restart the builder (docker buildx stop {builder.name})"
+    return f"no emulator for {name}: install binfmt", fix
+
+
+def _reported(builder: Builder) -> dict[str, PlatformChoice]:
+    """Every platform the builder's nodes report, normalised; native wins over emulated."""
+    reported: dict[str, PlatformChoice] = {}
+    for node in builder.nodes:
+        for info in node.platform_info():
+            plat = try_parse(info.name)
+            if plat is None:
+                continue
+            name = str(plat)
+            support = Support.NATIVE if info.emulation is Emulation.NATIVE else Support.EMULATED
+            reason = "" if support is Support.NATIVE else "runs under QEMU: several times slower"
+            old = reported.get(name)
+            if old is None or (old.support is Support.EMULATED and support is Support.NATIVE):
+                pinned = info.pinned or (old is not None and old.pinned)
+                reported[name] = PlatformChoice(name, support, pinned, reason)
+    return reported
+
+
+def platform_choices(builder: Builder | None) -> list[PlatformChoice]:
+    """The platforms to offer for ``builder``: native first, then emulated, then the common ones
+    it lacks (disabled, with the reason). amd64 micro-architecture variants (v2..v4) are left
+    out (they can be typed in the free-text field)."""
+    if builder is None:
+        why = "no builder selected"
+        return [PlatformChoice(p, Support.UNKNOWN, reason=why) for p in COMMON_PLATFORMS]
+    reported = {
+        name: choice
+        for name, choice in _reported(builder).items()
+        if not name.startswith("linux/amd64/")
+    }
+    running = _running(builder)
+    why = (
+        f"builder {builder.name} is not running: its platforms are known once it starts "
+        "(buildx starts it for the build)"
+    )
+    if not reported:
+        return [PlatformChoice(p, Support.UNKNOWN, reason=why) for p in COMMON_PLATFORMS]
+    order = {Support.NATIVE: 0, Support.EMULATED: 1}
+    common = {p: i for i, p in enumerate(COMMON_PLATFORMS)}
+    choices = sorted(
+        reported.values(),
+        key=lambda c: (order[c.support], common.get(c.name, len(common)), c.name),
+    )
+    for name in COMMON_PLATFORMS:
+        if name in reported:
+            continue
+        if not running:  # a stopped node reports only its pinned platforms
+            choices.append(PlatformChoice(name, Support.UNKNOWN, reason=why))
+            continue
+        reason, fix = _missing(name, builder)
+        choices.append(PlatformChoice(name, Support.MISSING, reason=reason, fix=fix))
+    return choices
+
+
+def _running(builder: Builder) -> bool:
+    return any(n.effective_status is NodeStatus.RUNNING for n in builder.nodes)
+
+
+# -- form -> spec ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """The build form's raw fields, as typed."""
+
+    builder: str = ""
+    context: str = "."
+    dockerfile: str = ""
+    target: str = ""
+    tags: str = ""
+    build_args: str = ""
+    platforms: tuple[str, ...] = ()  # ticked boxes
+    extra_platforms: str = ""  # free text, comma-separated
+    output: Output = Output.CACHE
+    dest: str = ""
+    no_cache: bool = False
+    pull: bool = False
+
+    @classmethod
+    def from_spec(cls, spec: BuildSpec, offered: Iterable[str] = ()) -> FormValues:
+        """The form showing ``spec``; platforms not among the ``offered`` boxes go to the
+        free-text field."""
+        offered_set = set(offered)
+        boxes = tuple(p for p in spec.platforms if p in offered_set)
+        extra = ",".join(p for p in spec.platforms if p not in offered_set)
+        args = "\n".join(k if v is None else f"{k}={v}" for k, v in spec.build_args)
+        return cls(
+            builder=spec.builder,
+            context=spec.context,
+            dockerfile=spec.dockerfile,
+            target=spec.target,
+            tags=" ".join(spec.tags),
+            build_args=args,
+            platforms=boxes,
+            extra_platforms=extra,
+            output=spec.output,
+            dest=spec.dest,
+            no_cache=spec.no_cache,
+            pull=spec.pull,
+        )
+
+
+def _expand(path: str) -> str:
+    return os.path.expanduser(path.strip()) if path.strip() else ""
+
+
+def compile_form(values: FormValues) -> tuple[BuildSpec | None, list[Issue]]:
+    """Parse the raw fields; the spec is None when a field cannot even be parsed."""
+    issues: list[Issue] = []
+    tags, tag_issues = parse_tags(values.tags)
+    args, arg_issues = parse_build_args(values.build_args)
+    issues += tag_issues + arg_issues
+    platforms: list[str] = []
+    for name in values.platforms:
+        if name not in platforms:
+            platforms.append(name)
+    for item in (s.strip() for s in values.extra_platforms.split(",")):
+        if not item:
+            continue
+        try:
+            name = str(parse_platform(item))
+        except PlatformError as e:
+            issues.append(Issue("platforms", Severity.ERROR, str(e)))
+            continue
+        if name not in platforms:
+            platforms.append(name)
+    if not values.builder:
+        issues.append(Issue("builder", Severity.ERROR, "pick a builder"))
+    if any(i.severity is Severity.ERROR for i in issues):
+        return None, issues
+    spec = BuildSpec(
+        builder=values.builder,
+        context=_expand(values.context) or ".",
+        dockerfile=_expand(values.dockerfile),
+        target=values.target.strip(),
+        tags=tags,
+        build_args=args,
+        platforms=tuple(platforms),
+        output=values.output,
+        dest=_expand(values.dest),
+        no_cache=values.no_cache,
+        pull=values.pull,
+    )
+    return spec, issues
+
+
+# -- checks ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildEnv:
+    """What the checks know about where the build runs."""
+
+    builder: Builder | None = None
+    containerd_store: bool | None = None  # the engine's image store; None: not known
+
+
+_STAGE_RE = re.compile(r"^[a-z][a-z0-9_.-]*$")
+_FROM_AS = re.compile(r"^\s*FROM\s+.*?\s+AS\s+(\S+)\s*$", re.IGNORECASE)
+_URL_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.IGNORECASE)
+_MAX_DOCKERFILE_BYTES = 1 << 20
+
+
+def _check_paths(spec: BuildSpec) -> tuple[list[Issue], str | None]:
+    """Context and Dockerfile; returns the Dockerfile path when it can be read."""
+    issues: list[Issue] = []
+    if _URL_CONTEXT.match(spec.context):
+        return issues, None  # a remote (git/https) context: buildx fetches it
+    ctx = spec.context
+    if not os.path.exists(ctx):
+        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} does not exist"))
+    elif not os.path.isdir(ctx):
+        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} is not a directory"))
+    elif not os.access(ctx, os.R_OK | os.X_OK):
+        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} is not readable"))
+    if spec.dockerfile:
+        dockerfile = spec.dockerfile  # -f is relative to the current directory, as in buildx
+        label = "Dockerfile"
+    else:
+        dockerfile = os.path.join(ctx, "Dockerfile")
+        label = "Dockerfile (default: Dockerfile in the context)"
+        if issues:
+            return issues, None
+    if not os.path.exists(dockerfile):
+        issues.append(Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} does not exist"))
+    elif not os.path.isfile(dockerfile):
+        issues.append(Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} is not a file"))
+    elif not os.access(dockerfile, os.R_OK):
+        issues.append(
+            Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} is not readable")
+        )
+    else:
+        return issues, dockerfile
+    return issues, None
+
+
+def dockerfile_stages(path: str) -> list[str] | None:
+    """Stage names (`FROM … AS name`) of a Dockerfile, or None if it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read(_MAX_DOCKERFILE_BYTES)
+    except OSError:
+        return None
+    return [m.group(1).lower() for m in map(_FROM_AS.match, text.splitlines()) if m]
+
+
+def _check_target(spec: BuildSpec, dockerfile: str | None) -> list[Issue]:
+    target = spec.target
+    if not target:
+        return []
+    if not _STAGE_RE.match(target.lower()):
+        return [
+            Issue(
+                "target", Severity.ERROR, f"{target!r} is not a stage name (letters, digits, _ . -)"
+            )
+        ]
+    stages = dockerfile_stages(dockerfile) if dockerfile else None
+    if stages is not None and target.lower() not in stages:
+        known = ", ".join(stages) if stages else "none: no FROM … AS name"
+        return [
+            Issue(
+                "target", Severity.ERROR, f"no stage {target!r} in the Dockerfile (stages: {known})"
+            )
+        ]
+    return []
+
+
+def _check_output(spec: BuildSpec) -> list[Issue]:
+    if spec.output not in (Output.OCI, Output.TAR):
+        return []
+    dest = spec.dest
+    if not dest:
+        return [Issue("dest", Severity.ERROR, f"type={spec.output.value} needs a destination file")]
+    if dest == "-":
+        return [
+            Issue(
+                "dest",
+                Severity.ERROR,
+                "writing the tarball to stdout is not supported here: name a file",
+            )
+        ]
+    if "," in dest or '"' in dest:
+        return [Issue("dest", Severity.ERROR, 'the destination path cannot contain , or "')]
+    if os.path.isdir(dest):
+        return [Issue("dest", Severity.ERROR, f"{dest!r} is a directory: name a file")]
+    parent = os.path.dirname(os.path.abspath(dest))
+    if not os.path.isdir(parent):
+        return [Issue("dest", Severity.ERROR, f"folder {parent!r} does not exist")]
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return [Issue("dest", Severity.ERROR, f"folder {parent!r} is not writable")]
+    return []
+
+
+def _check_combinations(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    issues: list[Issue] = []
+    driver = env.builder.driver if env.builder is not None else ""
+    several = len(spec.platforms) > 1
+    store = env.containerd_store
+    store_hint = "" if store is False else " (unless the engine uses the containerd image store)"
+    if spec.output is Output.PUSH and not spec.tags:
+        issues.append(
+            Issue(
+                "tags",
+                Severity.REFUSAL,
+                "push needs at least one tag: add one (e.g. registry:5000/app:1)",
+            )
+        )
+    if driver == "docker" and several and store is not True:
+        issues.append(
+            Issue(
+                "platforms",
+                Severity.REFUSAL,
+                f"the docker driver cannot build several platforms at once{store_hint}: pick a "
+                "docker-container builder, or turn on the containerd image store",
+            )
+        )
+    if spec.output is Output.LOAD and several and store is not True:
+        issues.append(
+            Issue(
+                "output",
+                Severity.REFUSAL,
+                f"--load of several platforms needs the containerd image store{store_hint}: "
+                "push instead, or build one platform to load",
+            )
+        )
+    if driver == "docker" and spec.output is Output.OCI and store is not True:
+        issues.append(
+            Issue(
+                "output",
+                Severity.REFUSAL,
+                f"the docker driver cannot write an OCI layout{store_hint}: use a docker-container "
+                "builder",
+            )
+        )
+    if driver == "docker" and spec.output is Output.CACHE:
+        issues.append(
+            Issue(
+                "output", Severity.NOTE, "the docker driver loads the image into the engine anyway"
+            )
+        )
+    return issues
+
+
+def _check_platforms(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    builder = env.builder
+    if builder is None:
+        return []
+    reported = _reported(builder)
+    if not reported or not _running(builder):
+        return []  # not running: its platforms are not all known
+    issues: list[Issue] = []
+    for name in spec.platforms:
+        choice = reported.get(name)
+        if choice is None:
+            reason, fix = _missing(name, builder)
+            issues.append(Issue("platforms", Severity.REFUSAL, f"{builder.name}: {reason} ({fix})"))
+        elif choice.support is Support.EMULATED:
+            issues.append(
+                Issue(
+                    "platforms",
+                    Severity.NOTE,
+                    f"{name} runs under QEMU emulation: expect it to be ~3x slower",
+                )
+            )
+    return issues
+
+
+def check_spec(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    """Everything to say about ``spec`` before it runs; see `Severity`."""
+    path_issues, dockerfile = _check_paths(spec)
+    return [
+        *path_issues,
+        *_check_target(spec, dockerfile),
+        *_check_output(spec),
+        *_check_platforms(spec, env),
+        *_check_combinations(spec, env),
+    ]
