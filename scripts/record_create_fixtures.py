@@ -46,15 +46,14 @@ def lab() -> dict[str, object]:
     return data
 
 
+_FOREIGN = ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "BUILDX_BUILDER")
+
+
 class Recorder:
     def __init__(self, info: dict[str, object], tmp: Path) -> None:
         self.info = info
         self.tmp = tmp
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "BUILDX_BUILDER")
-        }
+        self.env = {k: v for k, v in os.environ.items() if k not in _FOREIGN}
         self.env["DOCKER_HOST"] = str(info["docker_host"])
         self.env["DOCKER_CONFIG"] = str(info["docker_config"])
         self.rows: list[str] = []
@@ -91,7 +90,8 @@ class Recorder:
             raise SystemExit(f"{args}: exit {proc.returncode}, expected {expect}\n{proc.stderr}")
         command = shlex.join(["docker", *args]).replace(str(self.tmp), "$TMP")
         extra = f"   ({note})" if note else ""
-        for name, stream, text in (("stdout", stdout, proc.stdout), ("stderr", stderr, proc.stderr)):
+        outputs = (("stdout", stdout, proc.stdout), ("stderr", stderr, proc.stderr))
+        for name, stream, text in outputs:
             if stream is None:
                 continue
             (OUT / stream).write_text(text.replace(str(self.tmp), "$TMP"), encoding="utf-8")
