@@ -1,0 +1,493 @@
+"""Pilot tests of the manifest inspector on imagetools output recorded on the lab
+(tests/fixtures/local/INDEX.md): 127.0.0.1:5000/inspector-demo:1 and :2 (linux/amd64 + linux/arm64,
+provenance attestations; :2 differs on arm64 only), :amd64 (single manifest) and the errors.
+
+`inspector_backend()` and `inspector_app()` are also used by the snapshot tests and
+scripts/screenshots_inspector.py.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+
+from rich.console import Console
+from textual.widgets import Input, Static
+from textual.widgets.tree import TreeNode
+
+from buildx_tui.core.imagetools import config_argv, index_argv, manifest_argv
+from buildx_tui.ui.app import BuildxApp
+from buildx_tui.ui.screens.builders import BuildersScreen
+from buildx_tui.ui.screens.inspector import InspectorHelp, InspectorScreen
+from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
+from buildx_tui.ui.widgets.manifest_compare import ManifestCompare
+from buildx_tui.ui.widgets.manifest_nodes import NodeInfo, NodeKind
+from buildx_tui.ui.widgets.manifest_tree import ManifestTree
+from tests.demo import FIXED_NOW
+from tests.fakes import FakeBackend, Reply, fixture
+
+SIZE = (120, 40)
+NAME = "127.0.0.1:5000/inspector-demo"
+REF1, REF2, SINGLE = f"{NAME}:1", f"{NAME}:2", f"{NAME}:amd64"
+INDEX1 = "sha256:d2b39305607a1321806897ca1e38c409dedaefc10f6a39cb7c7390b75bcb29cb"
+AMD64 = "sha256:414abe43eb9af763132372e39a8720abc3926779627dd0499e0f6ef4ae870663"
+ARM64_1 = "sha256:86987919a3c88f9fc324d7a067813e340a9844217f86a95cd4276ffc528a52e4"
+ARM64_2 = "sha256:87e1b25d36c5655aea4271ddf02cdd87e22f6630ef8d1f16763075e860508f37"
+ATT_AMD64 = "sha256:c89ba0564aa50f894f311f094056828b3d505652a089fe573aa2faba07919722"
+ATT_ARM64 = "sha256:6059705a298ddb0877b0f6a62bd4894668051a6c7b8d7f2a4af61b0f3fdd5daf"
+LAYER1 = "sha256:0c5191c23468903b3c63c54ce4acbc3b20979b6c36fc95afb44f315bb64ebb85"
+ERRORS = {
+    "tag-not-found": f"{NAME}:nosuchtag",
+    "repo-not-found": "127.0.0.1:5000/nosuchrepo:1",
+    "unauthorized": "127.0.0.1:5001/inspector-probe:1",
+    "unknown-host": "nosuchhost.invalid:5000/demo:1",
+    "connection-refused": "127.0.0.1:5999/demo:1",
+    "http-vs-https": "192.0.2.2:5002/inspector-probe:1",
+    "tls-server": "127.0.0.1:1234/demo:1",
+}
+
+
+def local(name: str) -> str:
+    return fixture(f"local/imagetools-{name}")
+
+
+def inspector_backend() -> FakeBackend:
+    ok = {
+        index_argv(REF1): "demo1-raw.json",
+        index_argv(REF2): "demo2-raw.json",
+        index_argv(SINGLE): "demo-amd64-raw.json",
+        manifest_argv(NAME, AMD64): "demo1-amd64-manifest.json",
+        manifest_argv(NAME, ARM64_1): "demo1-arm64-manifest.json",
+        manifest_argv(NAME, ARM64_2): "demo2-arm64-manifest.json",
+        manifest_argv(NAME, ATT_AMD64): "demo1-amd64-attestation.json",
+        manifest_argv(NAME, ATT_ARM64): "demo1-arm64-attestation.json",
+        config_argv(NAME, AMD64): "demo1-amd64-config.json",
+        config_argv(NAME, ARM64_1): "demo1-arm64-config.json",
+        config_argv(NAME, ARM64_2): "demo2-arm64-config.json",
+    }
+    replies = {argv: Reply(0, local(name)) for argv, name in ok.items()}
+    for case, reference in ERRORS.items():
+        replies[index_argv(reference)] = Reply(1, "", local(f"err-{case}.stderr"))
+    return FakeBackend(ls_output=fixture("buildx/ls.json"), replies=replies)
+
+
+def inspector_app(backend: FakeBackend | None = None) -> BuildxApp:
+    return BuildxApp(backend or inspector_backend(), refresh_interval=0, clock=lambda: FIXED_NOW)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_inspector(
+    pilot, reference: str | None = None, host: str = "linux/amd64"
+) -> InspectorScreen:
+    await settle(pilot)
+    screen = InspectorScreen(reference, host_platform=host)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+def plain(renderable: object) -> str:
+    console = Console(width=300, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def message_text(screen: InspectorScreen) -> str:
+    panel = screen.query_one("#inspect-message", Static)
+    return plain(panel.content) if panel.has_class("-shown") else ""
+
+
+def preview(screen: InspectorScreen) -> str:
+    return plain(screen.query_one("#inspect-preview", Static).content).strip()
+
+
+def walk(node: TreeNode[NodeInfo]) -> Iterator[TreeNode[NodeInfo]]:
+    yield node
+    for child in node.children:
+        yield from walk(child)
+
+
+def label(node: TreeNode[NodeInfo]) -> str:
+    return str(node.label)
+
+
+def find(tree: ManifestTree, kind: NodeKind, digest: str | None = None) -> TreeNode[NodeInfo]:
+    for node in walk(tree.root):
+        if node.data and node.data.kind is kind and (digest is None or node.data.digest == digest):
+            return node
+    raise AssertionError(f"no {kind} {digest} in the tree")
+
+
+def inspects(backend: FakeBackend) -> list[tuple[str, ...]]:
+    return [c for c in backend.calls if c[:2] == ("buildx", "imagetools")]
+
+
+async def expand(pilot, tree: ManifestTree, node: TreeNode[NodeInfo]) -> None:
+    tree.focus()
+    tree.move_cursor(node)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+# -- the index -----------------------------------------------------------------------------------
+
+
+async def test_index_shows_platforms_and_loads_nothing_else():
+    backend = inspector_backend()
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, REF1)
+        tree = screen.tree
+        root = label(tree.root)
+        assert REF1 in root and "OCI image index" in root and "sha256:d2b39305607a" in root
+        assert "2 platforms · 2 attestations" in root
+        platforms = [c for c in tree.root.children if c.data.kind is NodeKind.PLATFORM]
+        assert [label(p).split()[0] for p in platforms] == ["linux/amd64", "linux/arm64"]
+        assert [p.data.digest for p in platforms] == [AMD64, ARM64_1]
+        assert not any("unknown/unknown" in label(n) for n in walk(tree.root))
+        # lazily: one command for the whole index
+        assert inspects(backend) == [index_argv(REF1)]
+        log = screen.query_one(CommandLog)
+        assert [(e.command, e.state) for e in log.entries] == [
+            (f"docker buildx imagetools inspect --raw {REF1}", EntryState.OK)
+        ]
+        assert preview(screen) == f"$ docker buildx imagetools inspect --raw {REF1}"
+        assert "✔ runs natively on your platform (linux/amd64) and on linux/arm64" in (
+            message_text(screen)
+        )
+
+
+async def test_attestations_hang_under_the_platform_they_describe():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        tree = (await open_inspector(pilot, REF1)).tree
+        for platform, attestation in ((AMD64, ATT_AMD64), (ARM64_1, ATT_ARM64)):
+            node = find(tree, NodeKind.ATTESTATION, attestation)
+            assert node.parent.data.kind is NodeKind.ATTESTATIONS
+            assert node.parent.parent.data.digest == platform
+
+
+async def test_expanding_a_platform_loads_its_manifest_and_config_only():
+    backend = inspector_backend()
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, REF1)
+        tree = screen.tree
+        arm = find(tree, NodeKind.PLATFORM, ARM64_1)
+        await expand(pilot, tree, arm)
+        assert inspects(backend) == [
+            index_argv(REF1),
+            manifest_argv(NAME, ARM64_1),
+            config_argv(NAME, ARM64_1),
+        ]
+        assert "total 1012.9 KiB (config + 4 layers)" in label(arm)
+        lines = [label(n) for n in walk(arm)]
+        text = "\n".join(lines)
+        for expected in (
+            "OCI image manifest",
+            "2023-11-14 22:13:20 UTC",
+            "linux/arm64  architecture arm64, os linux",
+            '["cat"]',
+            '["/etc/demo-release"]',
+            "nobody",
+            "/srv",
+            "DEMO_MODE=inspect",
+            "org.opencontainers.image.title=inspector demo",
+            "4 layers · ",
+            "tar+gzip",
+        ):
+            assert expected in text, expected
+        assert "loading" not in text
+        # the other platform is still not loaded
+        assert manifest_argv(NAME, AMD64) not in backend.calls
+        # expanding again (collapse + expand) runs nothing more
+        await expand(pilot, tree, arm)
+        await expand(pilot, tree, arm)
+        assert len(inspects(backend)) == 3
+
+
+async def test_expanding_an_attestation_tells_what_it_is():
+    backend = inspector_backend()
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = (await open_inspector(pilot, REF1)).tree
+        await expand(pilot, tree, find(tree, NodeKind.PLATFORM, AMD64))
+        node = find(tree, NodeKind.ATTESTATION, ATT_AMD64)
+        await expand(pilot, tree, node)
+        assert manifest_argv(NAME, ATT_AMD64) in backend.calls
+        assert "attestation: SLSA provenance v1" in label(node)
+        children = "\n".join(label(c) for c in node.children)
+        assert "SLSA provenance v1  in-toto statement" in children
+        assert "describes   sha256:414abe43eb9a" in children
+
+
+async def test_the_preview_follows_the_cursor_and_y_copies_its_digest():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, REF1)
+        tree = screen.tree
+        amd = find(tree, NodeKind.PLATFORM, AMD64)
+        await expand(pilot, tree, amd)
+        assert preview(screen) == f"$ docker buildx imagetools inspect --raw {NAME}@{AMD64}"
+        await pilot.press("y")
+        assert app.clipboard == AMD64
+        tree.move_cursor(find(tree, NodeKind.LAYER, LAYER1))
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == LAYER1
+        config = find(tree, NodeKind.CONFIG)
+        tree.move_cursor(config.children[0])  # "created": copies the config's digest
+        await pilot.pause()
+        assert preview(screen) == (
+            f"$ docker buildx imagetools inspect {NAME}@{AMD64} --format '{{{{json .Image}}}}'"
+        )
+        await pilot.press("y")
+        assert app.clipboard.startswith("sha256:329d3206e1d7")
+        await pilot.press("Y")
+        assert app.clipboard == f"docker buildx imagetools inspect {NAME}@{AMD64} --format " + (
+            "'{{json .Image}}'"
+        )
+        tree.move_cursor(tree.root)
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == INDEX1
+
+
+# -- what the image lacks ------------------------------------------------------------------------
+
+
+async def test_a_single_platform_image_is_told_plainly():
+    backend = inspector_backend()
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, SINGLE, host="linux/arm64")
+        text = message_text(screen)
+        assert "single-platform image (a manifest, no index): only linux/amd64." in text
+        assert "✖ your platform: no linux/arm64 variant: it will not run natively on Apple" in text
+        assert screen.query_one("#inspect-message").has_class("-error")
+        root = label(screen.tree.root)
+        assert "single-platform image (no index)" in root and "linux/amd64" in root
+        assert inspects(backend) == [index_argv(SINGLE), config_argv(NAME, AMD64)]
+        assert "4 layers" in "\n".join(label(n) for n in walk(screen.tree.root))
+
+
+async def test_missing_arm64_on_an_amd64_machine_is_a_warning_not_an_error():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, SINGLE, host="linux/amd64")
+        text = message_text(screen)
+        assert "⚠ no linux/arm64 variant" in text and "your platform" not in text
+        assert screen.query_one("#inspect-message").has_class("-warning")
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+async def test_a_bad_reference_is_explained_and_runs_nothing():
+    backend = inspector_backend()
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot)
+        assert isinstance(app.focused, Input) and app.focused.id == "reference"
+        await pilot.press(*"127.0.0.1:5000/Inspector-Demo:1")
+        await pilot.pause()
+        assert "repository names must be lowercase" in preview(screen)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = message_text(screen)
+        assert "invalid image reference '127.0.0.1:5000/Inspector-Demo:1'" in text
+        assert "Nothing was run" in text
+        assert inspects(backend) == []
+        assert screen.query_one(CommandLog).entries == type(screen.query_one(CommandLog).entries)()
+
+
+EXPECTED = {
+    "tag-not-found": f"{NAME}:nosuchtag was not found",
+    "repo-not-found": "127.0.0.1:5000/nosuchrepo:1 was not found",
+    "unauthorized": "docker login 127.0.0.1:5001",
+    "unknown-host": "unknown registry host nosuchhost.invalid",
+    "connection-refused": "cannot connect to the registry 127.0.0.1:5999",
+    "http-vs-https": "the registry 192.0.2.2:5002 speaks plain HTTP",
+    "tls-server": "the server at 127.0.0.1:1234 closed the connection without answering",
+}
+
+
+async def test_recorded_failures_give_clear_messages():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot)
+        log = screen.query_one(CommandLog)
+        for case, reference in ERRORS.items():
+            screen.inspect(reference)
+            await settle(pilot)
+            text = message_text(screen)
+            assert text.startswith("✖"), case
+            assert EXPECTED[case] in " ".join(text.split()), (case, text)
+            assert screen.query_one("#inspect-message").has_class("-error")
+            assert log.entries[-1].state is EntryState.FAILED
+            assert "nothing to show" in label(screen.tree.root)
+
+
+async def test_a_platform_that_fails_to_load_says_so_and_retries_on_expand():
+    backend = inspector_backend()
+    failing = manifest_argv(NAME, AMD64)
+    backend.replies[failing] = Reply(1, "", local("err-connection-refused.stderr"))
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = (await open_inspector(pilot, REF1)).tree
+        amd = find(tree, NodeKind.PLATFORM, AMD64)
+        await expand(pilot, tree, amd)
+        text = "\n".join(label(c) for c in amd.children)
+        assert "✖ manifest: cannot connect to the registry" in text
+        assert "config      image config" in text  # the config came anyway
+        assert backend.calls.count(failing) == 1
+        backend.replies[failing] = Reply(0, local("demo1-amd64-manifest.json"))
+        await expand(pilot, tree, amd)  # collapse
+        await expand(pilot, tree, amd)  # expand: retry
+        assert backend.calls.count(failing) == 2
+        assert backend.calls.count(config_argv(NAME, AMD64)) == 1
+        text = "\n".join(label(c) for c in amd.children)
+        assert "✖" not in text and "4 layers" in text
+
+
+async def test_results_of_an_older_inspection_are_dropped():
+    backend = inspector_backend()
+    gate = threading.Event()
+    slow = backend.replies[index_argv(REF1)]
+    slow.gate = gate
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot)
+        screen.inspect(REF1)
+        await pilot.pause()
+        screen.inspect(REF2)  # the UI is not blocked by the first one
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if screen.tree.document is not None:
+                break
+        assert REF2 in label(screen.tree.root)
+        gate.set()
+        await settle(pilot)
+        assert REF2 in label(screen.tree.root)
+        assert screen.reference == REF2
+
+
+# -- compare -------------------------------------------------------------------------------------
+
+
+async def test_compare_two_tags():
+    backend = inspector_backend()
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, REF1)
+        await pilot.press("c")
+        box = screen.query_one("#compare-ref", Input)
+        assert app.focused is box and box.value == REF1
+        box.value = REF2
+        await pilot.press("enter")
+        await settle(pilot)
+        view = screen.query_one(ManifestCompare)
+        assert screen.has_class("-compare") and view.display
+        table = view.table
+        rows = [[plain(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows == [
+            ["linux/amd64", "sha256:414abe43eb9a", "sha256:414abe43eb9a", "= same"],
+            ["linux/arm64", "sha256:86987919a3c8", "sha256:87e1b25d36c5", "≠ differs"],
+        ]
+        summary = plain(view.query_one("#compare-summary", Static).content)
+        assert "≠ linux/arm64: differs; linux/amd64: the same" in summary
+        assert index_argv(REF2) in backend.calls
+        table.move_cursor(row=1, column=2)
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == ARM64_2
+        assert preview(screen) == f"$ docker buildx imagetools inspect --raw {REF2}"
+        table.move_cursor(row=1, column=1)
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == ARM64_1
+        await pilot.press("escape")  # leaves compare mode, keeps the inspection
+        assert not screen.has_class("-compare") and REF1 in label(screen.tree.root)
+        await pilot.press("escape")  # back to the builders
+        assert isinstance(app.screen, BuildersScreen)
+
+
+async def test_compare_an_index_with_a_single_platform_image():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot)
+        screen.compare(REF1, SINGLE)
+        await settle(pilot)
+        view = screen.query_one(ManifestCompare)
+        statuses = [plain(view.table.get_row_at(i)[3]).strip() for i in range(2)]
+        assert statuses == ["= same", "only in A"]
+        summary = plain(view.query_one("#compare-summary", Static).content)
+        assert "single-platform image" in summary
+
+
+async def test_the_same_reference_twice_is_identical():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot)
+        screen.compare(REF1, REF1)
+        await settle(pilot)
+        summary = plain(screen.query_one("#compare-summary", Static).content)
+        assert "✔ identical: both resolve to the same digest" in summary
+
+
+async def test_compare_with_a_bad_reference_runs_nothing():
+    backend = inspector_backend()
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot)
+        screen.compare(REF1, "127.0.0.1:5000/demo:bad tag")
+        await settle(pilot)
+        summary = plain(screen.query_one("#compare-summary", Static).content)
+        assert "B  127.0.0.1:5000/demo:bad tag  ✖ invalid image reference" in summary
+        assert inspects(backend) == []
+
+
+async def test_compare_with_a_missing_tag_says_which_side_failed():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot)
+        screen.compare(REF1, ERRORS["tag-not-found"])
+        await settle(pilot)
+        summary = plain(screen.query_one("#compare-summary", Static).content)
+        assert "A  127.0.0.1:5000/inspector-demo:1  OCI image index" in summary
+        assert f"B  {NAME}:nosuchtag  ✖ {NAME}:nosuchtag was not found" in summary
+        assert screen.query_one(ManifestCompare).table.row_count == 0
+
+
+# -- the rest ------------------------------------------------------------------------------------
+
+
+async def test_help_is_the_apps_with_the_inspector_keys():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, REF1)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, InspectorHelp)
+        text = plain(app.screen.query_one("#help-keys", Static).content)
+        for words in ("Copy digest", "Compare", "Copy cmd", "Expand / collapse"):
+            assert words in text
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_reload_runs_the_index_again():
+    backend = inspector_backend()
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_inspector(pilot, REF1)
+        await pilot.press("r")
+        await settle(pilot)
+        assert inspects(backend) == [index_argv(REF1), index_argv(REF1)]
