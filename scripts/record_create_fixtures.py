@@ -129,6 +129,9 @@ def main() -> int:
                 "--driver-opt", f"cert={certs['cert']}",
                 "--driver-opt", f"key={certs['key']}",
             ]  # fmt: skip
+            r.record(
+                ["context", "ls", "--format", "json"], stdout="context-ls.json", expect=0,
+            )  # fmt: skip
             # -- successes: container builder with a mirror config; remote TLS + unix node
             r.record(
                 ["buildx", "create", "--name", "wiz-rec-mirror", "--driver", "docker-container",

@@ -12,6 +12,7 @@ absolute; ``--config`` is a hidden alias of ``--buildkitd-config`` (we always wr
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shlex
 import stat
@@ -658,3 +659,27 @@ def check_config_allowed(driver: str, has_config: bool) -> list[CreateProblem]:
             )
         ]
     return []
+
+
+# --- Docker contexts (endpoints of the docker-container driver) ---------------------------
+
+CONTEXT_LS_ARGV: tuple[str, ...] = ("context", "ls", "--format", "json")
+
+
+def parse_context_names(stdout: str) -> list[str] | None:
+    """Context names from `docker context ls --format json` (one object per line; older CLIs
+    print one array). None when the output is not that."""
+    text = stdout.strip()
+    if not text:
+        return None
+    try:
+        if text.startswith("["):
+            items = json.loads(text)
+        else:
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except ValueError:
+        return None
+    if not isinstance(items, list):
+        return None
+    names = [str(i["Name"]) for i in items if isinstance(i, dict) and "Name" in i]
+    return names if len(names) == len(items) else None
