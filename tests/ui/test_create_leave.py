@@ -1,4 +1,4 @@
-"""Pilot tests of the leave-node dialog (`docker buildx create --leave`) on recorded buildx output."""
+"""Pilot tests of the leave-node dialog (`docker buildx create --leave`), on recorded output."""
 
 from __future__ import annotations
 
@@ -33,10 +33,7 @@ async def test_leave_runs_the_exact_command_and_dismisses_with_the_builder() -> 
         )
         await pilot.click("#leave-confirm")
         await settle(pilot)
-        assert (
-            backend.calls[-2:] == [LEAVE, ("buildx", "ls", "--format", "json")]
-            or backend.calls[-1] == LEAVE
-        )
+        assert backend.calls[-1] == LEAVE
         assert results == ["wiz-rec-remote"]
 
 
