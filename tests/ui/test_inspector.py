@@ -164,6 +164,23 @@ async def test_index_shows_platforms_and_loads_nothing_else():
         )
 
 
+async def test_arriving_from_a_build_with_name_at_digest():
+    """The build screen pushes InspectorScreen(reference=NAME@DIGEST): the bytes are checked."""
+    backend = inspector_backend()
+    pinned = f"{NAME}@{INDEX1}"
+    backend.replies[index_argv(pinned)] = Reply(0, local("demo1-raw.json"))
+    wrong = f"{NAME}@{ARM64_1}"  # answers with the index: not what that digest names
+    backend.replies[index_argv(wrong)] = Reply(0, local("demo1-raw.json"))
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, pinned)
+        assert screen.tree.document.digest == INDEX1
+        assert [c.data.digest for c in screen.tree.root.children] == [AMD64, ARM64_1]
+        screen.inspect(wrong)
+        await settle(pilot)
+        assert "digest mismatch" in message_text(screen)
+
+
 async def test_attestations_hang_under_the_platform_they_describe():
     app = inspector_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -285,6 +302,19 @@ async def test_missing_arm64_on_an_amd64_machine_is_a_warning_not_an_error():
         text = message_text(screen)
         assert "⚠ no linux/arm64 variant" in text and "your platform" not in text
         assert screen.query_one("#inspect-message").has_class("-warning")
+
+
+async def test_a_single_platform_image_whose_config_fails_claims_no_platform():
+    backend = inspector_backend()
+    backend.replies[config_argv(NAME, AMD64)] = Reply(1, "", local("err-connection-refused.stderr"))
+    app = inspector_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, SINGLE, host="linux/arm64")
+        text = message_text(screen)
+        assert "its config could not be read, so its platform is unknown" in text
+        assert "variant" not in text
+        config = "\n".join(label(n) for n in walk(screen.tree.root))
+        assert "✖ config: cannot connect to the registry 127.0.0.1:5999" in config
 
 
 # -- errors --------------------------------------------------------------------------------------
@@ -491,3 +521,14 @@ async def test_reload_runs_the_index_again():
         await pilot.press("r")
         await settle(pilot)
         assert inspects(backend) == [index_argv(REF1), index_argv(REF1)]
+
+
+async def test_palette_commands_are_the_screens_actions():
+    app = inspector_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspector(pilot, REF1)
+        titles = [title for title, _, _ in screen.palette_commands()]
+        assert titles[:2] == ["Inspect an image", "Compare with another reference"]
+        dict((t, c) for t, _, c in screen.palette_commands())["Compare with another reference"]()
+        await pilot.pause()
+        assert screen.has_class("-compare")

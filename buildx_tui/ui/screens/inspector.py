@@ -8,11 +8,11 @@ the command whose output the selected line comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,7 +31,6 @@ from buildx_tui.core.imagetools import (
     local_platform,
     platform_notes,
     reference_error,
-    single_platform_index,
 )
 from buildx_tui.core.manifest import (
     ImageConfig,
@@ -43,9 +42,9 @@ from buildx_tui.core.manifest import (
     compare_indexes,
     parse_reference,
 )
-from buildx_tui.ui.screens.help import HelpScreen
 from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
-from buildx_tui.ui.widgets.manifest_compare import ManifestCompare, Side
+from buildx_tui.ui.widgets.manifest_compare import CompareSide, ManifestCompare
+from buildx_tui.ui.widgets.manifest_help import InspectorHelp
 from buildx_tui.ui.widgets.manifest_labels import plural
 from buildx_tui.ui.widgets.manifest_tree import ManifestTree
 
@@ -54,29 +53,6 @@ if TYPE_CHECKING:
 
 MAIN = "main"
 EXAMPLE = "e.g. 127.0.0.1:5000/demo:1"
-
-
-@dataclass
-class _CompareSide:
-    reference: str
-    document: ImageIndex | ImageManifest | None = None
-    config: ImageConfig | None = None
-    error: InspectError | None = None
-    waiting: bool = True
-
-    def side(self) -> Side:
-        if self.error is not None:
-            return Side(self.reference, error=self.error)
-        if isinstance(self.document, ImageIndex):
-            return Side(self.reference, self.document)
-        if isinstance(self.document, ImageManifest) and not self.waiting:
-            return Side(self.reference, single_platform_index(self.document, self.config), True)
-        return Side(self.reference)
-
-
-@dataclass
-class _Compare:
-    sides: dict[str, _CompareSide] = field(default_factory=dict)
 
 
 class InspectorScreen(Screen[None]):
@@ -108,7 +84,7 @@ class InspectorScreen(Screen[None]):
         self.preview = ""
         self._generation = 0  # of the main inspection: results of older ones are dropped
         self._compare_generation = 0
-        self._compare: _Compare | None = None
+        self._compare: dict[str, CompareSide] | None = None
 
     @property
     def bx(self) -> BuildxApp:
@@ -262,12 +238,18 @@ class InspectorScreen(Screen[None]):
 
     # -- messages --------------------------------------------------------------------------------
     def _show_platform_notes(self, platforms: list[str], *, single: bool) -> None:
+        if single and not platforms:
+            line = "single-platform image (a manifest, no index); its config could not be read, "
+            self._show_message("-warning", Text(line + "so its platform is unknown", "bold yellow"))
+            return
         notes = platform_notes(platforms, self.host_platform)
         lines: list[Text] = []
         if single:
-            has = ", ".join(platforms) or "an unknown platform"
             lines.append(
-                Text(f"single-platform image (a manifest, no index): only {has}.", "bold yellow")
+                Text(
+                    f"single-platform image (a manifest, no index): only {platforms[0]}.",
+                    "bold yellow",
+                )
             )
         for note in notes:
             if note.mine:
@@ -323,7 +305,7 @@ class InspectorScreen(Screen[None]):
         self.query_one("#reference", Input).value = left
         self.query_one("#compare-ref", Input).value = right
         self._compare_generation += 1
-        sides = {"A": _CompareSide(left), "B": _CompareSide(right)}
+        sides = {"A": CompareSide(left), "B": CompareSide(right)}
         bad = False
         for side in sides.values():
             try:
@@ -332,7 +314,7 @@ class InspectorScreen(Screen[None]):
                 side.error = reference_error(error, side.reference)
                 side.waiting = False
                 bad = True
-        self._compare = _Compare(sides)
+        self._compare = sides
         if bad:
             self.compare_view.show(sides["A"].side(), sides["B"].side(), None)
             return
@@ -344,7 +326,7 @@ class InspectorScreen(Screen[None]):
 
     def _compare_fetched(self, name: str, job: InspectJob, fetch: Fetch[Any]) -> None:
         assert self._compare is not None
-        side = self._compare.sides[name]
+        side = self._compare[name]
         if job.level is Level.INDEX:
             if fetch.error is not None or fetch.value is None:
                 side.error = fetch.error
@@ -359,7 +341,7 @@ class InspectorScreen(Screen[None]):
         else:
             side.config = fetch.value
             side.waiting = False
-        sides = self._compare.sides
+        sides = self._compare
         if any(s.waiting for s in sides.values()):
             return
         a, b = sides["A"].side(), sides["B"].side()
@@ -481,6 +463,17 @@ class InspectorScreen(Screen[None]):
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """Actions offered in the command palette (ctrl+p)."""
+        return [
+            ("Inspect an image", "docker buildx imagetools inspect --raw REF", self.action_edit),
+            ("Compare with another reference", "platform by platform", self.action_compare),
+            ("Reload", "run the inspect again", self.action_reload),
+            ("Copy digest", "of the selected line", self.action_copy_digest),
+            ("Copy command", "the imagetools command shown", self.action_copy_command),
+            ("Help", "every key binding", self.action_help),
+        ]
+
     def action_help(self) -> None:
         self.app.push_screen(
             InspectorHelp(
@@ -513,32 +506,3 @@ def _note(fetch: Fetch[Any]) -> str:
     if fetch.error is not None:
         return fetch.error.kind.value
     return ""
-
-
-LEGEND = [
-    ("linux/amd64", "bold cyan", "a platform of the image (expand it: manifest, config, layers)"),
-    ("sha256:0123…", "dim", "a digest, shortened; y copies the full digest of the line"),
-    ("attestation", "magenta", "provenance / SBOM attached to the platform above it"),
-    ("total", "green", "config + compressed layers: what a pull of that platform downloads"),
-    ("✖ / ⚠", "bold red", "your platform missing / another common platform missing"),
-    ("≠ differs", "bold yellow", "compare: same platform, different manifest digest"),
-]
-
-
-class InspectorHelp(HelpScreen):
-    """The app's help, with the inspector's legend."""
-
-    def _legend(self) -> Table:
-        table = Table(
-            box=None,
-            padding=(0, 2),
-            show_header=False,
-            title="Legend",
-            title_justify="left",
-            title_style="bold underline",
-        )
-        table.add_column(no_wrap=True)
-        table.add_column()
-        for sample, style, meaning in LEGEND:
-            table.add_row(Text(sample, style), meaning)
-        return table

@@ -10,7 +10,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from buildx_tui.core.manifest import DiffStatus, ImageIndex, IndexComparison, InspectError
+from buildx_tui.core.imagetools import single_platform_index
+from buildx_tui.core.manifest import (
+    DiffStatus,
+    ImageConfig,
+    ImageIndex,
+    ImageManifest,
+    IndexComparison,
+    InspectError,
+)
 from buildx_tui.ui.widgets import manifest_labels as lb
 
 _STATUS = {
@@ -31,6 +39,27 @@ class Side:
     index: ImageIndex | None = None
     single: bool = False
     error: InspectError | None = None
+
+
+@dataclass
+class CompareSide:
+    """One reference of a comparison while it loads: its document, and for a single-platform
+    image its config (which says the platform)."""
+
+    reference: str
+    document: ImageIndex | ImageManifest | None = None
+    config: ImageConfig | None = None
+    error: InspectError | None = None
+    waiting: bool = True
+
+    def side(self) -> Side:
+        if self.error is not None:
+            return Side(self.reference, error=self.error)
+        if isinstance(self.document, ImageIndex):
+            return Side(self.reference, self.document)
+        if isinstance(self.document, ImageManifest) and not self.waiting:
+            return Side(self.reference, single_platform_index(self.document, self.config), True)
+        return Side(self.reference)
 
 
 class ManifestCompare(Vertical):

@@ -217,10 +217,6 @@ class ManifestTree(Tree[NodeInfo]):
         part.slots[what] = slot
         return slot
 
-    def is_pending(self, digest: str, what: str) -> bool:
-        part = self._parts.get(digest)
-        return part is not None and what in part.pending
-
     def set_manifest(self, digest: str, fetch: Fetch[ImageManifest]) -> None:
         part = self._parts.get(digest)
         if part is None:
@@ -344,7 +340,3 @@ class ManifestTree(Tree[NodeInfo]):
         """The command whose output the cursor's line shows."""
         found = self._lookup("argv")
         return found[1].argv if found is not None else ()
-
-    def config_of(self, digest: str) -> ImageConfig | None:
-        part = self._parts.get(digest)
-        return part.config if part is not None else None
