@@ -152,6 +152,7 @@ _MARK = {
     "running": ("⟳", "bold cyan"),
     "ok": ("✔", "bold green"),
     "failed": ("✖", "bold red"),
+    "skipped": ("–", "dim"),
 }
 
 
@@ -207,6 +208,9 @@ class RunPanel(VerticalScroll):
         self._redraw()
 
     def finish(self, outcome: RunOutcome, name: str) -> None:
+        for p in self._phases:
+            if p.state == "waiting":
+                p.state = "skipped"
         self.query_one("#run-result", Static).update(result_text(outcome, name))
         self._redraw()
 
@@ -217,7 +221,7 @@ class RunPanel(VerticalScroll):
             line = Text()
             line.append(f"{mark} ", style)
             line.append(f"{PHASE_TITLES[p.phase]:<22}", "bold")
-            line.append(p.command, "" if p.state != "waiting" else "dim")
+            line.append(p.command, "dim" if p.state in ("waiting", "skipped") else "")
             if p.state in ("ok", "failed") and p.duration_s:
                 line.append(f"  {p.duration_s:.1f}s", "dim")
             out.append(line)
