@@ -46,10 +46,11 @@ class BuildxApp(App[None]):
         self.push_screen(BuildersScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        from buildx_tui.ui.screens.builders import BuildersScreen
-
-        if isinstance(screen, BuildersScreen):
-            for title, help_text, callback in screen.palette_commands():
+        """The palette offers the actions of the screen it was opened on (each screen lists
+        them in `palette_commands()`), then Textual's own."""
+        palette_commands = getattr(screen, "palette_commands", None)
+        if callable(palette_commands):
+            for title, help_text, callback in palette_commands():
                 yield SystemCommand(title, help_text, callback)
         yield from super().get_system_commands(screen)
 

@@ -331,3 +331,19 @@ async def test_a_refresh_requested_during_a_refresh_runs_after_it():
         await settle(pilot, app)
         await settle(pilot, app)
         assert backend.calls == [LS, LS]
+
+
+async def test_i_opens_the_inspector_and_esc_comes_back():
+    from buildx_tui.ui.screens.inspector import InspectorScreen
+
+    app = make(FakeBackend(ls_output=fixture("buildx/ls.json")))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, InspectorScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Inspect an image" in titles
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BuildersScreen)

@@ -52,12 +52,13 @@ class BuildersScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="builders.refresh"),
         Binding("u", "use", "Use", id="builders.use"),
-        Binding("U", "use_options", "Use…", id="builders.use_options"),
+        Binding("U", "use_options", "Use with options", show=False, id="builders.use_options"),
         Binding("b", "bootstrap", "Bootstrap", id="builders.bootstrap"),
         Binding("s", "stop", "Stop", id="builders.stop"),
         Binding("d,delete", "remove", "Remove", id="builders.remove"),
+        Binding("i", "inspect", "Inspect", id="builders.inspect"),
         Binding("slash", "filter", "Filter", key_display="/", id="builders.filter"),
-        Binding("y", "copy_command", "Copy cmd", id="builders.copy"),
+        Binding("y", "copy_command", "Copy last command", show=False, id="builders.copy"),
         Binding("escape", "back", "Back", show=False, id="builders.back"),
         Binding("question_mark", "help", "Help", key_display="?", id="builders.help"),
     ]
@@ -107,7 +108,7 @@ class BuildersScreen(Screen[None]):
             yield BuildersTable(id="builders")
             yield BuilderDetails(id="details", clock=self.bx.clock)
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield Footer(compact=True)
 
     AUTO_FOCUS = "#builders"
 
@@ -381,6 +382,12 @@ class BuildersScreen(Screen[None]):
         self._render_table()
         self.action_refresh()
 
+    # -- other screens ---------------------------------------------------------------------------
+    def action_inspect(self) -> None:
+        from buildx_tui.ui.screens.inspector import InspectorScreen
+
+        self.app.push_screen(InspectorScreen())
+
     # -- filter, help, copy ----------------------------------------------------------------------
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -434,6 +441,7 @@ class BuildersScreen(Screen[None]):
             ("Bootstrap builder", "docker buildx inspect --bootstrap NAME", self.action_bootstrap),
             ("Stop builder", "docker buildx stop NAME", self.action_stop),
             ("Remove builder", "docker buildx rm NAME", self.action_remove),
+            ("Inspect an image", "docker buildx imagetools inspect REF", self.action_inspect),
             ("Filter builders", "show only matching builders", self.action_filter),
             ("Copy last command", "to the clipboard", self.action_copy_command),
             ("Help", "every key binding", self.action_help),
