@@ -152,7 +152,7 @@ _MARK = {
     "running": ("⟳", "bold cyan"),
     "ok": ("✔", "bold green"),
     "failed": ("✖", "bold red"),
-    "skipped": ("–", "dim"),
+    "skipped": ("-", "dim"),
 }
 
 
