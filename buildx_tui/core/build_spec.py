@@ -12,6 +12,7 @@ context and the Dockerfile from.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,7 @@ from buildx_tui.core.platforms import Emulation, PlatformError, parse_platform, 
 
 __all__ = [
     "COMMON_PLATFORMS",
+    "STORE_PROBE_ARGV",
     "BuildEnv",
     "BuildSpec",
     "FormValues",
@@ -34,6 +36,8 @@ __all__ = [
     "Support",
     "check_spec",
     "compile_form",
+    "containerd_store",
+    "emulator_fix",
     "parse_build_args",
     "parse_tags",
     "platform_choices",
@@ -336,19 +340,24 @@ class PlatformChoice:
         return self.support is not Support.MISSING
 
 
+def emulator_fix(builder: Builder, arch: str = "all") -> str:
+    """How to give ``builder`` QEMU emulators (for one architecture, or all of them)."""
+    if builder.driver == "remote":
+        what = "QEMU binfmt handlers" if arch == "all" else f"a QEMU binfmt handler for {arch}"
+        return f"install {what} on the BuildKit host"
+    fix = f"docker run --privileged --rm tonistiigi/binfmt --install {arch}"
+    if builder.driver != "docker":
+        fix += f", then restart the builder (docker buildx stop {builder.name})"
+    return fix
+
+
 def _missing(name: str, builder: Builder) -> tuple[str, str]:
     """Why ``builder`` cannot build ``name``, and the fix."""
     plat = try_parse(name)
     arch = plat.arch if plat else name
     if builder.driver == "remote":
-        return (
-            f"the remote BuildKit does not offer {name}",
-            f"install a QEMU binfmt handler for {arch} on the BuildKit host",
-        )
-    fix = f"docker run --privileged --rm tonistiigi/binfmt --install {arch}"
-    if builder.driver != "docker":
-        fix += f", then restart the builder (docker buildx stop {builder.name})"
-    return f"no emulator for {name}: install binfmt", fix
+        return f"the remote BuildKit does not offer {name}", emulator_fix(builder, arch)
+    return f"no emulator for {name}: install binfmt", emulator_fix(builder, arch)
 
 
 def _reported(builder: Builder) -> dict[str, PlatformChoice]:
@@ -457,8 +466,9 @@ def _expand(path: str) -> str:
     return os.path.expanduser(path.strip()) if path.strip() else ""
 
 
-def compile_form(values: FormValues) -> tuple[BuildSpec | None, list[Issue]]:
-    """Parse the raw fields; the spec is None when a field cannot even be parsed."""
+def compile_form(values: FormValues) -> tuple[BuildSpec, list[Issue]]:
+    """Parse the raw fields. The spec holds what could be parsed (so the other checks can still
+    run); it is only fit to run when no issue is an error."""
     issues: list[Issue] = []
     tags, tag_issues = parse_tags(values.tags)
     args, arg_issues = parse_build_args(values.build_args)
@@ -479,8 +489,6 @@ def compile_form(values: FormValues) -> tuple[BuildSpec | None, list[Issue]]:
             platforms.append(name)
     if not values.builder:
         issues.append(Issue("builder", Severity.ERROR, "pick a builder"))
-    if any(i.severity is Severity.ERROR for i in issues):
-        return None, issues
     spec = BuildSpec(
         builder=values.builder,
         context=_expand(values.context) or ".",
@@ -688,3 +696,25 @@ def check_spec(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
         *_check_platforms(spec, env),
         *_check_combinations(spec, env),
     ]
+
+
+# -- the engine's image store ----------------------------------------------------------------------
+
+#: `docker info` field telling the classic image store from the containerd one.
+STORE_PROBE_ARGV: tuple[str, ...] = ("info", "--format", "{{json .DriverStatus}}")
+
+
+def containerd_store(driver_status_json: str) -> bool | None:
+    """From `docker info --format '{{json .DriverStatus}}'`: True when the engine uses the
+    containerd image store (``driver-type io.containerd.snapshotter.v1``), False for the classic
+    store, None when the output cannot be read."""
+    try:
+        pairs = json.loads(driver_status_json)
+    except ValueError:
+        return None
+    if not isinstance(pairs, list):
+        return None
+    for pair in pairs:
+        if isinstance(pair, list) and len(pair) == 2 and pair[0] == "driver-type":
+            return "containerd" in str(pair[1])
+    return False

@@ -229,24 +229,34 @@ def test_compile_form_merges_boxes_and_free_text_platforms():
         )
     )
     assert issues == []
-    assert spec is not None
     # aarch64 and x86_64 normalise to platforms already ticked.
     assert spec.platforms == ("linux/amd64", "linux/arm64", "linux/arm/v6")
 
 
-def test_compile_form_bad_fields_give_no_spec():
+def test_compile_form_bad_fields_are_errors_and_the_rest_is_kept():
     spec, issues = compile_form(
-        FormValues(builder="", tags="UP:1", extra_platforms="linux/notanarch", build_args="1=2")
+        FormValues(
+            builder="",
+            tags="UP:1 ok:1",
+            extra_platforms="linux/notanarch, linux/arm64",
+            build_args="1=2\nA=b",
+            context="src",
+        )
     )
-    assert spec is None
     fields = {i.field for i in issues if i.severity is Severity.ERROR}
     assert fields == {"builder", "tags", "platforms", "build_args"}
+    # The valid parts are kept, so the other checks (paths, …) still run on them.
+    assert (spec.tags, spec.platforms, spec.build_args, spec.context) == (
+        ("ok:1",),
+        ("linux/arm64",),
+        (("A", "b"),),
+        "src",
+    )
 
 
 def test_compile_form_expands_home(monkeypatch):
     monkeypatch.setenv("HOME", "/home/someone")
     spec, _ = compile_form(FormValues(builder="b", context="~/src", dockerfile="~/src/Df"))
-    assert spec is not None
     assert (spec.context, spec.dockerfile) == ("/home/someone/src", "/home/someone/src/Df")
 
 

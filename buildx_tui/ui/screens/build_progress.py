@@ -1,0 +1,407 @@
+"""A build, live: one lane per platform plus the shared lane, an overall bar, then a summary.
+
+The build runs in a thread worker (`BuildRunner`): exactly the argv shown in the command log, with
+`--progress=rawjson` and `--metadata-file`, through ``app.backend``. The worker posts coalesced
+snapshots (≤ ~20 a second); this screen only draws them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from buildx_tui.core.build_spec import BuildSpec, Output, Support, platform_choices, registry_of
+from buildx_tui.core.builders import Builder
+from buildx_tui.core.history import History, HistoryEntry, LaneSummary
+from buildx_tui.core.login import looks_like_auth_error
+from buildx_tui.core.progress_model import ProgressSnapshot
+from buildx_tui.ui.screens.build_log import BuildLogScreen
+from buildx_tui.ui.screens.build_runner import BuildRunner, RunOutcome
+from buildx_tui.ui.widgets.build_lane import LaneView
+from buildx_tui.ui.widgets.build_summary import head_line, slowdowns, summary
+from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
+
+if TYPE_CHECKING:
+    from buildx_tui.core.backend import Backend
+
+MAX_COLUMNS = 3
+
+
+def lane_id(key: str) -> str:
+    return "lane-" + "".join(c if c.isalnum() else "-" for c in key)
+
+
+class BuildProgressScreen(Screen[None]):
+    CSS_PATH = "../build.tcss"
+    #: Clock that makes running steps' elapsed times advance between events (tests set None:
+    #: then times are those stamped in the stream, and snapshots are reproducible).
+    progress_clock: Callable[[], float] | None = staticmethod(time.time)
+    BINDINGS = [
+        Binding("c", "cancel_build", "Cancel build", id="build.cancel"),
+        Binding("tab", "focus_next", "Next lane", show=False, id="build.next_lane"),
+        Binding("right,l", "lane(1)", "Next lane", show=False, id="build.right"),
+        Binding("left,h", "lane(-1)", "Previous lane", show=False, id="build.left"),
+        Binding("i", "inspect", "Inspect manifest", id="build.inspect"),
+        Binding("r", "rerun", "Run again", id="build.rerun"),
+        Binding("e", "edit", "Edit", id="build.edit"),
+        Binding("L", "login", "Log in", id="build.login"),
+        Binding("H", "history", "History", id="build.history"),
+        Binding("y", "copy_command", "Copy cmd", id="build.copy"),
+        Binding("escape", "back", "Back", id="build.back"),
+    ]
+
+    @dataclass
+    class Progress(Message):
+        snapshot: ProgressSnapshot
+
+    @dataclass
+    class Finished(Message):
+        outcome: RunOutcome
+        entry: HistoryEntry
+        history_error: str
+
+    def __init__(
+        self,
+        spec: BuildSpec,
+        *,
+        builder: Builder | None = None,
+        history: History | None = None,
+    ) -> None:
+        super().__init__()
+        self.spec = spec
+        self.builder = builder
+        self.history = history if history is not None else History()
+        self.support: dict[str, Support] = (
+            {c.name: c.support for c in platform_choices(builder)} if builder else {}
+        )
+        self.snapshot: ProgressSnapshot | None = None
+        self.outcome: RunOutcome | None = None
+        self.entry: HistoryEntry | None = None
+        self.cancelling = False
+        self.runner: BuildRunner | None = None
+        self._entry_id: int | None = None
+
+    @property
+    def backend(self) -> Backend:
+        backend: Backend = self.app.backend  # type: ignore[attr-defined]
+        return backend
+
+    @property
+    def running(self) -> bool:
+        return self.outcome is None
+
+    @property
+    def user_command(self) -> str:
+        return self.backend.display(self.spec.argv())
+
+    # -- layout ------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="build-head")
+        yield Static("", id="build-summary")
+        with Grid(id="lanes"):
+            for key in self.spec.platforms:
+                yield LaneView(key, support=self.support.get(key), id=lane_id(key))
+            yield LaneView("shared", id=lane_id("shared"))
+        yield CommandLog(id="command-log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#build-summary").display = False
+        self._layout_lanes()
+        self.runner = BuildRunner(
+            self.backend, self.spec, self._post_snapshot, progress_clock=type(self).progress_clock
+        )
+        argv = self.runner.prepare()
+        self._entry_id = self.query_one(CommandLog).start(self.backend.display(argv))
+        self._draw_head()
+        self._build_worker(self.runner)
+
+    def on_resize(self) -> None:
+        self._draw_head()
+
+    def _post_snapshot(self, snapshot: ProgressSnapshot) -> None:
+        self.post_message(self.Progress(snapshot))
+
+    # -- worker ------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
+    def _build_worker(self, runner: BuildRunner) -> None:
+        outcome = runner.run()
+        entry = self._history_entry(outcome)
+        error = ""
+        try:
+            self.history.append(entry)
+        except OSError as e:
+            error = f"could not save the build history: {e}"
+        self.post_message(self.Finished(outcome, entry, error))
+
+    def _history_entry(self, outcome: RunOutcome) -> HistoryEntry:
+        lanes = tuple(
+            LaneSummary(
+                platform=lane.platform or lane.key,
+                result=lane.result,
+                wall_time=lane.wall_time,
+                steps=lane.steps_total,
+                cached=lane.steps_cached,
+                failed_step=(
+                    f"{lane.failed_step.position} {lane.failed_step.name}".strip()
+                    if lane.failed_step
+                    else ""
+                ),
+            )
+            for lane in outcome.snapshot.lanes
+        )
+        return HistoryEntry(
+            spec=self.spec,
+            command=self.user_command,
+            started_at=outcome.started_at,
+            result="cancelled" if outcome.cancelled else outcome.snapshot.result,
+            duration_s=outcome.duration_s,
+            exit_code=outcome.result.returncode,
+            outputs=outcome.outputs,
+            lanes=lanes,
+            error=outcome.error_text,
+        )
+
+    @work(thread=True, group="build-cancel", exit_on_error=False)
+    def _cancel_worker(self, runner: BuildRunner) -> None:
+        runner.cancel()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "build" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"The build could not run: {error}", severity="error", timeout=15)
+            if self._entry_id is not None:
+                self.query_one(CommandLog).finish(
+                    self._entry_id, EntryState.FAILED, 0.0, tail=str(error)
+                )
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def on_build_progress_screen_progress(self, message: Progress) -> None:
+        if self.outcome is not None:
+            return  # a late snapshot after the final one
+        self._draw(message.snapshot)
+
+    def _draw(self, snap: ProgressSnapshot) -> None:
+        self.snapshot = snap
+        grid = self.query_one("#lanes", Grid)
+        ratios = slowdowns(snap.lanes, self.support)
+        added = False
+        for lane in snap.all_lanes:
+            try:
+                view = grid.query_one(f"#{lane_id(lane.key)}", LaneView)
+            except Exception:
+                view = LaneView(lane.key, support=self.support.get(lane.key), id=lane_id(lane.key))
+                shared = grid.query_one(f"#{lane_id('shared')}", LaneView)
+                grid.mount(view, before=shared)
+                added = True
+            view.show(lane, snap.now, ratios.get(lane.key))
+        if added:
+            self._layout_lanes()
+        self._draw_head()
+        if isinstance(self.app.screen, BuildLogScreen):
+            self.app.screen.follow(snap)
+
+    def _layout_lanes(self) -> None:
+        grid = self.query_one("#lanes", Grid)
+        count = len(grid.children)
+        columns = min(MAX_COLUMNS, max(1, count))
+        grid.styles.grid_size_columns = columns
+        grid.styles.grid_size_rows = (count + columns - 1) // columns
+
+    def _draw_head(self) -> None:
+        what = self.spec.tags[0] if self.spec.tags else self.spec.context
+        if len(self.spec.platforms) > 1:
+            what += f" · {len(self.spec.platforms)} platforms"
+        head = self.query_one("#build-head", Static)
+        head.update(
+            head_line(
+                self.snapshot,
+                builder=self.spec.builder,
+                what=what,
+                width=max(20, self.size.width - 4),
+                cancelling=self.cancelling,
+            )
+        )
+
+    def on_build_progress_screen_finished(self, message: Finished) -> None:
+        outcome = message.outcome
+        self.outcome = outcome
+        self.entry = message.entry
+        self._draw(outcome.snapshot)
+        result = outcome.result
+        state = EntryState.OK if result.ok else EntryState.FAILED
+        if outcome.cancelled:
+            state = EntryState.CANCELLED
+        if self._entry_id is not None:
+            self.query_one(CommandLog).finish(
+                self._entry_id,
+                state,
+                result.duration_s,
+                tail="" if result.ok or outcome.cancelled else result.error_text(),
+            )
+        panel = self.query_one("#build-summary", Static)
+        panel.display = True
+        panel.update(
+            summary(
+                outcome.snapshot,
+                outcome.outputs,
+                output=self.spec.output,
+                duration_s=outcome.duration_s,
+                support=self.support,
+                error="" if outcome.cancelled else outcome.error_text,
+                auth_hint=self.auth_hint(),
+                exit_code=result.returncode,
+            )
+        )
+        self.set_class(True, f"-{outcome.snapshot.result}")
+        self.refresh_bindings()
+        if message.history_error:
+            self.notify(message.history_error, severity="warning", timeout=10)
+        if outcome.cancelled:
+            self.notify(
+                f"Build cancelled: docker buildx ended (exit {result.returncode}).",
+                title="Cancelled",
+                severity="warning",
+                timeout=8,
+            )
+        elif outcome.snapshot.result == "success":
+            self.notify(f"Build succeeded in {outcome.duration_s:.1f}s", timeout=5)
+        else:
+            self.notify(
+                outcome.error_text or "see the lanes", title="Build failed", severity="error"
+            )
+
+    def auth_hint(self) -> str:
+        outcome = self.outcome
+        if outcome is None or outcome.cancelled or outcome.snapshot.result != "failed":
+            return ""
+        if not looks_like_auth_error(outcome.error_text + "\n" + outcome.result.stderr[-4000:]):
+            return ""
+        return (
+            f"The registry {self.registry()} refused: it needs credentials. "
+            "L: log in, then r: run again."
+        )
+
+    def registry(self) -> str:
+        return registry_of(self.spec.tags[0]) if self.spec.tags else "docker.io"
+
+    # -- actions -----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what does not apply: cancel only while running; the rest once it ended."""
+        running = self.running
+        if action == "cancel_build":
+            return running
+        if action in ("rerun", "edit", "history", "login"):
+            return not running
+        if action == "inspect":
+            outcome = self.outcome
+            pushed = self.spec.output is Output.PUSH
+            return pushed and outcome is not None and bool(outcome.outputs.reference)
+        return True
+
+    def action_cancel_build(self) -> None:
+        if not self.running or self.runner is None:
+            return
+        if self.cancelling:
+            self.notify("Cancelling… waiting for buildx to stop.", timeout=3)
+            return
+        self.cancelling = True
+        self._draw_head()
+        self._cancel_worker(self.runner)
+
+    def action_lane(self, delta: int) -> None:
+        lanes = list(self.query(LaneView))
+        if not lanes:
+            return
+        focused = self.focused
+        index = lanes.index(focused) if isinstance(focused, LaneView) and focused in lanes else -1
+        lanes[(index + delta) % len(lanes)].focus()
+
+    @on(LaneView.OpenStep)
+    def _open_step(self, message: LaneView.OpenStep) -> None:
+        if self.snapshot is None:
+            return
+        lane = self.snapshot.lane(message.lane)
+        step = lane.step(message.digest) if lane is not None else None
+        if step is not None:
+            self.app.push_screen(BuildLogScreen(message.lane, step))
+
+    def action_inspect(self) -> None:
+        if self.outcome is None or not self.outcome.outputs.reference:
+            self.notify("Nothing was pushed: there is no manifest to inspect.", severity="warning")
+            return
+        reference = self.outcome.outputs.reference
+        try:
+            from buildx_tui.ui.screens.inspector import InspectorScreen
+        except ImportError:
+            self.notify(
+                f"The manifest inspector is not available in this version. Reference: {reference}",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self.app.push_screen(InspectorScreen(reference=reference))
+
+    def action_rerun(self) -> None:
+        if self.running:
+            return
+        self.app.switch_screen(
+            BuildProgressScreen(self.spec, builder=self.builder, history=self.history)
+        )
+
+    def action_edit(self) -> None:
+        if self.running:
+            return
+        from buildx_tui.ui.screens.build_form import BuildFormScreen
+
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        if isinstance(below, BuildFormScreen):
+            self.app.pop_screen()
+        else:
+            self.app.switch_screen(
+                BuildFormScreen(self.builder, spec=self.spec, history=self.history)
+            )
+
+    def action_login(self) -> None:
+        from buildx_tui.ui.screens.login import LoginScreen
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.notify(f"Logged in to {self.registry()}. r: run the build again.", timeout=8)
+
+        self.app.push_screen(LoginScreen(self.registry()), done)
+
+    def action_history(self) -> None:
+        from buildx_tui.ui.screens.build_history import BuildHistoryScreen
+
+        self.app.push_screen(BuildHistoryScreen(self.history))
+
+    def action_copy_command(self) -> None:
+        self.app.copy_to_clipboard(self.user_command)
+        self.notify(f"Copied: {self.user_command}", timeout=3)
+
+    def action_back(self) -> None:
+        if self.running:
+            self.notify("The build is still running: c cancels it.", severity="warning", timeout=4)
+            return
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        runner = self.runner
+        if runner is not None and self.outcome is None and not runner.cancel_requested:
+            # Leaving (or quitting) while the build runs: stop it, leave no orphan behind.
+            threading.Thread(target=runner.cancel, name="build-cancel", daemon=True).start()

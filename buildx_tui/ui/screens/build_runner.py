@@ -1,0 +1,165 @@
+"""Runs one build through the backend and turns its rawjson stream into coalesced snapshots.
+
+No Textual here (the benchmark and tests drive it directly): the screen's thread worker calls
+`BuildRunner.run`, which blocks until the build ends, and gets snapshots through ``post`` — at
+most one per ``min_interval`` (50 ms: ~20 UI updates a second), and only when something changed
+or, while the build runs, once per ``tick`` so running clocks advance during a silent step.
+
+Lines arrive on the client's pump threads (one at a time); a ticker thread flushes the last
+change of a burst. Both touch the parser under one lock, so `BuildProgress` sees one caller at a
+time. `cancel` may be called from any thread, even before the process has started.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from buildx_tui.core.backend import Backend
+from buildx_tui.core.build_spec import BuildSpec
+from buildx_tui.core.client import CommandResult
+from buildx_tui.core.history import BuildOutputs, parse_metadata
+from buildx_tui.core.progress import BuildProgress, ProgressSnapshot
+
+MIN_INTERVAL_S = 0.05
+TICK_S = 1.0
+CANCEL_RETRY_S = 10.0
+CANCEL_EXIT = 130
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    snapshot: ProgressSnapshot
+    result: CommandResult
+    outputs: BuildOutputs
+    started_at: datetime
+    duration_s: float
+    cancelled: bool
+    posts: int  # snapshots posted while running
+    lines: int  # output lines received
+
+    @property
+    def error_text(self) -> str:
+        if self.snapshot.final_error:
+            return self.snapshot.final_error
+        return "" if self.result.ok else self.result.error_text()
+
+
+@dataclass
+class BuildRunner:
+    backend: Backend
+    spec: BuildSpec
+    post: Callable[[ProgressSnapshot], None]
+    min_interval: float = MIN_INTERVAL_S
+    tick: float = TICK_S
+    clock: Callable[[], float] = time.monotonic
+    progress_clock: Callable[[], float] | None = time.time  # None: build time = last stamp seen
+    token: object = field(default_factory=object)
+    argv: list[str] = field(default_factory=list, init=False)
+    posts: int = field(default=0, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _cancel: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _tmp: Path | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._progress = BuildProgress(self.spec.platforms, clock=self.progress_clock)
+        self._last_post = float("-inf")
+        self._lines = 0
+
+    def prepare(self) -> list[str]:
+        """Make the metadata file's folder and the exact argv to run (idempotent)."""
+        if not self.argv:
+            self._tmp = Path(tempfile.mkdtemp(prefix="buildx-tui-build-"))
+            self.argv = self.spec.argv(
+                progress="rawjson", metadata_file=str(self._tmp / "metadata.json")
+            )
+        return self.argv
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    # -- feeding and coalescing ----------------------------------------------------------------
+    def _maybe_post(self, *, tick: bool = False) -> None:
+        now = self.clock()
+        since = now - self._last_post
+        if since < self.min_interval:
+            return
+        if not self._progress.dirty and not (tick and since >= self.tick):
+            return
+        self._last_post = now
+        self.posts += 1
+        self.post(self._progress.snapshot())
+
+    def on_line(self, line: str) -> None:
+        with self._lock:
+            self._lines += 1
+            self._progress.feed_line(line)
+            self._maybe_post()
+
+    def _ticker(self) -> None:
+        while not self._finished.wait(self.min_interval):
+            with self._lock:
+                self._maybe_post(tick=True)
+
+    # -- running ---------------------------------------------------------------------------------
+    def run(self) -> RunOutcome:
+        argv = self.prepare()
+        started_at = datetime.now(UTC)
+        ticker = threading.Thread(target=self._ticker, name="build-ticker", daemon=True)
+        ticker.start()
+        try:
+            if self._cancel.is_set():
+                result = CommandResult(
+                    tuple(argv), self.backend.display(argv), CANCEL_EXIT, "", "", 0.0, True
+                )
+            else:
+                result = self.backend.run(argv, on_line=self.on_line, token=self.token)
+        finally:
+            self._finished.set()
+            ticker.join(timeout=2)
+        cancelled = result.cancelled or self._cancel.is_set()
+        outputs = self._read_metadata()
+        with self._lock:
+            self._progress.close(CANCEL_EXIT if cancelled else result.returncode)
+            snapshot = self._progress.snapshot()
+        return RunOutcome(
+            snapshot=snapshot,
+            result=result,
+            outputs=outputs,
+            started_at=started_at,
+            duration_s=result.duration_s,  # measured by the client around the process
+            cancelled=cancelled,
+            posts=self.posts,
+            lines=self._lines,
+        )
+
+    def _read_metadata(self) -> BuildOutputs:
+        tmp, self._tmp = self._tmp, None
+        if tmp is None:
+            return BuildOutputs()
+        try:
+            return parse_metadata((tmp / "metadata.json").read_text(encoding="utf-8"))
+        except OSError:
+            return BuildOutputs()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """Stop the build: SIGINT to the docker CLI, then its process group is killed (the
+        client does that). Blocks up to a few seconds: call it from a worker thread."""
+        self._cancel.set()
+        deadline = time.monotonic() + CANCEL_RETRY_S
+        # The process may not be registered yet (cancel right after start): retry until it is
+        # or the run has ended.
+        while not self._finished.is_set() and time.monotonic() < deadline:
+            if self.backend.cancel(self.token):
+                return
+            time.sleep(0.05)

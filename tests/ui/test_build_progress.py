@@ -1,0 +1,364 @@
+"""Pilot tests of the live build screen, replaying recorded real rawjson streams."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+
+import pytest
+from rich.console import Console
+from textual.screen import Screen
+from textual.widgets import Log, Static
+
+from buildx_tui.core.build_spec import Output
+from buildx_tui.core.history import History
+from buildx_tui.ui.screens.build_log import BuildLogScreen
+from buildx_tui.ui.screens.build_progress import BuildProgressScreen, lane_id
+from buildx_tui.ui.widgets.build_lane import LaneView
+from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
+from tests.ui.test_build_scenes import (
+    BuildBackend,
+    BuildReply,
+    build_key,
+    freeze_build_clock,
+    make_app,
+    push_spec,
+    seedtest,
+)
+
+SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_build_clock(monkeypatch):
+    freeze_build_clock(monkeypatch)
+
+
+@pytest.fixture
+def history(tmp_path) -> History:
+    return History(tmp_path / "data")
+
+
+MULTI = "buildx/build-multiplatform-rawjson.stderr"
+META = "buildx/build-metadata-file.metadata.json"
+DIGEST = "sha256:494a0d7fb5a541b6e3471602a476e6cd13250e2451ff1479f2607497e1185aef"
+
+
+def plain(renderable: object, width: int = 200) -> str:
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def lane_text(screen, key: str) -> str:
+    view = screen.query_one(f"#{lane_id(key)}", LaneView)
+    return plain(view.render(), view.content_size.width)
+
+
+def summary_text(screen) -> str:
+    return plain(screen.query_one("#build-summary", Static).content)
+
+
+async def start(pilot, app, spec, history, builder=None) -> BuildProgressScreen:
+    await pilot.pause()
+    screen = BuildProgressScreen(spec, builder=builder or seedtest(), history=history)
+    app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+async def until(pilot, predicate, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "condition not reached"
+        await pilot.pause(0.02)
+
+
+async def finish(pilot, app, screen) -> None:
+    await until(pilot, lambda: screen.outcome is not None)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def backend_for(spec, reply: BuildReply) -> BuildBackend:
+    return BuildBackend(builds={build_key(spec): reply})
+
+
+# -- mid-build ------------------------------------------------------------------------------------
+
+
+async def test_lanes_mid_build_one_per_platform_plus_shared(history):
+    spec = push_spec()
+    reply = BuildReply(MULTI, 0, META, pause_after=44)  # both RUN steps started, amd64 done
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await until(pilot, lambda: screen.snapshot is not None and screen.snapshot.lines == 44)
+        await pilot.pause(0.1)
+        views = [v.lane_key for v in screen.query(LaneView)]
+        assert views == ["linux/amd64", "linux/arm64", "shared"]
+        amd, arm, shared = (lane_text(screen, k) for k in views)
+        assert "⟳ 3/4 steps" in amd and "✔   2/3 RUN echo" in amd
+        assert "arch=amd64 uname=x86_64" in amd  # the tail of its log
+        assert "⟳ 2/4 steps · 2.1s on 2/3" in arm
+        assert "⟳   2/3 RUN echo" in arm and "2.1s…" in arm
+        assert "⟳ 3/3 steps" in shared  # its steps are done; export and push are still to come
+        view = screen.query_one(f"#{lane_id('linux/arm64')}", LaneView)
+        assert view.border_title == "linux/arm64 · QEMU"
+        assert screen.query_one(f"#{lane_id('linux/amd64')}", LaneView).border_title == (
+            "linux/amd64 · native"
+        )
+        head = plain(screen.query_one("#build-head", Static).content)
+        assert "⟳ building 127.0.0.1:5000/demo:1 · 2 platforms on seedtest" in head
+        assert "8/11 steps" in head
+        assert not screen.query_one("#build-summary").display
+        assert screen.outcome is None
+        bindings = {b.binding.action for b in app.active_bindings.values()}
+        assert "cancel_build" in bindings and "rerun" not in bindings
+        await pilot.press("escape")  # leaving is refused while it runs
+        assert app.screen is screen
+        reply.gate.set()
+        await finish(pilot, app, screen)
+
+
+async def test_worker_coalesces_updates_and_ends_on_the_parsers_final_state(history):
+    spec = push_spec()
+    app = make_app(backend_for(spec, BuildReply(MULTI, 0, META)))
+    posted: list[int] = []
+    async with app.run_test(
+        size=SIZE,
+        message_hook=lambda m: (
+            posted.append(1) if isinstance(m, BuildProgressScreen.Progress) else None
+        ),
+    ) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        outcome = screen.outcome
+        assert outcome is not None
+        assert outcome.lines == 66
+        # 66 lines delivered in one burst: one update (plus a trailing flush), never one per line.
+        assert 1 <= outcome.posts <= 3
+        assert len(posted) == outcome.posts
+        assert screen.snapshot is outcome.snapshot
+        assert outcome.snapshot.result == "success"
+
+
+# -- a failed platform ----------------------------------------------------------------------------
+
+
+async def test_failure_in_one_platform_shows_in_that_lane_only(history):
+    spec = push_spec(tags=("127.0.0.1:5000/demo:fail",), no_cache=True)
+    app = make_app(backend_for(spec, BuildReply("buildx/build-onefails-rawjson.stderr", 1)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        amd, arm = lane_text(screen, "linux/amd64"), lane_text(screen, "linux/arm64")
+        assert "✔ 5/5 steps" in amd and "✖" not in amd and "fail" not in amd.split("\n", 1)[0]
+        assert "✖ failed at 3/4" in arm
+        assert "✖   3/4 RUN test" in arm
+        assert "this step fails on arm64" in arm  # its log, not the other lane's
+        assert 'process "/bin/sh -c test' in arm  # the step's error
+        arm_view = screen.query_one(f"#{lane_id('linux/arm64')}", LaneView)
+        assert arm_view.has_class("-failed")
+        assert not screen.query_one(f"#{lane_id('linux/amd64')}", LaneView).has_class("-failed")
+        summary = summary_text(screen)
+        assert "✖ Build failed after 2.7s (exit 1)" in summary
+        assert '3/4 RUN test "arm64" = amd64' in summary
+        assert "exit code: 3" in summary
+        [entry] = [e for e in screen.query_one(CommandLog).entries]
+        assert entry.state is EntryState.FAILED
+        [saved] = history.load()
+        assert saved.result == "failed"
+        assert [(lane.platform, lane.result) for lane in saved.lanes] == [
+            ("linux/amd64", "success"),
+            ("linux/arm64", "failed"),
+        ]
+        assert saved.lanes[1].failed_step.startswith("3/4 RUN test")
+
+
+async def test_full_log_of_a_step_opens_from_its_lane(history):
+    spec = push_spec(no_cache=True)
+    app = make_app(backend_for(spec, BuildReply("buildx/build-onefails-rawjson.stderr", 1)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        screen.query_one(f"#{lane_id('linux/arm64')}", LaneView).focus()
+        await pilot.pause()
+        await pilot.press("enter")  # the cursor starts on the failed step
+        await pilot.pause()
+        log_screen = app.screen
+        assert isinstance(log_screen, BuildLogScreen)
+        assert log_screen.step.name.startswith('RUN test "arm64"')
+        assert list(log_screen.query_one(Log).lines) == ["this step fails on arm64"]
+        await pilot.press("escape")
+        await pilot.press("up", "enter")  # 2/4 RUN echo
+        await pilot.pause()
+        assert isinstance(app.screen, BuildLogScreen)
+        assert list(app.screen.query_one(Log).lines) == ["arch=arm64 uname=aarch64"]
+
+
+# -- the summary ----------------------------------------------------------------------------------
+
+
+async def test_summary_digest_reference_and_inspector(history, monkeypatch):
+    spec = push_spec()
+    app = make_app(backend_for(spec, BuildReply(MULTI, 0, META)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        summary = summary_text(screen)
+        assert "✔ Build succeeded in 2.7s" in summary
+        assert f"digest  {DIGEST}  OCI image index" in summary
+        assert "pushed  127.0.0.1:5000/demo:1   i: inspect the manifest" in summary
+        rows = {line.split()[0]: line for line in summary.splitlines() if line.startswith("linux/")}
+        assert rows["linux/amd64"].split()[1:5] == ["✔", "success", "2.2s", "4/4"]
+        assert "(QEMU)" in rows["linux/arm64"] and "\u00d71.0" in rows["linux/arm64"]
+        assert screen.outcome is not None
+        assert screen.outcome.outputs.reference == f"127.0.0.1:5000/demo@{DIGEST}"
+        [saved] = history.load()
+        assert (saved.result, saved.outputs.digest, saved.duration_s) == ("success", DIGEST, 2.7)
+        assert saved.command == (
+            "docker buildx build --builder seedtest --platform linux/amd64,linux/arm64 "
+            "-t 127.0.0.1:5000/demo:1 --push ."
+        )
+        # No inspector available: say so, with the reference.
+        monkeypatch.setitem(sys.modules, "buildx_tui.ui.screens.inspector", None)
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any(DIGEST in str(n.message) for n in app._notifications)
+        monkeypatch.undo()
+        pushed = []
+        import buildx_tui.ui.screens.inspector as inspector
+
+        class FakeInspector(Screen[None]):
+            def __init__(self, reference=None) -> None:
+                pushed.append(reference)
+                super().__init__()
+
+        monkeypatch.setattr(inspector, "InspectorScreen", FakeInspector)
+        await pilot.press("i")
+        await pilot.pause()
+        assert pushed == [f"127.0.0.1:5000/demo@{DIGEST}"]
+
+
+async def test_cache_only_build_has_no_inspect_key(history):
+    spec = push_spec(output=Output.CACHE, tags=())
+    app = make_app(backend_for(spec, BuildReply(MULTI, 0, None)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        bindings = {b.binding.action for b in app.active_bindings.values()}
+        assert "inspect" not in bindings and "rerun" in bindings
+        assert "digest" not in summary_text(screen)
+
+
+async def test_four_platforms_grid_and_slowdown_column(history):
+    plats = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386")
+    spec = push_spec(platforms=plats, tags=("127.0.0.1:5000/four:1",), no_cache=True)
+    reply = BuildReply(
+        "buildx/build-4platform-rawjson.stderr",
+        0,
+        "buildx/build-metadata-file-4platform.metadata.json",
+    )
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        assert [v.lane_key for v in screen.query(LaneView)] == [*plats, "shared"]
+        grid = screen.query_one("#lanes")
+        assert grid.styles.grid_size_columns == 3 and grid.styles.grid_size_rows == 2
+        rows = {
+            line.split()[0]: line
+            for line in summary_text(screen).splitlines()
+            if line.startswith("linux/")
+        }
+        # linux/386 runs natively on x86-64: no slowdown figure; the QEMU lanes have one.
+        assert "\u00d7" not in rows["linux/386"] and "\u00d7" not in rows["linux/amd64"]
+        assert "\u00d71.0" in rows["linux/arm/v7"] and "(QEMU)" in rows["linux/arm/v7"]
+
+
+# -- cancel ---------------------------------------------------------------------------------------
+
+
+async def test_cancel_stops_the_build_and_says_so(history):
+    spec = push_spec(tags=("127.0.0.1:5000/demo:cancel",), no_cache=True)
+    reply = BuildReply("buildx/build-cancelled-rawjson.stderr", 130, pause_after=20)
+    backend = backend_for(spec, reply)
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await until(pilot, lambda: screen.snapshot is not None and screen.snapshot.lines == 20)
+        await pilot.press("c")
+        await finish(pilot, app, screen)
+        outcome = screen.outcome
+        assert outcome is not None and outcome.cancelled
+        assert outcome.snapshot.result == "cancelled"
+        summary = summary_text(screen)
+        assert "⊘ Build cancelled after 5.1s — docker buildx ended (exit 130)" in summary
+        assert any("Build cancelled" in str(n.message) for n in app._notifications)
+        [entry] = screen.query_one(CommandLog).entries
+        assert entry.state is EntryState.CANCELLED
+        assert "⊘" in lane_text(screen, "linux/amd64")
+        [saved] = history.load()
+        assert saved.result == "cancelled" and saved.exit_code == 130
+
+
+async def test_leaving_the_app_mid_build_cancels_it(history):
+    spec = push_spec()
+    reply = BuildReply(MULTI, 0, META, pause_after=10)
+    backend = backend_for(spec, reply)
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await until(pilot, lambda: screen.snapshot is not None)
+        token = screen.runner.token
+    await asyncio.sleep(0.3)
+    assert id(token) in backend._cancelled  # the build was told to stop: no orphan left
+
+
+# -- rerun, auth ----------------------------------------------------------------------------------
+
+
+async def test_run_again_runs_the_same_argv(history):
+    spec = push_spec()
+    backend = backend_for(spec, BuildReply(MULTI, 0, META))
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        await pilot.press("r")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, BuildProgressScreen) and again is not screen
+        await finish(pilot, app, again)
+        builds = [c for c in backend.calls if c[:2] == ("buildx", "build")]
+        assert builds == [build_key(spec), build_key(spec)]
+        assert len(history.load()) == 2
+
+
+async def test_registry_auth_failure_offers_login(history, tmp_path):
+    # Synthetic (not a recording): the lab registry has no auth. One text line, as buildx ends.
+    stream = tmp_path / "auth.stderr"
+    stream.write_text(
+        "ERROR: failed to build: failed to solve: failed to push 127.0.0.1:5000/demo:1: "
+        "failed to authorize: failed to fetch oauth token: unexpected status: 401 Unauthorized\n"
+    )
+    spec = push_spec()
+    reply = BuildReply(str(stream), 1)
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        assert (
+            "The registry 127.0.0.1:5000 refused: it needs credentials. L: log in"
+            in summary_text(screen)
+        )
+        await pilot.press("L")
+        await pilot.pause()
+        from buildx_tui.ui.screens.login import LoginScreen
+
+        assert isinstance(app.screen, LoginScreen)
+        assert app.screen.query_one("#login-registry").value == "127.0.0.1:5000"

@@ -1,0 +1,504 @@
+"""Scenes of the build launcher on recorded real buildx output, shared by the build UI tests, the
+snapshot tests and scripts/screenshots_build.py; plus tests of the fake itself.
+
+`BuildBackend` extends the shared FakeBackend for `buildx build`: the argv it is asked to run
+holds a temporary `--metadata-file` path, so builds are matched with that path replaced by
+``<metadata>``; the reply's recorded stderr lines are streamed to ``on_line`` (optionally
+pausing after ``pause_after`` lines until ``gate`` is set: a build frozen mid-way), then the
+recorded metadata file is written where buildx would write it. ``cancel`` ends a paused build as
+a SIGINT would (exit 130).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from buildx_tui.core.build_spec import STORE_PROBE_ARGV, BuildSpec, Output
+from buildx_tui.core.builders import Builder, Node, NodeStatus, parse_ls_json
+from buildx_tui.core.client import CommandResult
+from buildx_tui.core.history import History
+from buildx_tui.ui.app import BuildxApp
+from buildx_tui.ui.screens.build_progress import BuildProgressScreen
+from tests.demo import FIXED_NOW
+from tests.fakes import FakeBackend, Reply, fixture
+
+METADATA = "<metadata>"
+LAB_PINNED = {"lab-container": {"lab-container0": ["linux/amd64", "linux/arm64"]}}
+TWO = ("linux/amd64", "linux/arm64")
+
+
+@dataclass
+class BuildReply:
+    stderr_file: str  # a recorded rawjson stream under tests/fixtures
+    returncode: int = 0
+    metadata_file: str | None = None  # recorded --metadata-file content
+    pause_after: int | None = None  # stream this many lines, then wait for the gate
+    gate: threading.Event = field(default_factory=threading.Event)
+    duration_s: float = 2.7
+
+    def lines(self) -> list[str]:
+        return fixture(self.stderr_file).splitlines()
+
+
+def normalise(argv: Sequence[str]) -> tuple[str, ...]:
+    out = list(argv)
+    if "--metadata-file" in out:
+        out[out.index("--metadata-file") + 1] = METADATA
+    return tuple(out)
+
+
+@dataclass
+class BuildBackend(FakeBackend):
+    builds: dict[tuple[str, ...], BuildReply] = field(default_factory=dict)
+    stdins: list[bytes | None] = field(default_factory=list)
+    _cancelled: set[int] = field(default_factory=set)
+    _running: dict[int, BuildReply] = field(default_factory=dict)
+
+    def run(self, argv, *, on_line=None, stdin=None, timeout=None, token=None) -> CommandResult:
+        key = normalise(argv)
+        self.stdins.append(stdin)
+        reply = self.builds.get(key)
+        if reply is None:
+            return super().run(argv, on_line=on_line, stdin=stdin, timeout=timeout, token=token)
+        self.calls.append(key)
+        tid = id(token)
+        self._running[tid] = reply
+        try:
+            lines = reply.lines()
+            for n, line in enumerate(lines):
+                if reply.pause_after is not None and n == reply.pause_after:
+                    reply.gate.wait(10)
+                    if tid in self._cancelled:
+                        return self._result(argv, key, 130, lines[:n], cancelled=True)
+                if on_line is not None:
+                    on_line(line)
+            if reply.metadata_file is not None:
+                path = argv[list(argv).index("--metadata-file") + 1]
+                Path(path).write_text(fixture(reply.metadata_file))
+            return self._result(argv, key, reply.returncode, lines, duration=reply.duration_s)
+        finally:
+            self._running.pop(tid, None)
+
+    def _result(self, argv, key, code, lines, *, cancelled=False, duration=5.1) -> CommandResult:
+        return CommandResult(
+            key, self.display(argv), code, "", "\n".join(lines), duration, cancelled=cancelled
+        )
+
+    def cancel(self, token: object) -> bool:
+        reply = self._running.get(id(token))
+        if reply is None:
+            return False
+        self._cancelled.add(id(token))
+        reply.gate.set()
+        return True
+
+
+def lab_builders() -> dict[str, Builder]:
+    ls = parse_ls_json(fixture("local/ls-lab-running.json"), LAB_PINNED)
+    return {b.name: b for b in ls.builders}
+
+
+def small_builder() -> Builder:
+    """A builder whose only node runs amd64 natively and arm64 under QEMU, nothing else."""
+    node = Node(
+        "small0",
+        "unix:///var/run/docker.sock",
+        NodeStatus.RUNNING,
+        version="v0.32.2",
+        platforms=TWO,
+    )
+    return Builder("small", "docker-container", nodes=(node,))
+
+
+def form_backend(store: str = "local/info-driver-status-lab.json") -> BuildBackend:
+    return BuildBackend(
+        ls_output=fixture("local/ls-lab-running.json"),
+        pinned=LAB_PINNED,
+        replies={STORE_PROBE_ARGV: Reply(0, fixture(store))},
+    )
+
+
+def make_app(backend: FakeBackend) -> BuildxApp:
+    return BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW)
+
+
+def push_spec(**kw) -> BuildSpec:
+    base: dict = dict(
+        builder="seedtest",
+        platforms=TWO,
+        tags=("127.0.0.1:5000/demo:1",),
+        output=Output.PUSH,
+    )
+    base.update(kw)
+    return BuildSpec(**base)
+
+
+def build_key(spec: BuildSpec) -> tuple[str, ...]:
+    return normalise(spec.argv(progress="rawjson", metadata_file=METADATA))
+
+
+def seedtest() -> Builder:
+    ls = parse_ls_json(fixture("buildx/ls.json"), {"seedtest": {"seedtest0": list(TWO)}})
+    builder = ls.get("seedtest")
+    assert builder is not None
+    return builder
+
+
+def freeze_build_clock(monkeypatch) -> None:
+    """Build times from the recorded stream only: reproducible lanes and snapshots."""
+    monkeypatch.setattr(BuildProgressScreen, "progress_clock", None)
+
+
+def make_context(tmp_path: Path, monkeypatch) -> Path:
+    """A build context with a Dockerfile, as the current directory (the form's default '.')."""
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("FROM busybox AS base\nRUN echo hi\n")
+    monkeypatch.chdir(ctx)
+    return ctx
+
+
+@pytest.fixture(autouse=True)
+def _frozen_build_clock(monkeypatch):
+    freeze_build_clock(monkeypatch)
+
+
+# -- the fake itself ----------------------------------------------------------------------------
+
+
+def test_build_backend_streams_writes_metadata_and_cancels(tmp_path):
+    spec = push_spec()
+    reply = BuildReply(
+        "buildx/build-multiplatform-rawjson.stderr", 0, "buildx/build-metadata-file.metadata.json"
+    )
+    backend = BuildBackend(builds={build_key(spec): reply})
+    meta = tmp_path / "m.json"
+    seen: list[str] = []
+    result = backend.run(
+        spec.argv(progress="rawjson", metadata_file=str(meta)), on_line=seen.append
+    )
+    assert result.ok and len(seen) == 66
+    assert "494a0d7f" in meta.read_text()
+
+    paused = BuildReply("buildx/build-cancelled-rawjson.stderr", pause_after=5)
+    backend = BuildBackend(builds={build_key(spec): paused})
+    token = object()
+    out: list[CommandResult] = []
+    t = threading.Thread(
+        target=lambda: out.append(
+            backend.run(spec.argv(progress="rawjson", metadata_file="x"), token=token)
+        )
+    )
+    t.start()
+    while not backend.cancel(token):
+        pass
+    t.join(5)
+    assert out[0].cancelled and out[0].returncode == 130
+
+
+# -- scenes: the app in a given state, for snapshots and screenshots --------------------------
+
+DEMO_DIR = Path("/tmp/buildx-tui-demo")
+MULTI = "buildx/build-multiplatform-rawjson.stderr"
+META = "buildx/build-metadata-file.metadata.json"
+Setter = Callable[[object, str, object], None]
+
+
+def stable_environment(put: Setter = setattr, chdir: Callable[[Path], None] = os.chdir) -> History:
+    """Reproducible screens: a fixed build context (made the current directory), history folder
+    and metadata folder, and build times from the stream only. ``put`` is monkeypatch.setattr in
+    tests (undone after them), plain setattr in scripts."""
+    import buildx_tui.ui.screens.build_runner as runner
+
+    ctx = DEMO_DIR / "ctx"
+    ctx.mkdir(parents=True, exist_ok=True)
+    (ctx / "Dockerfile").write_text(
+        'FROM busybox AS base\nARG TARGETARCH\nRUN echo "arch=$TARGETARCH" && sleep 2\n'
+    )
+    chdir(ctx)
+    meta = DEMO_DIR / "build-metadata"
+
+    def fixed_mkdtemp(*args: object, **kwargs: object) -> str:
+        meta.mkdir(parents=True, exist_ok=True)
+        return str(meta)
+
+    put(runner.tempfile, "mkdtemp", fixed_mkdtemp)
+    put(BuildProgressScreen, "progress_clock", None)
+    data = DEMO_DIR / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    return History(data)
+
+
+async def settle(pilot) -> None:
+    """Until no worker runs and a build on screen (if any) has ended or is frozen at its gate."""
+    app = pilot.app
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        if not isinstance(screen, BuildProgressScreen) or screen.outcome is not None:
+            break
+        if screen.snapshot is not None and _frozen(app.backend):
+            break
+    from textual.widgets import Input, TextArea
+
+    for widget in app.screen.query("Input, TextArea"):
+        assert isinstance(widget, Input | TextArea)
+        widget.cursor_blink = False  # a blinking cursor makes screenshots differ
+    await pilot.pause(0.1)
+
+
+def _frozen(backend: object) -> bool:
+    builds = getattr(backend, "builds", {})
+    return any(r.pause_after is not None and not r.gate.is_set() for r in builds.values())
+
+
+Step = Callable[..., Awaitable[None]]
+
+
+@dataclass
+class Scene:
+    """A backend and what to do on the app (after it started) to reach the state to show."""
+
+    backend: Callable[[], BuildBackend]
+    steps: Callable[[History], Step]
+
+    def app(self) -> BuildxApp:
+        return make_app(self.backend())
+
+
+def scene_backend(spec: BuildSpec | None = None, reply: BuildReply | None = None) -> BuildBackend:
+    backend = form_backend()
+    if spec is not None and reply is not None:
+        backend.builds[build_key(spec)] = reply
+    return backend
+
+
+def open_form(builder_name: str | None, fill: Step | None = None) -> Callable[[History], Step]:
+    def steps(history: History) -> Step:
+        async def run(pilot) -> None:
+            from buildx_tui.ui.screens.build_form import BuildFormScreen
+
+            await pilot.pause()
+            builder = (
+                small_builder()
+                if builder_name == "small"
+                else lab_builders().get(builder_name or "")
+            )
+            form = BuildFormScreen(builder, history=history)
+            pilot.app.push_screen(form)
+            await settle(pilot)
+            if fill is not None:
+                await fill(pilot, form)
+                await settle(pilot)
+
+        return run
+
+    return steps
+
+
+def fill_form(tags: str = "", platforms=TWO, output: Output = Output.PUSH, **inputs: str) -> Step:
+    async def fill(pilot, form) -> None:
+        from textual.widgets import Checkbox, Input, RadioButton, TextArea
+
+        from buildx_tui.ui.widgets.platform_picker import checkbox_id
+
+        form.query_one("#tags", Input).value = tags
+        for name in platforms:
+            form.query_one("#" + checkbox_id(name), Checkbox).value = True
+        form.query_one(f"#out-{output.value}", RadioButton).value = True
+        for widget_id, value in inputs.items():
+            widget = form.query_one("#" + widget_id.replace("_", "-"))
+            if isinstance(widget, TextArea):
+                widget.text = value
+            else:
+                widget.value = value
+        await pilot.pause()
+
+    return fill
+
+
+def open_build(spec: BuildSpec, after: Step | None = None) -> Callable[[History], Step]:
+    def steps(history: History) -> Step:
+        async def run(pilot) -> None:
+            await pilot.pause()
+            screen = BuildProgressScreen(spec, builder=seedtest(), history=history)
+            pilot.app.push_screen(screen)
+            await settle(pilot)
+            if after is not None:
+                await after(pilot, screen)
+                await settle(pilot)
+
+        return run
+
+    return steps
+
+
+def _spec_fail() -> BuildSpec:
+    return push_spec(tags=("127.0.0.1:5000/demo:fail",), no_cache=True)
+
+
+def _spec_cancel() -> BuildSpec:
+    return push_spec(tags=("127.0.0.1:5000/demo:cancel",), no_cache=True)
+
+
+async def _press(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+def _keys(*keys: str) -> Step:
+    async def after(pilot, screen=None) -> None:
+        await _press(pilot, *keys)
+
+    return after
+
+
+async def _cancel(pilot, screen) -> None:
+    await pilot.press("c")
+    for _ in range(100):
+        if screen.outcome is not None:
+            break
+        await pilot.pause(0.02)
+
+
+async def _open_arm64_log(pilot, screen) -> None:
+    from buildx_tui.ui.screens.build_progress import lane_id
+
+    screen.query_one("#" + lane_id("linux/arm64")).focus()
+    await _press(pilot, "enter")
+
+
+def _history_scene(history: History) -> Step:
+    async def run(pilot) -> None:
+        from buildx_tui.core.history import BuildOutputs, HistoryEntry, LaneSummary, parse_metadata
+        from buildx_tui.ui.screens.build_history import BuildHistoryScreen
+
+        when = FIXED_NOW
+        ok = push_spec()
+        history.append(
+            HistoryEntry(
+                spec=ok,
+                command=pilot.app.backend.display(ok.argv()),
+                started_at=when.replace(hour=21, minute=5),
+                result="success",
+                duration_s=2.7,
+                exit_code=0,
+                outputs=parse_metadata(fixture(META)),
+                lanes=(
+                    LaneSummary("linux/amd64", "success", 2.2, 4, 0),
+                    LaneSummary("linux/arm64", "success", 2.2, 4, 0),
+                ),
+                id="a",
+            )
+        )
+        bad = _spec_fail()
+        history.append(
+            HistoryEntry(
+                spec=bad,
+                command=pilot.app.backend.display(bad.argv()),
+                started_at=when.replace(hour=21, minute=6),
+                result="failed",
+                duration_s=2.5,
+                exit_code=1,
+                outputs=BuildOutputs(),
+                lanes=(
+                    LaneSummary("linux/amd64", "success", 2.2, 5, 1),
+                    LaneSummary("linux/arm64", "failed", 2.3, 5, 1, '3/4 RUN test "arm64" = amd64'),
+                ),
+                error="failed to solve: process did not complete successfully: exit code: 3",
+                id="b",
+            )
+        )
+        await pilot.pause()
+        pilot.app.push_screen(BuildHistoryScreen(history))
+        await settle(pilot)
+
+    return run
+
+
+def _login_scene(history: History) -> Step:
+    async def run(pilot) -> None:
+        from textual.widgets import Input
+
+        from buildx_tui.ui.screens.login import LoginScreen
+
+        await settle(pilot)  # the builders screen shows behind the dialog
+        pilot.app.push_screen(LoginScreen("127.0.0.1:5000"))
+        await pilot.pause()
+        pilot.app.screen.query_one("#login-username", Input).value = "alice"
+        pilot.app.screen.query_one("#login-password", Input).value = "not-shown"
+        await settle(pilot)
+
+    return run
+
+
+SCENES: dict[str, Scene] = {
+    "form": Scene(
+        scene_backend,
+        open_form(
+            "lab-container",
+            fill_form(tags="127.0.0.1:5000/build-e2e/app:1", build_args="VERSION=1.2\nGIT_SHA"),
+        ),
+    ),
+    "form-errors": Scene(
+        scene_backend,
+        open_form(
+            "lab-container",
+            fill_form(
+                tags="Demo:1 demo:",
+                output=Output.OCI,
+                context="src",
+                build_args="1X=2",
+                extra_platforms="linux/sparc",
+            ),
+        ),
+    ),
+    "form-missing-platforms": Scene(
+        scene_backend, open_form("small", fill_form(tags="127.0.0.1:5000/app:1", platforms=TWO))
+    ),
+    "form-refused": Scene(
+        scene_backend,
+        open_form(
+            "default",
+            lambda pilot, form: _fill_then(pilot, form, fill_form(output=Output.LOAD), "ctrl+b"),
+        ),
+    ),
+    "build-running": Scene(
+        lambda: scene_backend(push_spec(), BuildReply(MULTI, 0, META, pause_after=44)),
+        open_build(push_spec()),
+    ),
+    "build-failed": Scene(
+        lambda: scene_backend(_spec_fail(), BuildReply("buildx/build-onefails-rawjson.stderr", 1)),
+        open_build(_spec_fail()),
+    ),
+    "build-done": Scene(
+        lambda: scene_backend(push_spec(), BuildReply(MULTI, 0, META)),
+        open_build(push_spec()),
+    ),
+    "build-cancelled": Scene(
+        lambda: scene_backend(
+            _spec_cancel(),
+            BuildReply("buildx/build-cancelled-rawjson.stderr", 130, pause_after=20),
+        ),
+        open_build(_spec_cancel(), _cancel),
+    ),
+    "build-step-log": Scene(
+        lambda: scene_backend(_spec_fail(), BuildReply("buildx/build-onefails-rawjson.stderr", 1)),
+        open_build(_spec_fail(), _open_arm64_log),
+    ),
+    "history": Scene(scene_backend, _history_scene),
+    "login": Scene(scene_backend, _login_scene),
+}
+
+
+async def _fill_then(pilot, form, fill: Step, *keys: str) -> None:
+    await fill(pilot, form)
+    await _press(pilot, *keys)

@@ -1,0 +1,20 @@
+"""Snapshots of the build launcher, the live build, the history and the login form, on recorded
+real buildx output (see test_build_scenes.SCENES).
+
+Review changes with `pytest tests/ui/test_build_snapshots.py --snapshot-report` before updating.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.test_build_scenes import SCENES, stable_environment
+
+SIZE = (120, 36)
+
+
+@pytest.mark.parametrize("name", sorted(SCENES))
+def test_build_scene(snap_compare, monkeypatch, name):
+    history = stable_environment(monkeypatch.setattr, monkeypatch.chdir)
+    scene = SCENES[name]
+    assert snap_compare(scene.app(), terminal_size=SIZE, run_before=scene.steps(history))
