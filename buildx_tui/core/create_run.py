@@ -29,7 +29,7 @@ from buildx_tui.core.backend import Backend
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.buildkitd_config import backup_path, write_atomic
 from buildx_tui.core.client import CommandResult
-from buildx_tui.core.commands import BootstrapSpec, RemoveSpec, UseSpec
+from buildx_tui.core.commands import LS_ARGV, BootstrapSpec, RemoveSpec, UseSpec
 from buildx_tui.core.create_diagnose import Explanation, Facts, explain
 from buildx_tui.core.create_draft import CreateDraft
 from buildx_tui.core.create_probe import ProbeResult, probe_endpoint
@@ -318,11 +318,9 @@ class Runner:
         )
 
     def _status(self) -> Builder | None:
-        self.emit(RunEvent(Phase.STATUS, EventKind.START, self.backend.display(_LS)))
+        self.emit(RunEvent(Phase.STATUS, EventKind.START, self.backend.display(LS_ARGV)))
         refresh = self.backend.list_builders()
         builder = find_builder(refresh.ls.builders, self.plan.name) if refresh.ls else None
         self.emit(RunEvent(Phase.STATUS, EventKind.OK, "", refresh.duration_s))
         return builder
 
-
-_LS = ("buildx", "ls", "--format", "json")

@@ -379,6 +379,26 @@ async def test_preview_and_an_existing_file_is_edited_keeping_comments(tmp_path:
         assert (path.parent / f"{NAME}.toml.bak").read_text() == original
 
 
+async def test_choosing_an_existing_file_reads_it_before_anything_else(tmp_path: Path) -> None:
+    mine = tmp_path / "my-buildkitd.toml"
+    mine.write_text('# mine\n[registry."docker.io"]\n  mirrors = ["mirror.example"]\n')
+    backend = make_backend()
+    async with wizard(backend, tmp_path / "cfg") as (_app, pilot, screen, _):
+        await to_step(pilot, screen, "registry")
+        await fill(pilot, screen, mirrors="127.0.0.1:5000", config_path=str(mine))
+        await next_step(pilot)
+        # Not overwritten blind: the file is read, its settings shown, Next is needed again.
+        assert screen.step.value == "registry"
+        assert f"Loaded {mine}: check its settings" in problems(screen)
+        assert screen.query_one("#mirrors", Input).value == "mirror.example"
+        await next_step(pilot)
+        assert screen.step.value == "review"
+        config = plain(screen.query_one("#review-config", Static).content)
+        assert f"buildkitd.toml: {mine} (used as it is, unchanged)" in config
+        assert mine.read_text().startswith("# mine\n")
+        assert nothing_ran(backend)
+
+
 # --- review and run ----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Static
 
 from buildx_tui.core.builders import Builder
+from buildx_tui.core.commands import LS_ARGV
 from buildx_tui.core.create_draft import CreateDraft, WizardContext, WizardStep
 from buildx_tui.core.create_run import CreatePlan, EventKind, Phase, RunEvent, RunOutcome
 from buildx_tui.core.create_spec import CreateProblem
@@ -183,7 +184,7 @@ class RunPanel(VerticalScroll):
         for phase, argv in plan.commands():
             phases.append(_PhaseState(phase, command=display(argv)))
         phases.append(
-            _PhaseState(Phase.STATUS, command=display(("buildx", "ls", "--format", "json")))
+            _PhaseState(Phase.STATUS, command=display(LS_ARGV))
         )
         self._phases = phases
         self.query_one("#run-result", Static).update("")
