@@ -275,22 +275,36 @@ def main() -> int:
 
 
 def write_index(rows: list[str]) -> None:
+    """Put this script's rows in its section of INDEX.md, replacing its earlier rows (matched
+    by file name) and leaving every other line, including rows others added, as it is."""
     text = INDEX.read_text(encoding="utf-8")
+    mine = {row.split("|")[1].strip() for row in rows}
+    lines = [
+        ln for ln in text.splitlines(keepends=True)
+        if not (ln.startswith("| ") and ln.split("|")[1].strip() in mine)
+    ]  # fmt: skip
+    text = "".join(lines)
     start = text.find(HEADING)
-    if start != -1:
-        end = text.find("\n### ", start + len(HEADING))
-        text = text[:start].rstrip("\n") + ("\n\n" + text[end + 1 :] if end != -1 else "\n")
-    section = (
-        f"\n{HEADING}\n\n"
-        "Written by `scripts/record_create_fixtures.py` (run it again to refresh; do not edit the\n"
-        "files). Builders `wiz-rec-*`, removed afterwards. `$TMP` stands for the temporary\n"
-        "directory holding the config files the commands name (replaced in the recordings too).\n"
-        "The lab's certificates are in /tmp/buildx-tui-lab/certs; its buildkitd listens on\n"
-        "tcp://127.0.0.1:1234 (mutual TLS) and unix:///tmp/buildx-tui-lab/buildkitd.sock.\n\n"
-        "| file | stream | command | exit | tool versions | recorded (UTC) |\n"
-        "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
-    )
-    INDEX.write_text(text.rstrip("\n") + "\n" + section, encoding="utf-8")
+    if start == -1:
+        text = text.rstrip("\n") + "\n" + SECTION + TABLE_HEAD
+        start = text.find(HEADING)
+    head = text.find(TABLE_HEAD, start)
+    at = head + len(TABLE_HEAD)
+    INDEX.write_text(text[:at] + "\n".join(rows) + "\n" + text[at:], encoding="utf-8")
+
+
+SECTION = (
+    f"\n{HEADING}\n\n"
+    "Written by `scripts/record_create_fixtures.py` (run it again to refresh; do not edit the\n"
+    "files). Builders `wiz-rec-*`, removed afterwards. `$TMP` stands for the temporary\n"
+    "directory holding the config files the commands name (replaced in the recordings too).\n"
+    "The lab's certificates are in /tmp/buildx-tui-lab/certs; its buildkitd listens on\n"
+    "tcp://127.0.0.1:1234 (mutual TLS) and unix:///tmp/buildx-tui-lab/buildkitd.sock.\n\n"
+)
+TABLE_HEAD = (
+    "| file | stream | command | exit | tool versions | recorded (UTC) |\n"
+    "|---|---|---|---|---|---|\n"
+)
 
 
 if __name__ == "__main__":

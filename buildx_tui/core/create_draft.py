@@ -107,6 +107,7 @@ class CreateDraft:
     config: BuildkitdConfig = field(default_factory=BuildkitdConfig)
     config_text: str = ""  # the file's text when it exists ("" for a new file)
     config_exists: bool = False
+    config_error: str = ""  # why the file at config_path could not be read (it is never written)
     bootstrap: bool = True
     use: bool = True
 
@@ -193,29 +194,37 @@ class CreateDraft:
     # -- config file -------------------------------------------------------------------------
     def load_config(self, path: str) -> list[CreateProblem]:
         """Point the draft at ``path``: read it if it exists (its settings fill the form), else
-        start from an empty config. On a file that cannot be edited, the draft is unchanged."""
+        start from an empty config. A file that cannot be read or edited safely is remembered
+        as such (``config_error``): the registry step then refuses to go on, so it is never
+        overwritten."""
         self.config_path = path
+        self.config, self.config_text, self.config_exists = BuildkitdConfig(), "", False
+        self.config_error = ""
         if not path.strip():
-            self.config, self.config_text, self.config_exists = BuildkitdConfig(), "", False
             return []
         target = self.config_file()
+        problems: list[CreateProblem] = []
         if target.is_dir():
-            return [CreateProblem("config", f"{target} is a directory; give a file path")]
-        try:
-            text, config = read_config(target)
-        except ConfigError as exc:
-            return [
-                CreateProblem(
-                    "config",
-                    f"{target} cannot be edited: {p}; fix the file by hand or choose another path",
-                )
-                for p in exc.problems
-            ]
-        except OSError as exc:
-            return [CreateProblem("config", f"cannot read {target}: {exc.strerror or exc}")]
-        self.config_text, self.config = text, config
-        self.config_exists = target.exists()
-        return []
+            problems = [CreateProblem("config", f"{target} is a directory; give a file path")]
+        else:
+            try:
+                text, config = read_config(target)
+            except ConfigError as exc:
+                problems = [
+                    CreateProblem(
+                        "config",
+                        f"{target} cannot be edited: {p}; fix the file by hand (then Load) or "
+                        "choose another path",
+                    )
+                    for p in exc.problems
+                ]
+            except OSError as exc:
+                problems = [CreateProblem("config", f"cannot read {target}: {exc.strerror or exc}")]
+            else:
+                self.config_text, self.config = text, config
+                self.config_exists = target.exists()
+        self.config_error = "; ".join(p.message for p in problems)
+        return problems
 
 
 @dataclass(frozen=True)
@@ -297,6 +306,8 @@ def _check_registry(draft: CreateDraft, ctx: WizardContext) -> list[CreateProble
                 )
             )
         return out
+    if draft.config_error:
+        return [*out, CreateProblem("config", draft.config_error)]
     target = draft.config_file()
     if not target.is_absolute():
         return [*out, CreateProblem("config", f"use an absolute path (not {path})")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -154,6 +155,23 @@ async def test_name_step_rejects_bad_names_and_offers_append(tmp_path: Path) -> 
         assert screen.query_one("#driver-docker-container", RadioButton).disabled
         assert nothing_ran(backend)
         assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_late_context_list_does_not_wipe_what_was_typed(tmp_path: Path) -> None:
+    gate = threading.Event()
+    backend = make_backend()
+    backend.replies[CONTEXT_LS] = Reply(0, fixture("local/context-ls.json"), gate=gate)
+    app = BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = CreateWizardScreen(app.screen.ls, config_dir=tmp_path)  # type: ignore[attr-defined]
+        app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press(*"typed-before")
+        gate.set()  # `docker context ls` answers only now
+        await settle(pilot)
+        assert screen.ctx.contexts == ["default"]
+        assert screen.query_one("#name", Input).value == "typed-before"
 
 
 async def test_lower_case_warning_does_not_block(tmp_path: Path) -> None:
@@ -397,6 +415,39 @@ async def test_choosing_an_existing_file_reads_it_before_anything_else(tmp_path:
         assert f"buildkitd.toml: {mine} (used as it is, unchanged)" in config
         assert mine.read_text().startswith("# mine\n")
         assert nothing_ran(backend)
+
+
+async def test_a_broken_file_at_the_path_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "cfg" / "buildkitd" / f"{NAME}.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('[registry."docker.io"]\n  mirrors = "not-a-list"\n')
+    backend = make_backend()
+    async with wizard(backend, tmp_path / "cfg") as (_app, pilot, screen, _):
+        await to_step(pilot, screen, "registry")
+        await fill(pilot, screen, mirrors="127.0.0.1:5000")
+        await next_step(pilot)
+        assert screen.step.value == "registry"
+        assert f"{path} cannot be edited" in problems(screen)
+        assert 'write mirrors = ["not-a-list"]' in problems(screen)
+        assert path.read_text() == '[registry."docker.io"]\n  mirrors = "not-a-list"\n'
+        assert nothing_ran(backend)
+
+
+async def test_an_unexpected_error_in_the_run_is_reported(tmp_path: Path) -> None:
+    backend = make_backend()
+
+    def boom(argv: tuple[str, ...]) -> None:
+        raise RuntimeError("simulated bug")
+
+    async with wizard(backend, tmp_path / "cfg") as (_app, pilot, screen, _):
+        await to_step(pilot, screen, "review")
+        backend.after_run = boom
+        await next_step(pilot)
+        await settle(pilot)
+        assert not screen.running
+        result = plain(screen.query_one("#run-result", Static).content)
+        assert "✖ buildx-tui failed while carrying out the plan" in result
+        assert "RuntimeError: simulated bug" in result
 
 
 # --- review and run ----------------------------------------------------------------------

@@ -536,6 +536,9 @@ def test_loading_a_broken_config_is_refused_and_typos_are_warned(tmp_path: Path)
     problems = draft.load_config(str(bad))
     assert problems and "cannot be edited" in problems[0].message
     assert not draft.config_exists and not draft.config.registries
+    # The step refuses to go on (so the broken file is never overwritten).
+    blocked = check_step(WizardStep.REGISTRY, draft, WizardContext())
+    assert blocked[0].severity == "error" and "cannot be edited" in blocked[0].message
     typo = tmp_path / "typo.toml"
     typo.write_text('[registry."docker.io"]\n  mirror = ["127.0.0.1:5000"]\n')
     assert draft.load_config(str(typo)) == []

@@ -19,9 +19,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 from buildx_tui.core.builders import LsResult
 from buildx_tui.core.buildkitd_config import ConfigError, config_path_for_builder
+from buildx_tui.core.create_diagnose import Explanation
 from buildx_tui.core.create_draft import (
     STEP_TITLES,
     STEPS,
@@ -167,7 +169,7 @@ class CreateWizardScreen(Screen[str | None]):
         builders = message.ls.builders if message.ls else self.ctx.existing
         self.ctx = WizardContext(existing=builders, contexts=message.contexts)
         if not self.running and self.outcome is None:
-            self.panel().load(self.draft, self.ctx)
+            self.panel().context_changed(self.ctx)
 
     # -- navigation --------------------------------------------------------------------------
     def _enter(self, index: int) -> None:
@@ -339,6 +341,24 @@ class CreateWizardScreen(Screen[str | None]):
         elif e.phase in self._log_ids:
             state = EntryState.OK if e.kind is EventKind.OK else EntryState.FAILED
             log.finish(self._log_ids[e.phase], state, e.duration_s, tail=e.text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in the run must not leave the wizard spinning: report it as a failure."""
+        if event.worker.group == "create" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.post_message(
+                self.Finished(
+                    RunOutcome(
+                        False,
+                        explanation=Explanation(
+                            "buildx-tui failed while carrying out the plan",
+                            f"{type(error).__name__}: {error}",
+                            "Look at the command log above and at the builders list (r): what "
+                            "ran before the failure may need undoing by hand.",
+                        ),
+                    )
+                )
+            )
 
     def on_create_wizard_screen_finished(self, message: Finished) -> None:
         self.running = False

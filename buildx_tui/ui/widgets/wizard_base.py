@@ -32,6 +32,10 @@ class StepPanel(VerticalScroll):
     def store(self, draft: CreateDraft) -> None:
         """Copy the inputs into the draft."""
 
+    def context_changed(self, ctx: WizardContext) -> None:
+        """The existing builders or Docker contexts became known: update what shows them,
+        never the inputs (the user may be typing)."""
+
     def first_input(self) -> Widget | None:
         return next((w for w in self.query("Input, RadioSet, SelectionList") if w.display), None)
 

@@ -43,6 +43,11 @@ class NameStep(StepPanel):
         self._show_existing()
         self._update_append(draft.name)
 
+    def context_changed(self, ctx: WizardContext) -> None:
+        self._existing = tuple(ctx.existing)
+        self._show_existing()
+        self._update_append(value(self, "#name"))
+
     def store(self, draft: CreateDraft) -> None:
         draft.name = value(self, "#name").strip()
         box = self.query_one("#append", Checkbox)

@@ -46,6 +46,8 @@ class EndpointStep(StepPanel):
         endpoint: str
         result: ProbeResult | None
 
+    _kind: Driver = Driver.DOCKER_CONTAINER
+
     def compose(self) -> ComposeResult:
         yield Label("Endpoint", classes="field-label")
         yield Input(id="endpoint")
@@ -69,10 +71,8 @@ class EndpointStep(StepPanel):
         self.query_one("#endpoint-help", Static).update(
             Text("Accepted: " + DRIVERS[kind].endpoint_help, "italic")
         )
-        contexts = self.query_one("#contexts", Static)
-        contexts.display = kind == Driver.DOCKER_CONTAINER and ctx.contexts is not None
-        if ctx.contexts is not None:
-            contexts.update(Text("Docker contexts: " + (", ".join(ctx.contexts) or "none"), "dim"))
+        self._kind = kind
+        self.context_changed(ctx)
         self.query_one("#tls").display = kind == Driver.REMOTE
         for field in ("cacert", "cert", "key", "servername"):
             set_value(self, f"#{field}", getattr(draft, field))
@@ -85,6 +85,12 @@ class EndpointStep(StepPanel):
                 "italic",
             )
         )
+
+    def context_changed(self, ctx: WizardContext) -> None:
+        contexts = self.query_one("#contexts", Static)
+        contexts.display = self._kind == Driver.DOCKER_CONTAINER and ctx.contexts is not None
+        if ctx.contexts is not None:
+            contexts.update(Text("Docker contexts: " + (", ".join(ctx.contexts) or "none"), "dim"))
 
     def store(self, draft: CreateDraft) -> None:
         draft.endpoint = value(self, "#endpoint").strip()
