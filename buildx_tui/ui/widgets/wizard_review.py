@@ -183,9 +183,7 @@ class RunPanel(VerticalScroll):
             phases.append(_PhaseState(Phase.CONFIG, command=f"write {plan.config.path}"))
         for phase, argv in plan.commands():
             phases.append(_PhaseState(phase, command=display(argv)))
-        phases.append(
-            _PhaseState(Phase.STATUS, command=display(LS_ARGV))
-        )
+        phases.append(_PhaseState(Phase.STATUS, command=display(LS_ARGV)))
         self._phases = phases
         self.query_one("#run-result", Static).update("")
         self._redraw()
