@@ -323,4 +323,3 @@ class Runner:
         builder = find_builder(refresh.ls.builders, self.plan.name) if refresh.ls else None
         self.emit(RunEvent(Phase.STATUS, EventKind.OK, "", refresh.duration_s))
         return builder
-
