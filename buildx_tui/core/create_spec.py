@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shlex
-import stat
 import string
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import urlsplit
 
 from buildx_tui.core.builders import Builder
@@ -31,26 +28,34 @@ from buildx_tui.core.create_drivers import (
     Driver,
     parse_driver,
 )
+from buildx_tui.core.create_problem import CreateProblem, Severity, endpoint_scheme, errors_in
+from buildx_tui.core.create_tls import Access, check_tls_files
 from buildx_tui.core.platforms import KNOWN_ARCH, PlatformError, parse_platform
 
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True)
-class CreateProblem:
-    """One finding about the wizard's input. ``field`` names the input it is about."""
-
-    field: str
-    message: str
-    severity: Severity = "error"
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def errors_in(problems: Iterable[CreateProblem]) -> list[CreateProblem]:
-    return [p for p in problems if p.severity == "error"]
-
+# Re-exported: callers import the wizard's checks from here.
+__all__ = [
+    "Access",
+    "CreateProblem",
+    "CreateSpec",
+    "LeaveSpec",
+    "Severity",
+    "check_buildkitd_flags",
+    "check_config_allowed",
+    "check_driver",
+    "check_driver_opts",
+    "check_endpoint",
+    "check_name",
+    "check_node_name",
+    "check_platforms",
+    "check_tls_files",
+    "driver_opt",
+    "endpoint_scheme",
+    "errors_in",
+    "find_builder",
+    "next_node_name",
+    "parse_context_names",
+    "split_driver_opt",
+]
 
 # --- specs -------------------------------------------------------------------------------
 
@@ -265,11 +270,6 @@ DOCKER_SCHEMES = ("unix", "tcp", "ssh", "npipe", "fd")
 _CONTEXT_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_.+-")
 
 
-def endpoint_scheme(endpoint: str) -> str | None:
-    scheme, sep, _rest = endpoint.partition("://")
-    return scheme.lower() if sep else None
-
-
 def check_endpoint(
     driver: str,
     endpoint: str,
@@ -422,118 +422,6 @@ def _check_url_parts(ep: str, scheme: str, *, needs_port: bool) -> list[CreatePr
     if scheme == "tcp" and parts.path not in ("", "/"):
         return [CreateProblem("endpoint", f'"{ep}": a tcp:// address has no path')]
     return []
-
-
-# --- TLS files (remote driver over tcp://) ----------------------------------------------
-
-Access = Callable[[str, int], bool]
-
-
-def check_tls_files(
-    cacert: str,
-    cert: str,
-    key: str,
-    *,
-    endpoint: str = "",
-    access: Access = os.access,
-) -> list[CreateProblem]:
-    """The remote driver's TLS files: given together as buildx needs them, absolute, existing,
-    readable, PEM of the right kind; the private key not readable by every user."""
-    cacert, cert, key = cacert.strip(), cert.strip(), key.strip()
-    if not (cacert or cert or key):
-        return []
-    out: list[CreateProblem] = []
-    scheme = endpoint_scheme(endpoint.strip())
-    if scheme is not None and scheme != "tcp":
-        out.append(
-            CreateProblem(
-                "cacert",
-                f"TLS files are used only for tcp:// endpoints, not {scheme}://",
-                "warning",
-            )
-        )
-    if bool(cert) != bool(key):
-        missing = "key" if cert else "cert"
-        out.append(
-            CreateProblem(
-                missing,
-                "give the client certificate and its key together (buildx: tls enabled, but "
-                f"missing keys {missing})",
-            )
-        )
-    if not cacert:
-        out.append(
-            CreateProblem(
-                "cacert",
-                "with TLS buildx needs the CA certificate that signed the server's certificate "
-                "(buildx: tls enabled, but missing keys cacert)",
-            )
-        )
-    for field, path, kind in (
-        ("cacert", cacert, "cert"),
-        ("cert", cert, "cert"),
-        ("key", key, "key"),
-    ):
-        if path:
-            out.extend(_check_pem_file(field, path, kind, access))
-    if cacert and cert and os.path.abspath(cacert) == os.path.abspath(cert):
-        out.append(
-            CreateProblem(
-                "cacert",
-                "the CA certificate and the client certificate are the same file; cacert must "
-                "be the CA that signed the server's certificate",
-            )
-        )
-    return out
-
-
-def _check_pem_file(field: str, path: str, kind: str, access: Access) -> list[CreateProblem]:
-    what = {"cacert": "CA certificate", "cert": "client certificate", "key": "private key"}[field]
-    if not os.path.isabs(path):
-        return [
-            CreateProblem(
-                field,
-                f"buildx needs an absolute path for {field} (it refuses '{path}'): "
-                f"{os.path.abspath(os.path.expanduser(path))}",
-            )
-        ]
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return [CreateProblem(field, f"{what}: {path} does not exist")]
-    except OSError as exc:
-        return [CreateProblem(field, f"{what}: cannot look at {path}: {exc.strerror}")]
-    if not stat.S_ISREG(st.st_mode):
-        return [CreateProblem(field, f"{what}: {path} is not a regular file")]
-    if not access(path, os.R_OK):
-        return [
-            CreateProblem(
-                field,
-                f"{what}: {path} is not readable by you; buildx reads it as the user who runs "
-                "docker",
-            )
-        ]
-    out: list[CreateProblem] = []
-    if kind == "key" and st.st_mode & stat.S_IROTH:
-        out.append(
-            CreateProblem(
-                field,
-                f"the private key {path} is readable by every user of this machine (mode "
-                f"{stat.S_IMODE(st.st_mode):04o}); protect it first: chmod 600 {shlex.quote(path)}",
-            )
-        )
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except OSError as exc:
-        return [*out, CreateProblem(field, f"{what}: cannot read {path}: {exc.strerror}")]
-    if kind == "key" and b"PRIVATE KEY-----" not in head:
-        hint = " (it holds a certificate: key and cert swapped?)" if b"CERTIFICATE" in head else ""
-        out.append(CreateProblem(field, f"{path} is not a PEM private key{hint}"))
-    if kind == "cert" and b"-----BEGIN CERTIFICATE-----" not in head:
-        hint = " (it holds a private key: key and cert swapped?)" if b"PRIVATE KEY" in head else ""
-        out.append(CreateProblem(field, f"{path} is not a PEM certificate{hint}"))
-    return out
 
 
 # --- platforms, driver options, BuildKit flags --------------------------------------------

@@ -70,7 +70,7 @@ class CreateWizardScreen(Screen[str | None]):
         Binding("escape", "cancel", "Cancel", id="create.cancel"),
         Binding("ctrl+n", "next", "Next", id="create.next"),
         Binding("ctrl+b", "back", "Back", id="create.back"),
-        Binding("q", "cancel", "Close", show=False, id="create.close"),
+        Binding("q", "close", "Close", show=False, id="create.close"),
     ]
     AUTO_FOCUS = None
 
@@ -240,6 +240,13 @@ class CreateWizardScreen(Screen[str | None]):
             self.dismiss(self.plan.name if self.plan else None)
             return
         self.dismiss(None)
+
+    def action_close(self) -> None:
+        """q: leave the wizard — but never stop a run by accident (Esc or Stop does that)."""
+        if self.running:
+            self.notify("Still running: Stop (or Esc) cancels it and undoes what was done.")
+            return
+        self.action_cancel()
 
     @on(Button.Pressed, "#wizard-next")
     def _next_pressed(self) -> None:
