@@ -108,6 +108,12 @@ class BuildProgressScreen(Screen[None]):
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The build starts first, while the screen's widgets are built and styled (~30-60 ms).
+        self.runner = BuildRunner(
+            self.backend, self.spec, self._post_snapshot, progress_clock=type(self).progress_clock
+        )
+        self.runner.prepare()
+        self._build_worker(self.runner)
         yield Header()
         yield Static("", id="build-head")
         yield Static("", id="build-summary")
@@ -119,15 +125,12 @@ class BuildProgressScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        assert self.runner is not None
+        argv = self.runner.argv
         self.query_one("#build-summary").display = False
         self._layout_lanes()
-        self.runner = BuildRunner(
-            self.backend, self.spec, self._post_snapshot, progress_clock=type(self).progress_clock
-        )
-        argv = self.runner.prepare()
         self._entry_id = self.query_one(CommandLog).start(self.backend.display(argv))
         self._draw_head()
-        self._build_worker(self.runner)
 
     def on_resize(self) -> None:
         self._draw_head()
@@ -233,7 +236,8 @@ class BuildProgressScreen(Screen[None]):
                 what=what,
                 width=max(20, self.size.width - 4),
                 cancelling=self.cancelling,
-            )
+            ),
+            layout=False,  # fixed height: no screen re-layout for each update
         )
 
     def on_build_progress_screen_finished(self, message: Finished) -> None:

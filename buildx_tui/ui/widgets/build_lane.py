@@ -115,6 +115,10 @@ def step_line(
     return left
 
 
+def _tenths(value: float | None) -> int | None:
+    return None if value is None else round(value * 10)
+
+
 def _window(count: int, focus: int, rows: int) -> tuple[int, int]:
     """[start, end) of the steps shown in ``rows`` rows, keeping ``focus`` visible."""
     if count <= rows:
@@ -170,9 +174,22 @@ class LaneView(Widget, can_focus=True):
         self.now: float | None = None
         self.ratio: float | None = None
         self.cursor: str | None = None  # digest of the step under the cursor
+        self._signature: tuple[object, ...] | None = None
 
     # -- data --------------------------------------------------------------------------------------
     def show(self, lane: LaneSnapshot, now: float | None, ratio: float | None = None) -> None:
+        # Unchanged steps are the same objects from one snapshot to the next: skip the repaint
+        # when nothing the lane draws has changed (the shared lane, mostly, while others run).
+        signature = (
+            tuple(map(id, lane.steps)),
+            lane.result,
+            _tenths(lane.wall_time),
+            _tenths(lane.current_elapsed),
+            _tenths(ratio),
+        )
+        if signature == self._signature:
+            return
+        self._signature = signature
         self.lane = lane
         self.now = now
         self.ratio = ratio

@@ -1,0 +1,347 @@
+"""Benchmark of the live build screen: parser + worker + a headless app drawing the lanes.
+
+1. UI under a flood (no docker needed): the recorded heavy two-platform build
+   (tests/fixtures/buildx/build-heavy-rawjson.stderr.gz, 34,353 SolveStatus lines) replayed
+   ``--copies`` times in one stream (digests renamed per copy, as bench_progress_parser does) is
+   handed to the real `BuildRunner` (its thread worker, lock, 50 ms coalescing) by a backend that
+   calls ``on_line`` as fast as it can, while a headless app shows `BuildProgressScreen`. Prints
+   events/s end to end, UI updates posted (and per second), the cost of drawing one update, the
+   worst stall of the UI event loop (largest gap between 10 ms ticks of a timer on the app, against
+   the 100 ms target) and the peak RSS.
+2. Against the lab (``--lab``, needs `scripts/lab`): a small two-platform `--no-cache` push of
+   `lab-container` (a RUN that prints 200 lines then sleeps; ``--sleeps 1 6`` gives a ~2 s and
+   a ~7 s build), run alternately through the TUI (the app, its worker, the real client; from
+   opening the build screen to the result on screen) and as the same `docker buildx build` argv on
+   the CLI (stderr to a file); prints the median wall times and their ratio (target <= 1.05).
+
+    .venv/bin/python bench/bench_build_ui.py [--copies 3] [--lab] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import gzip
+import itertools
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from buildx_tui.core.build_spec import BuildSpec, Output  # noqa: E402
+from buildx_tui.core.client import BuildxClient, ClientOptions, CommandResult  # noqa: E402
+from buildx_tui.core.history import History  # noqa: E402
+from buildx_tui.ui.app import BuildxApp  # noqa: E402
+from buildx_tui.ui.screens.build_progress import BuildProgressScreen  # noqa: E402
+from tests.fakes import FakeBackend, fixture  # noqa: E402
+
+HEAVY = ROOT / "tests" / "fixtures" / "buildx" / "build-heavy-rawjson.stderr.gz"
+STALL_TARGET_S = 0.100
+RATIO_TARGET = 1.05
+TICK_S = 0.010
+PLATFORMS = ("linux/amd64", "linux/arm64")
+
+
+def peak_rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def rss_mib() -> float:
+    """Current resident set size (Linux), else the peak."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        return peak_rss_mib()
+
+
+def heavy_stream(copies: int) -> list[str]:
+    one = gzip.decompress(HEAVY.read_bytes())
+    data = b"".join(one.replace(b'"sha256:', b'"sha256:%d' % k) for k in range(copies))
+    lines = data.decode("utf-8").splitlines()
+    del one, data
+    gc.collect()
+    return lines
+
+
+class FloodBackend(FakeBackend):
+    """`buildx build` replies with ``lines``, pushed to on_line as fast as the runner takes them."""
+
+    def __init__(self, lines: Sequence[str], rate: float = 0.0) -> None:
+        super().__init__(ls_output=fixture("local/ls-lab-running.json"))
+        self.lines = lines
+        self.rate = rate  # events/s; 0: as fast as possible
+        self.feed_s = 0.0
+
+    def run(self, argv, *, on_line=None, stdin=None, timeout=None, token=None) -> CommandResult:
+        if tuple(argv[:2]) != ("buildx", "build"):
+            return super().run(argv, on_line=on_line, stdin=stdin, timeout=timeout, token=token)
+        start = time.perf_counter()
+        if on_line is not None:
+            batch = max(1, int(self.rate / 100)) if self.rate else len(self.lines)
+            for i in range(0, len(self.lines), batch):
+                for line in self.lines[i : i + batch]:
+                    on_line(line)
+                if self.rate:  # paced: the next batch is due at (i + batch) / rate
+                    delay = start + (i + batch) / self.rate - time.perf_counter()
+                    if delay > 0:
+                        time.sleep(delay)
+        self.feed_s = time.perf_counter() - start
+        return CommandResult(tuple(argv), self.display(argv), 0, "", "", self.feed_s)
+
+
+class Ticks:
+    """Timestamps of a 10 ms timer on the app: gaps between them are event-loop stalls."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def tick(self) -> None:
+        self.times.append(time.perf_counter())
+
+    def worst_gap(self, start: float, end: float) -> float:
+        inside = [t for t in self.times if start <= t <= end]
+        marks = [start, *inside, end]
+        return max(b - a for a, b in itertools.pairwise(marks))
+
+
+def timed_draw(costs: list[float], first: list[float]) -> Callable[[], None]:
+    """Wrap BuildProgressScreen._draw to measure what one update costs the UI thread."""
+    original = BuildProgressScreen._draw
+
+    def draw(self: BuildProgressScreen, snap) -> None:  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        if not first:
+            first.append(t)
+        original(self, snap)
+        costs.append(time.perf_counter() - t)
+
+    BuildProgressScreen._draw = draw  # type: ignore[method-assign]
+
+    def restore() -> None:
+        BuildProgressScreen._draw = original  # type: ignore[method-assign]
+
+    return restore
+
+
+async def flood(lines: Sequence[str], size: tuple[int, int], rate: float = 0.0) -> dict[str, float]:
+    backend = FloodBackend(lines, rate)
+    app = BuildxApp(backend, refresh_interval=0)
+    spec = BuildSpec(builder="lab-container", platforms=PLATFORMS, tags=("bench:1",))
+    ticks = Ticks()
+    draws: list[float] = []
+    first_draw: list[float] = []
+    restore = timed_draw(draws, first_draw)
+    history = History(tempfile.mkdtemp(prefix="bench-history-"))
+    try:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            app.set_interval(TICK_S, ticks.tick)
+            await pilot.pause(0.1)
+            screen = BuildProgressScreen(spec, history=history)
+            start = time.perf_counter()
+            app.push_screen(screen)
+            while screen.outcome is None:
+                await asyncio.sleep(0.005)
+            end = time.perf_counter()
+            await pilot.pause(0.05)
+            outcome = screen.outcome
+            lanes = {lane.key: lane.steps_total for lane in outcome.snapshot.all_lanes}
+    finally:
+        restore()
+    return {
+        "events": len(lines),
+        "feed_s": backend.feed_s,
+        "total_s": end - start,
+        "posts": outcome.posts,
+        "draws": len(draws),
+        "draw_mean_ms": 1000 * statistics.fmean(draws) if draws else 0.0,
+        "draw_max_ms": 1000 * max(draws) if draws else 0.0,
+        "stall_s": ticks.worst_gap(first_draw[0], end),
+        "open_s": ticks.worst_gap(start, first_draw[0]),
+        "lanes": lanes,  # type: ignore[dict-item]
+        "result": outcome.snapshot.result,  # type: ignore[dict-item]
+    }
+
+
+# -- against the lab ------------------------------------------------------------------------------
+
+
+def lab_env() -> dict[str, str] | None:
+    try:
+        out = subprocess.run(
+            [str(ROOT / "scripts" / "lab"), "env", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            stdin=subprocess.DEVNULL,
+        ).stdout
+        return json.loads(out)  # type: ignore[no-any-return]
+    except (OSError, subprocess.SubprocessError, ValueError) as e:
+        print(f"  lab        not available: {e}")
+        return None
+
+
+def bench_context(sleep_s: int) -> Path:
+    """A build whose RUN prints 200 lines then sleeps ``sleep_s`` s on each platform."""
+    ctx = Path(tempfile.mkdtemp(prefix="bench-build-ctx-"))
+    (ctx / "Dockerfile").write_text(
+        "FROM busybox\nARG TARGETARCH\nARG NONCE\n"
+        'RUN echo "$NONCE arch=$TARGETARCH" && for i in $(seq 1 200); do echo "line $i"; done '
+        f"&& sleep {sleep_s}\n"
+    )
+    return ctx
+
+
+def spec_for(lab: dict[str, str], ctx: Path, nonce: str) -> BuildSpec:
+    return BuildSpec(
+        builder="lab-container",
+        context=str(ctx),
+        platforms=PLATFORMS,
+        tags=(f"{lab['registry']}/build-e2e-bench:{nonce}",),
+        build_args=(("NONCE", nonce),),
+        output=Output.PUSH,
+        no_cache=True,
+    )
+
+
+def cli_run(lab: dict[str, str], spec: BuildSpec) -> float:
+    env = {**os.environ, "DOCKER_HOST": lab["docker_host"], "DOCKER_CONFIG": lab["docker_config"]}
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = [lab["docker"], *spec.argv(progress="rawjson", metadata_file=f"{tmp}/m.json")]
+        with open(f"{tmp}/stderr", "wb") as err:
+            start = time.perf_counter()
+            proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, check=False)
+            took = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"CLI build failed ({proc.returncode})")
+    return took
+
+
+async def tui_run(lab: dict[str, str], spec: BuildSpec) -> float:
+    client = BuildxClient(
+        ClientOptions(docker=lab["docker"], host=lab["docker_host"], config=lab["docker_config"])
+    )
+    app = BuildxApp(client, refresh_interval=0)
+    history = History(tempfile.mkdtemp(prefix="bench-history-"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = BuildProgressScreen(spec, history=history)
+        start = time.perf_counter()
+        app.push_screen(screen)
+        while screen.outcome is None:
+            await asyncio.sleep(0.002)
+        took = time.perf_counter() - start
+        outcome = screen.outcome
+    if not outcome.result.ok:
+        raise RuntimeError(f"TUI build failed: {outcome.error_text}")
+    return took
+
+
+def lab_ratio(rounds: int, sleeps: Sequence[int]) -> None:
+    lab = lab_env()
+    if lab is None:
+        return
+    for sleep_s in sleeps:
+        ctx = bench_context(sleep_s)
+        warm = spec_for(lab, ctx, "warm-" + uuid.uuid4().hex[:6])
+        cli_run(lab, warm)  # the base image into the builder's cache once
+        cli_times: list[float] = []
+        tui_times: list[float] = []
+        for n in range(rounds):
+            # Alternate the order so both see the same state of the machine.
+            for mode in ("tui", "cli") if n % 2 == 0 else ("cli", "tui"):
+                spec = spec_for(lab, ctx, f"{mode}{n}-" + uuid.uuid4().hex[:6])
+                if mode == "cli":
+                    cli_times.append(cli_run(lab, spec))
+                else:
+                    tui_times.append(asyncio.run(tui_run(lab, spec)))
+        cli, tui = statistics.median(cli_times), statistics.median(tui_times)
+        ratio = tui / cli
+        verdict = "ok" if ratio <= RATIO_TARGET else "MISSED"
+        print(
+            f"  lab build  2 platforms, --no-cache, push, RUN sleeps {sleep_s} s, {rounds} rounds: "
+            f"CLI median {cli:.2f} s ({', '.join(f'{t:.2f}' for t in cli_times)}), TUI median "
+            f"{tui:.2f} s ({', '.join(f'{t:.2f}' for t in tui_times)}): TUI / CLI = {ratio:.3f} "
+            f"(+{tui - cli:.2f} s; target <= {RATIO_TARGET}) {verdict}"
+        )
+
+
+def report(mode: str, result: dict[str, float]) -> None:
+    events = result["events"]
+    total = result["total_s"]
+    stall = result["stall_s"]
+    verdict = "ok" if stall <= STALL_TARGET_S else "MISSED"
+    print(f"  [{mode}] lanes (steps) {result['lanes']}; result {result['result']}")
+    print(
+        f"  [{mode}] throughput {events / result['feed_s']:,.0f} events/s into the worker "
+        f"(parse + lock + coalesce, {result['feed_s']:.2f} s); {events / total:,.0f} events/s "
+        f"end to end to the final screen ({total:.2f} s)"
+    )
+    print(
+        f"  [{mode}] updates {result['posts']} snapshots posted = {result['posts'] / total:.1f}/s "
+        f"(cap 20/s); {result['draws']} drawn, {result['draw_mean_ms']:.1f} ms mean, "
+        f"{result['draw_max_ms']:.1f} ms max each"
+    )
+    print(
+        f"  [{mode}] UI stall: worst gap between 10 ms ticks while the stream flows "
+        f"{1000 * stall:.0f} ms (target <= {1000 * STALL_TARGET_S:.0f} ms) {verdict}; "
+        f"opening the screen (compose, styles, first frame) {1000 * result['open_s']:.0f} ms"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=3, help="heavy fixture replays (3 ~ 103k)")
+    parser.add_argument("--width", type=int, default=160)
+    parser.add_argument("--height", type=int, default=48)
+    parser.add_argument(
+        "--rate", type=float, default=5000.0, help="also a paced run at this events/s (0: no)"
+    )
+    parser.add_argument("--paced-s", type=float, default=4.0, help="length of the paced run")
+    parser.add_argument("--lab", action="store_true", help="also time a real build on the lab")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--sleeps", type=int, nargs="+", default=[1, 6], help="RUN sleep of each lab build, s"
+    )
+    args = parser.parse_args(argv)
+
+    lines = heavy_stream(max(1, args.copies))
+    rss_input = rss_mib()
+    print("buildx-tui build screen benchmark")
+    print(f"  python     {sys.version.split()[0]} on {sys.platform}")
+    print(f"  input      {HEAVY.name} x{args.copies}: {len(lines):,} events")
+    report("flood", asyncio.run(flood(lines, (args.width, args.height))))
+    if args.rate:
+        paced = lines[: int(args.rate * args.paced_s)]
+        report(
+            f"{args.rate:,.0f}/s", asyncio.run(flood(paced, (args.width, args.height), args.rate))
+        )
+    print(
+        f"  memory     RSS {rss_input:.1f} MiB with the input loaded (before the app), "
+        f"{rss_mib():.1f} MiB after the runs; peak {peak_rss_mib():.1f} MiB (includes "
+        f"decompressing the input)"
+    )
+    if args.lab:
+        lab_ratio(max(1, args.rounds), args.sleeps)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
