@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, RadioButton, SelectionList
+from textual.widgets import Checkbox, Input, RadioButton, SelectionList
 
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.screens.create_leave import LeaveNodeScreen
@@ -134,6 +134,10 @@ def wizard_scene(scene: str) -> tuple[BuildxApp, Callable[[Pilot[None]], Awaitab
         await settle(pilot)
         await step(pilot, screen)
         await settle(pilot)
+        for box in app.screen.query(Input):
+            box.cursor_blink = False  # a blinking cursor would make the picture depend on timing
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
 
     return app, run_before
 

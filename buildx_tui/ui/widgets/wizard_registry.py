@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 
 from buildx_tui.core.buildkitd_config import (
@@ -98,6 +99,11 @@ class RegistryStep(StepPanel):
         )
         if supported:
             self._take_config()
+
+    def first_input(self) -> Widget | None:
+        if self.query_one("#config-area").display:
+            return self.query_one("#mirrors", Input)
+        return None
 
     def store(self, draft: CreateDraft) -> None:
         self.hold = None
