@@ -362,3 +362,22 @@ async def test_registry_auth_failure_offers_login(history, tmp_path):
 
         assert isinstance(app.screen, LoginScreen)
         assert app.screen.query_one("#login-registry").value == "127.0.0.1:5000"
+
+
+async def test_build_without_platforms_gets_a_default_lane_from_the_stream(history):
+    # Recorded on the lab: no --platform, so BuildKit names steps without a platform prefix.
+    spec = push_spec(
+        platforms=(), tags=(), output=Output.CACHE, no_cache=True, builder="lab-container"
+    )
+    reply = BuildReply("local/build-single-default-rawjson.stderr", 0)
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        assert [v.lane_key for v in screen.query(LaneView)] == ["default", "shared"]
+        default = lane_text(screen, "default")
+        assert "✔ 3/3 steps · 1 cached" in default
+        assert "✔   2/2 RUN echo" in default
+        assert "single-platform build: x86_64" in default
+        assert screen.query_one("#lanes").styles.grid_size_columns == 2
+        assert "Build succeeded" in summary_text(screen)

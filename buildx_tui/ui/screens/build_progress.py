@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -205,7 +206,7 @@ class BuildProgressScreen(Screen[None]):
         for lane in snap.all_lanes:
             try:
                 view = grid.query_one(f"#{lane_id(lane.key)}", LaneView)
-            except Exception:
+            except NoMatches:  # a lane the stream revealed (a build-platform stage)
                 view = LaneView(lane.key, support=self.support.get(lane.key), id=lane_id(lane.key))
                 shared = grid.query_one(f"#{lane_id('shared')}", LaneView)
                 grid.mount(view, before=shared)
@@ -214,8 +215,9 @@ class BuildProgressScreen(Screen[None]):
         if added:
             self._layout_lanes()
         self._draw_head()
-        if isinstance(self.app.screen, BuildLogScreen):
-            self.app.screen.follow(snap)
+        top = self.app.screen
+        if isinstance(top, BuildLogScreen):
+            top.follow(snap)
 
     def _layout_lanes(self) -> None:
         grid = self.query_one("#lanes", Grid)

@@ -1,0 +1,119 @@
+"""The build worker's logic without a screen: coalescing, the exact argv, metadata, cancel."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from pathlib import Path
+
+from buildx_tui.core.progress_model import ProgressSnapshot
+from buildx_tui.ui.screens.build_runner import BuildRunner
+from tests.ui.test_build_scenes import META, MULTI, BuildBackend, BuildReply, build_key, push_spec
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class SteppingBackend(BuildBackend):
+    """Advances the fake clock by ``step`` before each streamed line."""
+
+    def __init__(self, clock: FakeClock, step: float, **kw) -> None:
+        super().__init__(**kw)
+        self.clock = clock
+        self.step = step
+
+    def run(self, argv, *, on_line=None, **kw):
+        def ticking(line: str) -> None:
+            self.clock.now += self.step
+            assert on_line is not None
+            on_line(line)
+
+        return super().run(argv, on_line=ticking if on_line else None, **kw)
+
+
+def runner_for(backend, spec, posted: list[ProgressSnapshot], clock) -> BuildRunner:
+    # tick=1e9: only changes are posted (the once-a-second clock refresh never fires here).
+    return BuildRunner(backend, spec, posted.append, clock=clock, tick=1e9, progress_clock=None)
+
+
+def test_updates_are_coalesced_to_one_per_50_ms_and_only_when_something_changed():
+    spec = push_spec()
+    clock = FakeClock()
+    backend = SteppingBackend(clock, 0.010, builds={build_key(spec): BuildReply(MULTI, 0, META)})
+    posted: list[ProgressSnapshot] = []
+    outcome = runner_for(backend, spec, posted, clock).run()
+    # 66 lines, 10 ms apart = 660 ms of stream: at most one update per 50 ms, never one per line.
+    assert outcome.lines == 66
+    assert 8 <= len(posted) <= 660 // 50 + 1
+    assert outcome.posts == len(posted)
+    versions = [s.version for s in posted]
+    assert versions == sorted(set(versions))  # each post carries something new
+    assert outcome.snapshot.result == "success" and outcome.snapshot.ended
+
+
+def test_a_burst_is_one_update_and_the_final_state_comes_with_the_outcome():
+    spec = push_spec()
+    clock = FakeClock()
+    backend = SteppingBackend(clock, 0.0, builds={build_key(spec): BuildReply(MULTI, 0, META)})
+    posted: list[ProgressSnapshot] = []
+    outcome = runner_for(backend, spec, posted, clock).run()
+    assert len(posted) == 1  # the first line; the other 65 arrived within the same 50 ms
+    assert outcome.snapshot.lines == 66
+
+
+def test_exact_argv_metadata_read_and_temporary_folder_removed():
+    spec = push_spec()
+    backend = BuildBackend(builds={build_key(spec): BuildReply(MULTI, 0, META)})
+    runner = BuildRunner(backend, spec, lambda s: None)
+    argv = runner.prepare()
+    assert argv[:7] == ["buildx", "build", "--builder", "seedtest", "--progress=rawjson",
+                        "--metadata-file", argv[6]]  # fmt: skip
+    assert argv[7:] == spec.argv()[4:]
+    folder = Path(argv[6]).parent
+    assert folder.is_dir()
+    outcome = runner.run()
+    assert outcome.outputs.digest.startswith("sha256:494a0d7f")
+    assert not folder.exists()
+    assert gc.get_freeze_count() == 0  # the collector is back to normal after the build
+
+
+def test_failed_build_outcome_carries_buildx_error():
+    spec = push_spec(tags=("127.0.0.1:5000/demo:fail",), no_cache=True)
+    reply = BuildReply("buildx/build-onefails-rawjson.stderr", 1)
+    outcome = BuildRunner(BuildBackend(builds={build_key(spec): reply}), spec, lambda s: None).run()
+    assert outcome.snapshot.result == "failed" and not outcome.cancelled
+    assert outcome.error_text.startswith("failed to build: failed to solve: process")
+    assert outcome.outputs.digest == ""
+
+
+def test_cancel_before_the_process_starts_runs_nothing():
+    spec = push_spec()
+    backend = BuildBackend(builds={build_key(spec): BuildReply(MULTI, 0, META)})
+    runner = BuildRunner(backend, spec, lambda s: None)
+    runner._cancel.set()  # as cancel() does first, before the process is even registered
+    outcome = runner.run()
+    assert outcome.cancelled and outcome.result.returncode == 130
+    assert outcome.snapshot.result == "cancelled"
+    assert backend.calls == []
+
+
+def test_cancel_while_running_reaches_the_backend_with_the_runs_token():
+    spec = push_spec(tags=("127.0.0.1:5000/demo:cancel",), no_cache=True)
+    reply = BuildReply("buildx/build-cancelled-rawjson.stderr", 130, pause_after=10)
+    backend = BuildBackend(builds={build_key(spec): reply})
+    runner = BuildRunner(backend, spec, lambda s: None)
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(runner.run()))
+    worker.start()
+    while not backend._running:  # the process is running (and frozen at the gate)
+        threading.Event().wait(0.005)
+    runner.cancel()
+    worker.join(5)
+    [outcome] = result
+    assert outcome.cancelled and outcome.snapshot.result == "cancelled"
+    assert id(runner.token) in backend._cancelled
