@@ -38,6 +38,7 @@ __all__ = [
     "compile_form",
     "containerd_store",
     "emulator_fix",
+    "failure_hint",
     "parse_build_args",
     "parse_tags",
     "platform_choices",
@@ -718,3 +719,44 @@ def containerd_store(driver_status_json: str) -> bool | None:
         if isinstance(pair, list) and len(pair) == 2 and pair[0] == "driver-type":
             return "containerd" in str(pair[1])
     return False
+
+
+# -- what a failure means ------------------------------------------------------------------------
+
+_FAILURE_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        "no match for platform in manifest",
+        "A base image has no variant for a platform you asked for: build only the platforms "
+        "it provides (the manifest inspector lists them), or pick another base image.",
+    ),
+    (
+        "exec format error",
+        "The builder tried to run a binary of another architecture without an emulator: "
+        "install QEMU binfmt handlers (docker run --privileged --rm tonistiigi/binfmt "
+        "--install all), then restart the builder.",
+    ),
+    (
+        "multi-platform build is not supported for the docker driver",
+        "The docker driver builds one platform at a time: use a docker-container builder "
+        "(docker buildx create --driver docker-container), or turn on the containerd image store.",
+    ),
+    (
+        "docker exporter does not currently support exporting manifest lists",
+        "--load of several platforms needs the containerd image store: push instead, or load "
+        "one platform.",
+    ),
+    (
+        "http: server gave http response to https client",
+        "The registry speaks plain HTTP: declare it as http/insecure in the builder's "
+        "buildkitd.toml (daemon.json never reaches a container builder).",
+    ),
+)
+
+
+def failure_hint(error_text: str) -> str:
+    """A suggested fix for a failed build, from buildx's error text ('' when none applies)."""
+    low = error_text.lower()
+    for marker, hint in _FAILURE_HINTS:
+        if marker in low:
+            return hint
+    return ""

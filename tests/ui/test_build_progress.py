@@ -381,3 +381,17 @@ async def test_build_without_platforms_gets_a_default_lane_from_the_stream(histo
         assert "single-platform build: x86_64" in default
         assert screen.query_one("#lanes").styles.grid_size_columns == 2
         assert "Build succeeded" in summary_text(screen)
+
+
+async def test_refused_build_says_why_and_how_to_fix(history):
+    # buildx refuses before building: its stderr is the plain-text error only (recorded).
+    spec = push_spec(builder="default")
+    reply = BuildReply("buildx/build-docker-driver-multiplatform.stderr", 1)
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        summary = summary_text(screen)
+        assert "✖ Build failed" in summary
+        assert "Multi-platform build is not supported for the docker driver" in summary
+        assert "fix     The docker driver builds one platform at a time" in summary

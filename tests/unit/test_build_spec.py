@@ -17,6 +17,7 @@ from buildx_tui.core.build_spec import (
     check_spec,
     compile_form,
     dockerfile_stages,
+    failure_hint,
     parse_build_args,
     parse_tags,
     platform_choices,
@@ -486,3 +487,23 @@ def test_remote_builder_missing_reason_names_the_host():
     arm = next(c for c in platform_choices(remote) if c.name == "linux/arm64")
     assert arm.reason == "the remote BuildKit does not offer linux/arm64"
     assert "on the BuildKit host" in arm.fix
+
+
+# -- failure hints (on recorded buildx errors) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("recording", "words"),
+    [
+        ("buildx/build-docker-driver-multiplatform.stderr", "docker driver builds one platform"),
+        ("buildx/build-load-multiplatform.stderr", "--load of several platforms needs"),
+        ("buildx/build-unsupported-platform.stderr", "base image has no variant"),
+        ("buildx/build-onefails-rawjson.stderr", None),
+    ],
+)
+def test_failure_hints_from_real_errors(recording, words):
+    hint = failure_hint(fixture(recording))
+    if words is None:
+        assert hint == ""
+    else:
+        assert words in hint

@@ -23,7 +23,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from buildx_tui.core.build_spec import BuildSpec, Output, Support, platform_choices, registry_of
+from buildx_tui.core.build_spec import (
+    BuildSpec,
+    Output,
+    Support,
+    failure_hint,
+    platform_choices,
+    registry_of,
+)
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.history import History, HistoryEntry, LaneSummary
 from buildx_tui.core.login import looks_like_auth_error
@@ -268,7 +275,7 @@ class BuildProgressScreen(Screen[None]):
                 duration_s=outcome.duration_s,
                 support=self.support,
                 error="" if outcome.cancelled else outcome.error_text,
-                auth_hint=self.auth_hint(),
+                hint=self.hint(),
                 exit_code=result.returncode,
             )
         )
@@ -290,16 +297,18 @@ class BuildProgressScreen(Screen[None]):
                 outcome.error_text or "see the lanes", title="Build failed", severity="error"
             )
 
-    def auth_hint(self) -> str:
+    def hint(self) -> str:
+        """What to do about a failure: log in when a registry refused, else a known fix."""
         outcome = self.outcome
         if outcome is None or outcome.cancelled or outcome.snapshot.result != "failed":
             return ""
-        if not looks_like_auth_error(outcome.error_text + "\n" + outcome.result.stderr[-4000:]):
-            return ""
-        return (
-            f"The registry {self.registry()} refused: it needs credentials. "
-            "L: log in, then r: run again."
-        )
+        text = outcome.error_text + "\n" + outcome.result.stderr[-4000:]
+        if looks_like_auth_error(text):
+            return (
+                f"The registry {self.registry()} refused: it needs credentials. "
+                "L: log in, then r: run again."
+            )
+        return failure_hint(text)
 
     def registry(self) -> str:
         return registry_of(self.spec.tags[0]) if self.spec.tags else "docker.io"

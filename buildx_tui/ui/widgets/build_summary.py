@@ -85,7 +85,7 @@ def summary(
     duration_s: float,
     support: Mapping[str, Support],
     error: str,
-    auth_hint: str,
+    hint: str,
     exit_code: int | None,
 ) -> RenderableType:
     parts: list[RenderableType] = []
@@ -121,8 +121,8 @@ def summary(
     parts.append(lane_table(snap, support))
     if error:
         parts.append(Text("error   " + error, "red"))
-    if auth_hint:
-        parts.append(Text(auth_hint, "bold yellow"))
+    if hint:
+        parts.append(Text("fix     " + hint, "bold yellow"))
     return Group(*parts)
 
 
