@@ -395,3 +395,26 @@ async def test_refused_build_says_why_and_how_to_fix(history):
         assert "✖ Build failed" in summary
         assert "Multi-platform build is not supported for the docker driver" in summary
         assert "fix     The docker driver builds one platform at a time" in summary
+
+
+async def test_open_step_log_follows_the_running_step(history):
+    spec = push_spec()
+    reply = BuildReply(MULTI, 0, META, pause_after=44)
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await until(pilot, lambda: screen.snapshot is not None and screen.snapshot.lines == 44)
+        await pilot.pause(0.1)
+        screen.query_one(f"#{lane_id('linux/arm64')}", LaneView).focus()
+        await pilot.pause()
+        await pilot.press("enter")  # the cursor starts on the running step
+        await pilot.pause()
+        log_screen = app.screen
+        assert isinstance(log_screen, BuildLogScreen)
+        assert log_screen.step.state == "running"
+        assert list(log_screen.query_one(Log).lines) == ["arch=arm64 uname=aarch64"]
+        reply.gate.set()
+        await until(pilot, lambda: screen.outcome is not None)
+        await pilot.pause()
+        assert log_screen.step.state == "done"  # followed to the end, lines not repeated
+        assert list(log_screen.query_one(Log).lines) == ["arch=arm64 uname=aarch64"]

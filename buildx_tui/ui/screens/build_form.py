@@ -158,7 +158,7 @@ class BuildFormScreen(Screen[None]):
                     Select[str](
                         [(v.builder, v.builder)] if v.builder else [],
                         value=v.builder if v.builder else Select.NULL,
-                        prompt="loading builders…",
+                        prompt="pick a builder",
                         allow_blank=not v.builder,
                         compact=True,
                         id="builder",
