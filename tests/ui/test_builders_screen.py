@@ -347,3 +347,28 @@ async def test_i_opens_the_inspector_and_esc_comes_back():
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BuildersScreen)
+
+
+async def test_c_opens_the_create_wizard_and_a_append_mode():
+    from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
+
+    app = make(FakeBackend(ls_output=fixture("buildx/ls.json")))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CreateWizardScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BuildersScreen)
+        # The default (docker driver) builder takes no appended nodes: nothing opens.
+        app.screen.query_one(BuildersTable).select(RowRef("default"))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, BuildersScreen)
+        app.screen.query_one(BuildersTable).select(RowRef("remotetest"))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, CreateWizardScreen)

@@ -56,6 +56,9 @@ class BuildersScreen(Screen[None]):
         Binding("b", "bootstrap", "Bootstrap", id="builders.bootstrap"),
         Binding("s", "stop", "Stop", id="builders.stop"),
         Binding("d,delete", "remove", "Remove", id="builders.remove"),
+        Binding("c", "create", "Create", id="builders.create"),
+        Binding("a", "append_node", "Add node", show=False, id="builders.append_node"),
+        Binding("L", "leave_node", "Remove node", show=False, id="builders.leave_node"),
         Binding("i", "inspect", "Inspect", id="builders.inspect"),
         Binding("slash", "filter", "Filter", key_display="/", id="builders.filter"),
         Binding("y", "copy_command", "Copy last command", show=False, id="builders.copy"),
@@ -383,6 +386,38 @@ class BuildersScreen(Screen[None]):
         self.action_refresh()
 
     # -- other screens ---------------------------------------------------------------------------
+    def action_create(self) -> None:
+        from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
+
+        self.app.push_screen(CreateWizardScreen(self.ls), self._after_create)
+
+    def action_append_node(self) -> None:
+        from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
+
+        builder = self.selected_builder()
+        if builder is None or builder.driver == "docker":
+            self.notify("Select a builder that is not a docker-driver builder.", severity="warning")
+            return
+        self.app.push_screen(
+            CreateWizardScreen(self.ls, append_to=builder.name), self._after_create
+        )
+
+    def action_leave_node(self) -> None:
+        from buildx_tui.ui.screens.create_leave import LeaveNodeScreen
+
+        builder = self.selected_builder()
+        if builder is None:
+            self.notify("Select a builder first.", severity="warning")
+            return
+        ref = self.query_one(BuildersTable).selected
+        self.app.push_screen(
+            LeaveNodeScreen(builder, ref.node if ref is not None else None), self._after_create
+        )
+
+    def _after_create(self, name: str | None) -> None:
+        if name:
+            self.action_refresh()
+
     def action_inspect(self) -> None:
         from buildx_tui.ui.screens.inspector import InspectorScreen
 
@@ -441,6 +476,9 @@ class BuildersScreen(Screen[None]):
             ("Bootstrap builder", "docker buildx inspect --bootstrap NAME", self.action_bootstrap),
             ("Stop builder", "docker buildx stop NAME", self.action_stop),
             ("Remove builder", "docker buildx rm NAME", self.action_remove),
+            ("Create builder", "wizard: docker buildx create …", self.action_create),
+            ("Add a node to builder", "docker buildx create --append …", self.action_append_node),
+            ("Remove a node", "docker buildx create --leave …", self.action_leave_node),
             ("Inspect an image", "docker buildx imagetools inspect REF", self.action_inspect),
             ("Filter builders", "show only matching builders", self.action_filter),
             ("Copy last command", "to the clipboard", self.action_copy_command),
