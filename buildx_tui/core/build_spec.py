@@ -21,6 +21,12 @@ from enum import StrEnum
 from typing import Any
 
 from buildx_tui.core.builders import Builder, NodeStatus
+from buildx_tui.core.manifest_reference import (
+    DEFAULT_DOMAIN,
+    InvalidReference,
+    parse_reference,
+    validate_reference,
+)
 from buildx_tui.core.platforms import Emulation, PlatformError, parse_platform, try_parse
 
 __all__ = [
@@ -203,62 +209,27 @@ class Issue:
 
 # -- tags ------------------------------------------------------------------------------------------
 
-# distribution/reference grammar.
-_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?"
-_PATH_RE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
-_DOMAIN_RE = re.compile(rf"^{_DOMAIN}$")
-_TAG_RE = re.compile(r"^[\w][\w.-]{0,127}$")
-_MAX_NAME = 255
-
-
-def _split_domain(name: str) -> tuple[str | None, str]:
-    """docker's splitDockerDomain: the first component is a registry when it has a dot or a
-    colon, is `localhost`, or has upper-case letters."""
-    first, slash, rest = name.partition("/")
-    if not slash:
-        return None, name
-    if "." in first or ":" in first or first == "localhost" or first != first.lower():
-        return first, rest
-    return None, name
-
 
 def validate_tag(tag: str) -> str | None:
-    """The reason ``tag`` is not a valid `-t` value (``[registry/]repo[:tag]``), else None."""
+    """The reason ``tag`` is not a valid `-t` value (``[registry/]repo[:tag]``), else None.
+
+    The reference grammar is the project's one (core.manifest_reference); a `-t` value also
+    cannot carry a digest: the build makes it.
+    """
     if not tag:
         return "empty tag"
     if "@" in tag:
         return f"{tag!r}: a tag cannot hold a digest (@sha256:…); the digest is set by the build"
-    name, tag_part = tag, ""
-    colon = tag.rfind(":")
-    if colon > tag.rfind("/"):
-        name, tag_part = tag[:colon], tag[colon + 1 :]
-        if not _TAG_RE.match(tag_part):
-            return (
-                f"{tag!r}: bad tag {tag_part!r} (letters, digits, _ . -; "
-                "starts with a letter, digit or _; at most 128)"
-            )
-    if len(name) > _MAX_NAME:
-        return f"{tag!r}: repository name longer than {_MAX_NAME} characters"
-    domain, path = _split_domain(name)
-    if domain is not None and not _DOMAIN_RE.match(domain):
-        return f"{tag!r}: bad registry host {domain!r}"
-    if path != path.lower():
-        return f"{tag!r}: repository name must be lowercase"
-    if not _PATH_RE.match(path):
-        return (
-            f"{tag!r}: bad repository name {path!r} (lowercase letters, digits and . _ - "
-            "between them, components separated by /)"
-        )
-    return None
+    problem = validate_reference(tag)
+    return f"{tag!r}: {problem}" if problem is not None else None
 
 
 def registry_of(tag: str) -> str:
     """The registry a tag pushes to (`docker.io` when the name has no registry part)."""
-    name = tag.split("@", 1)[0]
-    domain, _ = _split_domain(name)
-    return domain if domain is not None else "docker.io"
+    try:
+        return parse_reference(tag).domain
+    except InvalidReference:
+        return DEFAULT_DOMAIN
 
 
 def parse_tags(text: str) -> tuple[tuple[str, ...], list[Issue]]:

@@ -149,15 +149,15 @@ def test_valid_tags(tag):
 @pytest.mark.parametrize(
     ("tag", "words"),
     [
-        ("App:1", "lowercase"),
-        ("app:", "bad tag"),
-        ("app:-x", "bad tag"),
-        ("app:" + "x" * 129, "bad tag"),
-        ("app@sha256:" + "a" * 64, "digest"),
-        ("bad_host!:5000/app", "bad registry host"),
-        ("app//x", "bad repository name"),
-        ("-app", "bad repository name"),
-        ("a" * 256, "longer than 255"),
+        ("App:1", "repository names must be lowercase: 'App' (did you mean 'app'?)"),
+        ("app:", "the tag after ':' is empty"),
+        ("app:-x", "invalid tag '-x'"),
+        ("app:" + "x" * 129, "the tag is 129 characters long; the limit is 128"),
+        ("app@sha256:" + "a" * 64, "a tag cannot hold a digest"),
+        ("bad_host!:5000/app", "invalid registry host 'bad_host!:5000'"),
+        ("app//x", "has an empty component ('//')"),
+        ("-app", "invalid repository path component '-app'"),
+        ("a" * 256, "the limit is 255"),
     ],
 )
 def test_invalid_tags_say_why(tag, words):
@@ -172,7 +172,7 @@ def test_parse_tags_splits_on_spaces_commas_newlines_and_dedupes():
     tags, issues = parse_tags("ok:1 Bad:1")
     assert tags == ("ok:1",)
     assert messages(issues, Severity.ERROR, "tags") == [
-        "'Bad:1': repository name must be lowercase"
+        "'Bad:1': repository names must be lowercase: 'Bad' (did you mean 'bad'?)"
     ]
 
 

@@ -420,6 +420,7 @@ class BuildFormScreen(Screen[None]):
         spec, issues = compile_form(values)
         parsed = not any(i.severity is Severity.ERROR for i in issues)
         issues = issues + check_spec(spec, BuildEnv(self.builder, self.store))
+        issues.sort(key=lambda i: FIELDS.index(i.field) if i.field in FIELDS else len(FIELDS))
         self.spec, self.issues = (spec if parsed else None), issues
         self.query_one("#row-dest").display = values.output in (Output.OCI, Output.TAR)
         self._show_field_errors()
