@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Checkbox, RadioButton, Select, Static, TextArea
 
-from buildx_tui.core.build_spec import STORE_PROBE_ARGV
+from buildx_tui.core.build_checks import STORE_PROBE_ARGV
 from buildx_tui.core.history import History
 from buildx_tui.ui.screens.build_confirm import BuildConfirmScreen
 from buildx_tui.ui.screens.build_form import BuildFormScreen

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build_spec import STORE_PROBE_ARGV, BuildSpec, Output
+from buildx_tui.core.build_checks import STORE_PROBE_ARGV
+from buildx_tui.core.build_spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder, Node, NodeStatus, parse_ls_json
 from buildx_tui.core.client import CommandResult
 from buildx_tui.core.history import History

@@ -7,17 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build_spec import (
+from buildx_tui.core.build_checks import (
     BuildEnv,
+    check_spec,
+    containerd_store,
+    dockerfile_stages,
+    failure_hint,
+)
+from buildx_tui.core.build_spec import (
     BuildSpec,
     FormValues,
     Output,
     Severity,
     Support,
-    check_spec,
     compile_form,
-    dockerfile_stages,
-    failure_hint,
     parse_build_args,
     parse_tags,
     platform_choices,
@@ -507,3 +510,11 @@ def test_failure_hints_from_real_errors(recording, words):
         assert hint == ""
     else:
         assert words in hint
+
+
+def test_image_store_from_docker_info():
+    # Recorded on the lab (classic store); the containerd store adds a driver-type pair.
+    assert containerd_store(fixture("local/info-driver-status-lab.json")) is False
+    assert containerd_store('[["driver-type","io.containerd.snapshotter.v1"]]') is True
+    assert containerd_store("") is None
+    assert containerd_store('{"not": "a list"}') is None

@@ -28,18 +28,20 @@ from textual.widgets import (
     TextArea,
 )
 
-from buildx_tui.core.build_spec import (
-    OUTPUT_LABELS,
+from buildx_tui.core.build_checks import (
     STORE_PROBE_ARGV,
     BuildEnv,
+    check_spec,
+    containerd_store,
+)
+from buildx_tui.core.build_spec import (
+    OUTPUT_LABELS,
     BuildSpec,
     FormValues,
     Issue,
     Output,
     Severity,
-    check_spec,
     compile_form,
-    containerd_store,
     emulator_fix,
     platform_choices,
     registry_of,

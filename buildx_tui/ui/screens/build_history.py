@@ -17,7 +17,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from buildx_tui.core.build_spec import BuildEnv, BuildSpec, Severity, check_spec
+from buildx_tui.core.build_checks import BuildEnv, check_spec
+from buildx_tui.core.build_spec import BuildSpec, Severity
 from buildx_tui.core.history import History, HistoryEntry
 from buildx_tui.ui.screens.build_confirm import BuildConfirmScreen
 from buildx_tui.ui.widgets.build_lane import RESULT_MARK, fmt_secs

@@ -23,11 +23,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
+from buildx_tui.core.build_checks import failure_hint
 from buildx_tui.core.build_spec import (
     BuildSpec,
     Output,
     Support,
-    failure_hint,
     platform_choices,
     registry_of,
 )
