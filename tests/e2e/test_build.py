@@ -173,6 +173,14 @@ async def test_two_platform_push_lanes_finish_and_digest_matches_registry(lab: L
         assert entry.result == "success" and entry.outputs.digest == digest
         assert "--metadata-file" not in entry.command and image in entry.command
 
+        # i opens the manifest inspector on exactly what was pushed.
+        from buildx_tui.ui.screens.inspector import InspectorScreen
+
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, InspectorScreen)
+        assert app.screen.initial == outcome.outputs.reference
+
 
 # -- a failing arm64 step: only its lane fails ----------------------------------------------------
 
