@@ -372,3 +372,15 @@ async def test_c_opens_the_create_wizard_and_a_append_mode():
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, CreateWizardScreen)
+
+
+async def test_n_opens_the_build_form_for_the_selected_builder():
+    from buildx_tui.ui.screens.build_form import BuildFormScreen
+
+    app = make(FakeBackend(ls_output=fixture("buildx/ls.json")))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, BuildFormScreen)
+        assert app.screen.builder is not None and app.screen.builder.name == "seedtest"

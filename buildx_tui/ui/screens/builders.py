@@ -56,6 +56,7 @@ class BuildersScreen(Screen[None]):
         Binding("b", "bootstrap", "Bootstrap", id="builders.bootstrap"),
         Binding("s", "stop", "Stop", id="builders.stop"),
         Binding("d,delete", "remove", "Remove", id="builders.remove"),
+        Binding("n", "new_build", "Build", id="builders.build"),
         Binding("c", "create", "Create", id="builders.create"),
         Binding("a", "append_node", "Add node", show=False, id="builders.append_node"),
         Binding("L", "leave_node", "Remove node", show=False, id="builders.leave_node"),
@@ -386,6 +387,11 @@ class BuildersScreen(Screen[None]):
         self.action_refresh()
 
     # -- other screens ---------------------------------------------------------------------------
+    def action_new_build(self) -> None:
+        from buildx_tui.ui.screens.build_form import BuildFormScreen
+
+        self.app.push_screen(BuildFormScreen(self.selected_builder()))
+
     def action_create(self) -> None:
         from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
 
@@ -476,6 +482,7 @@ class BuildersScreen(Screen[None]):
             ("Bootstrap builder", "docker buildx inspect --bootstrap NAME", self.action_bootstrap),
             ("Stop builder", "docker buildx stop NAME", self.action_stop),
             ("Remove builder", "docker buildx rm NAME", self.action_remove),
+            ("New build", "docker buildx build … on the selected builder", self.action_new_build),
             ("Create builder", "wizard: docker buildx create …", self.action_create),
             ("Add a node to builder", "docker buildx create --append …", self.action_append_node),
             ("Remove a node", "docker buildx create --leave …", self.action_leave_node),
