@@ -22,7 +22,13 @@ from buildx_tui.core.manifest_reference import (
     parse_reference,
     validate_reference,
 )
-from buildx_tui.core.platforms import Emulation, PlatformError, parse_platform, try_parse
+from buildx_tui.core.platforms import (
+    COMMON_PLATFORMS,
+    Emulation,
+    PlatformError,
+    parse_platform,
+    try_parse,
+)
 
 __all__ = [
     "COMMON_PLATFORMS",
@@ -44,18 +50,6 @@ __all__ = [
     "reported_platforms",
     "validate_tag",
 ]
-
-#: Platforms offered even when the builder does not report them (then disabled, with the reason).
-COMMON_PLATFORMS: tuple[str, ...] = (
-    "linux/amd64",
-    "linux/arm64",
-    "linux/arm/v7",
-    "linux/arm/v6",
-    "linux/386",
-    "linux/ppc64le",
-    "linux/s390x",
-    "linux/riscv64",
-)
 
 
 class Output(StrEnum):

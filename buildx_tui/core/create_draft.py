@@ -41,6 +41,7 @@ from buildx_tui.core.create_spec import (
     driver_opt,
     find_builder,
 )
+from buildx_tui.core.platforms import COMMON_PLATFORMS
 
 
 class WizardStep(StrEnum):
@@ -64,18 +65,7 @@ STEP_TITLES: dict[WizardStep, str] = {
 }
 
 #: The platforms offered as checkboxes (free text takes any other).
-KNOWN_PLATFORMS: tuple[str, ...] = (
-    "linux/amd64",
-    "linux/arm64",
-    "linux/arm/v7",
-    "linux/arm/v6",
-    "linux/386",
-    "linux/ppc64le",
-    "linux/s390x",
-    "linux/riscv64",
-    "linux/mips64le",
-    "linux/loong64",
-)
+KNOWN_PLATFORMS: tuple[str, ...] = (*COMMON_PLATFORMS, "linux/mips64le", "linux/loong64")
 
 #: Keys BuildKit reads from a [registry."HOST"] table (besides the modelled ones).
 _OTHER_REGISTRY_KEYS = ("tlsconfigdir",)

@@ -48,6 +48,19 @@ _NATIVE_FAMILY = {
 }
 
 
+#: The platforms people build for most, in the order the UI offers them.
+COMMON_PLATFORMS: Final = (
+    "linux/amd64",
+    "linux/arm64",
+    "linux/arm/v7",
+    "linux/arm/v6",
+    "linux/386",
+    "linux/ppc64le",
+    "linux/s390x",
+    "linux/riscv64",
+)
+
+
 class PlatformError(ValueError):
     """A platform string that buildx would reject, with a message for the user."""
 

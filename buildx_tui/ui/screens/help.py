@@ -49,6 +49,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]
 
+    #: (sample, style, meaning) rows of the colour legend; screens with their own pass theirs.
+    LEGEND: list[tuple[str, str, str]] = LEGEND
+
     def __init__(self, groups: Iterable[tuple[str, Iterable[BindingType]]]) -> None:
         super().__init__()
         self._groups = [(title, list(bindings)) for title, bindings in groups]
@@ -89,7 +92,7 @@ class HelpScreen(ModalScreen[None]):
         )
         table.add_column(no_wrap=True)
         table.add_column()
-        for sample, style, meaning in LEGEND:
+        for sample, style, meaning in self.LEGEND:
             table.add_row(Text(sample, style), meaning)
         return table
 

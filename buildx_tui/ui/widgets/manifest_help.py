@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
-
 from buildx_tui.ui.screens.help import HelpScreen
 
 LEGEND = [
@@ -20,17 +17,4 @@ LEGEND = [
 class InspectorHelp(HelpScreen):
     """The app's help, with the inspector's legend."""
 
-    def _legend(self) -> Table:
-        table = Table(
-            box=None,
-            padding=(0, 2),
-            show_header=False,
-            title="Legend",
-            title_justify="left",
-            title_style="bold underline",
-        )
-        table.add_column(no_wrap=True)
-        table.add_column()
-        for sample, style, meaning in LEGEND:
-            table.add_row(Text(sample, style), meaning)
-        return table
+    LEGEND = LEGEND
