@@ -233,7 +233,8 @@ class BuildersScreen(Screen[None]):
         return self.ls.get(ref.builder)
 
     # -- actions ---------------------------------------------------------------------------------
-    def _target(self, action: Action) -> Builder | None:
+    def _target(self) -> Builder | None:
+        """The selected builder, if an action may run on it now (else say why)."""
         builder = self.selected_builder()
         if builder is None:
             self.notify("Select a builder first.", severity="warning")
@@ -244,14 +245,14 @@ class BuildersScreen(Screen[None]):
         return builder
 
     def action_use(self) -> None:
-        builder = self._target(USE)
+        builder = self._target()
         if builder is not None:
             self.run_action(USE, builder.name, UseSpec(builder.name))
 
     def action_use_options(self) -> None:
         from buildx_tui.ui.screens.action_dialog import ActionDialog, Option
 
-        builder = self._target(USE)
+        builder = self._target()
         if builder is None:
             return
         name = builder.name
@@ -276,14 +277,14 @@ class BuildersScreen(Screen[None]):
         )
 
     def action_bootstrap(self) -> None:
-        builder = self._target(BOOTSTRAP)
+        builder = self._target()
         if builder is not None:
             self.run_action(BOOTSTRAP, builder.name, BootstrapSpec(builder.name))
 
     def action_stop(self) -> None:
         from buildx_tui.ui.screens.action_dialog import ActionDialog
 
-        builder = self._target(STOP)
+        builder = self._target()
         if builder is None:
             return
         name = builder.name
@@ -304,7 +305,7 @@ class BuildersScreen(Screen[None]):
     def action_remove(self) -> None:
         from buildx_tui.ui.screens.action_dialog import ActionDialog, Option
 
-        builder = self._target(REMOVE)
+        builder = self._target()
         if builder is None:
             return
         name = builder.name
