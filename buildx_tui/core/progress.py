@@ -433,8 +433,12 @@ class BuildProgress:
         self._steps[digest] = step
         return step
 
-    def _orphan_step(self, digest: object, what: str) -> _Step | None:
-        """A step heard of through a log/status before its vertex record."""
+    def _step_for(self, digest: object, what: str) -> _Step | None:
+        """The step a log/status record names; one heard of before its vertex record is made
+        (an orphan) up to a bound. None when the record names no usable vertex."""
+        step = self._steps.get(digest) if type(digest) is str else None
+        if step is not None:
+            return step
         if type(digest) is not str or not digest:
             self._note("bad_record", f"{what} without vertex digest")
             return None
@@ -577,11 +581,9 @@ class BuildProgress:
             if type(status_id) is not str:
                 self._note("bad_record", "status without id")
                 continue
-            step = self._steps.get(digest) if type(digest) is str else None
+            step = self._step_for(digest, "status")
             if step is None:
-                step = self._orphan_step(digest, "status")
-                if step is None:
-                    continue
+                continue
             statuses = step.statuses
             status = statuses.get(status_id)
             if status is None:
@@ -610,17 +612,14 @@ class BuildProgress:
 
     def _on_logs(self, records: list[Any]) -> bool:
         changed = False
-        steps = self._steps
         for rec in records:
             if type(rec) is not dict:
                 self._note("bad_record", "log is not an object")
                 continue
             digest = rec.get("vertex")
-            step = steps.get(digest) if type(digest) is str else None
+            step = self._step_for(digest, "log")
             if step is None:
-                step = self._orphan_step(digest, "log")
-                if step is None:
-                    continue
+                continue
             data = rec.get("data")
             if type(data) is not str:
                 if data is None:
