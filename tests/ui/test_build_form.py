@@ -2,53 +2,28 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 from textual.widgets import Checkbox, RadioButton, Select, Static, TextArea
 
 from buildx_tui.core.build_checks import STORE_PROBE_ARGV
-from buildx_tui.core.history import History
 from buildx_tui.ui.screens.build_confirm import BuildConfirmScreen
 from buildx_tui.ui.screens.build_form import BuildFormScreen
 from buildx_tui.ui.screens.build_progress import BuildProgressScreen
 from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
 from buildx_tui.ui.widgets.platform_picker import PlatformPicker, checkbox_id
 from tests.fakes import Reply
+from tests.ui.render import plain
 from tests.ui.test_build_scenes import (
     METADATA,
     form_backend,
-    freeze_build_clock,
     lab_builders,
     make_app,
-    make_context,
     normalise,
     small_builder,
 )
 
 SIZE = (120, 36)
-
-
-@pytest.fixture(autouse=True)
-def _frozen_build_clock(monkeypatch):
-    freeze_build_clock(monkeypatch)
-
-
-@pytest.fixture
-def history(tmp_path) -> History:
-    return History(tmp_path / "data")
-
-
-@pytest.fixture
-def context(tmp_path, monkeypatch):
-    return make_context(tmp_path, monkeypatch)
-
-
-def plain(renderable: object) -> str:
-    console = Console(width=300, file=io.StringIO(), color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+pytestmark = pytest.mark.usefixtures("frozen_build_clock")
 
 
 def text(app, selector: str) -> str:

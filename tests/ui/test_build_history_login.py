@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from rich.console import Console
 from textual.widgets import DataTable, Input, Static
 
 from buildx_tui.core.build_spec import BuildSpec, Output
@@ -17,40 +15,19 @@ from buildx_tui.ui.screens.build_progress import BuildProgressScreen
 from buildx_tui.ui.screens.login import LoginScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import Reply
+from tests.ui.render import plain
 from tests.ui.test_build_scenes import (
     META,
     MULTI,
     BuildReply,
     build_key,
     form_backend,
-    freeze_build_clock,
     make_app,
-    make_context,
 )
 
 SIZE = (120, 36)
+pytestmark = pytest.mark.usefixtures("frozen_build_clock")
 LOGIN = ("login", "--username", "alice", "--password-stdin", "127.0.0.1:5000")
-
-
-@pytest.fixture(autouse=True)
-def _frozen_build_clock(monkeypatch):
-    freeze_build_clock(monkeypatch)
-
-
-@pytest.fixture
-def history(tmp_path) -> History:
-    return History(tmp_path / "data")
-
-
-@pytest.fixture
-def context(tmp_path, monkeypatch):
-    return make_context(tmp_path, monkeypatch)
-
-
-def plain(renderable: object) -> str:
-    console = Console(width=300, file=io.StringIO(), color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def spec_of(n: int, **kw) -> BuildSpec:

@@ -3,52 +3,38 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import sys
 
 import pytest
-from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Log, Static
 
 from buildx_tui.core.build_spec import Output
-from buildx_tui.core.history import History
 from buildx_tui.ui.screens.build_log import BuildLogScreen
 from buildx_tui.ui.screens.build_progress import BuildProgressScreen, lane_id
 from buildx_tui.ui.widgets.build_lane import LaneView
 from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
+from tests.ui.render import plain as _plain
 from tests.ui.test_build_scenes import (
     BuildBackend,
     BuildReply,
     build_key,
-    freeze_build_clock,
     make_app,
     push_spec,
     seedtest,
 )
 
 SIZE = (120, 36)
+pytestmark = pytest.mark.usefixtures("frozen_build_clock")
 
 
-@pytest.fixture(autouse=True)
-def _frozen_build_clock(monkeypatch):
-    freeze_build_clock(monkeypatch)
-
-
-@pytest.fixture
-def history(tmp_path) -> History:
-    return History(tmp_path / "data")
+def plain(renderable: object, width: int = 200) -> str:
+    return _plain(renderable, width)
 
 
 MULTI = "buildx/build-multiplatform-rawjson.stderr"
 META = "buildx/build-metadata-file.metadata.json"
 DIGEST = "sha256:494a0d7fb5a541b6e3471602a476e6cd13250e2451ff1479f2607497e1185aef"
-
-
-def plain(renderable: object, width: int = 200) -> str:
-    console = Console(width=width, file=io.StringIO(), color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def lane_text(screen, key: str) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import threading
 
-from rich.console import Console
 from textual.widgets import Checkbox, Static
 
 from buildx_tui.ui.app import BuildxApp
@@ -16,6 +14,7 @@ from buildx_tui.ui.widgets.builders_table import BuildersTable, RowRef
 from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
+from tests.ui import render
 
 SIZE = (120, 36)
 LS = ("buildx", "ls", "--format", "json")
@@ -31,9 +30,7 @@ def screen_of(app: BuildxApp) -> BuildersScreen:
 
 
 def plain(renderable: object) -> str:
-    console = Console(width=200, file=io.StringIO(), color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return render.plain(renderable, width=200)
 
 
 def text_of(app: BuildxApp, selector: str) -> str:

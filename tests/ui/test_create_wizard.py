@@ -7,13 +7,11 @@ nothing; the runs write the config only right before `create` and undo a failed 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from rich.console import Console
 from textual.widgets import Checkbox, Input, RadioButton, SelectionList, Static
 
 from buildx_tui.core.create_run import Phase
@@ -22,6 +20,7 @@ from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
 from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
+from tests.ui import render
 
 SIZE = (120, 40)
 NAME = "wiz-rec-mirror"
@@ -58,9 +57,7 @@ def bootstrap_ok() -> Reply:
 
 
 def plain(renderable: object) -> str:
-    console = Console(width=2000, file=io.StringIO(), color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return render.plain(renderable, width=2000)
 
 
 async def settle(pilot) -> None:

@@ -8,11 +8,9 @@ scripts/screenshots_inspector.py.
 
 from __future__ import annotations
 
-import io
 import threading
 from collections.abc import Iterator
 
-from rich.console import Console
 from textual.widgets import Input, Static
 from textual.widgets.tree import TreeNode
 
@@ -26,6 +24,7 @@ from buildx_tui.ui.widgets.manifest_nodes import NodeInfo, NodeKind
 from buildx_tui.ui.widgets.manifest_tree import ManifestTree
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
+from tests.ui.render import plain
 
 SIZE = (120, 40)
 NAME = "127.0.0.1:5000/inspector-demo"
@@ -91,12 +90,6 @@ async def open_inspector(
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
-
-
-def plain(renderable: object) -> str:
-    console = Console(width=300, file=io.StringIO(), color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def message_text(screen: InspectorScreen) -> str:

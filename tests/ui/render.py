@@ -1,0 +1,13 @@
+"""Plain text of what a widget shows (a Rich renderable or Textual content), for assertions."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+
+def plain(renderable: object, width: int = 300) -> str:
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
