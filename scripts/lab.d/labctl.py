@@ -1,4 +1,5 @@
-"""buildx-tui end-to-end lab: a private dockerd + buildx + BuildKit + registry + QEMU, on this host.
+"""buildx-tui end-to-end lab: a private dockerd + buildx + BuildKit + registry + QEMU + sshd, on
+this host.
 
 Usage:
     scripts/lab up            install what is missing, start what is not running (idempotent)
@@ -14,6 +15,7 @@ Settings (read by `up`, then remembered in <lab>/lab.json):
     BUILDX_TUI_LAB_REGISTRY_PORT  registry port on 127.0.0.1 (default 5000)
     BUILDX_TUI_LAB_BUILDKITD_PORT host buildkitd mutual-TLS port on 127.0.0.1 (default 1234)
     BUILDX_TUI_LAB_DEAD_PORT      port of the lab-dead builder, where nothing listens (default 1299)
+    BUILDX_TUI_LAB_SSH_PORT       port of the lab sshd on 127.0.0.1 and 127.0.0.2 (default 2222)
     XDG_CACHE_HOME                buildx/BuildKit binaries are built once into
                                   ${XDG_CACHE_HOME:-~/.cache}/buildx-tui/lab-bin/<name>-<version>/
 
@@ -26,12 +28,20 @@ Everything the lab runs lives under the lab dir:
     registry/                 config.yml, data/ (busybox, moby/buildkit, whatever tests push)
     buildkitd/ buildkitd.toml host buildkitd root; registry config of every lab builder
     certs/                    ca.pem, server-*.pem, client-cert.pem, client-key.pem (0600)
-    logs/<daemon>.log         containerd, dockerd, registry, buildkitd, runc-capfilter, apt,
+    ssh/                      the lab sshd: sshd_config, host key, authorized_keys (the client
+                              key, `restrict`ed); the client side: id_ed25519, known_hosts,
+                              ssh_config, and bin/ssh, a wrapper that runs /usr/bin/ssh with
+                              -F ssh/ssh_config. `env` puts ssh/bin first on PATH, so the docker
+                              CLI's ssh:// helper finds it: ssh://root@127.0.0.1:PORT (and
+                              127.0.0.2, a second "host") reaches the lab dockerd (the sshd sets
+                              DOCKER_HOST and DOCKER_CONFIG for its sessions). ~/.ssh is never used.
+    logs/<daemon>.log         containerd, dockerd, registry, buildkitd, sshd, runc-capfilter, apt,
                               go-build-*, lab-commands (every docker/buildx command `up` ran)
     run/<daemon>.pid          PID files; run/docker is dockerd's exec-root
-Outside it, `up` only installs Debian packages, registers the qemu binfmt handlers and creates one
-network bridge for the lab dockerd (removed again by `down`). It never touches ~/.docker or a
-system dockerd. Python 3 stdlib only.
+Outside it, `up` only installs Debian packages, registers the qemu binfmt handlers, creates one
+network bridge for the lab dockerd (removed again by `down`) and /run/sshd (sshd's privilege
+separation directory, which sshd insists on). It never touches ~/.docker, ~/.ssh, a system dockerd
+or a system sshd. Python 3 stdlib only.
 """
 
 from __future__ import annotations
@@ -74,6 +84,8 @@ APT_PACKAGES = [
     "skopeo",
     "busybox-static",
     "iproute2",
+    "openssh-server",  # the lab sshd (ssh:// endpoints); its system service is never started
+    "openssh-client",
 ]
 # The lab's images are made for these two platforms; the one that is not the host's runs under QEMU.
 IMAGE_ARCHES = ("amd64", "arm64")
@@ -81,6 +93,7 @@ BINFMT_HANDLERS = {"amd64": ["qemu-aarch64", "qemu-arm"], "arm64": ["qemu-x86_64
 
 # (pid file name, argv[0] basename) of the daemons `up` starts, in the order `down` stops them
 DAEMONS_STOP_ORDER = (
+    ("sshd", "sshd"),
     ("dockerd", "dockerd"),
     ("containerd", "containerd"),
     ("buildkitd", "buildkitd"),
@@ -134,6 +147,7 @@ class Settings:
     buildkitd_port: int
     dead_port: int
     docker: str
+    ssh_port: int = 2222
 
     @staticmethod
     def from_environ(base: Settings | None = None) -> Settings:
@@ -153,6 +167,7 @@ class Settings:
             ),
             dead_port=port("BUILDX_TUI_LAB_DEAD_PORT", base.dead_port if base else 1299),
             docker=shutil.which("docker") or "",
+            ssh_port=port("BUILDX_TUI_LAB_SSH_PORT", base.ssh_port if base else 2222),
         )
 
 
@@ -174,6 +189,13 @@ class Lab:
         self.certs = d / "certs"
         self.buildkitd_toml = d / "buildkitd.toml"
         self.capfilter = self.bin / "runc-capfilter"
+        self.ssh_dir = d / "ssh"
+        self.ssh_bin = self.ssh_dir / "bin"  # only the `ssh` wrapper: `env` puts it on PATH
+        self.sshd_config = self.ssh_dir / "sshd_config"
+        self.ssh_config = self.ssh_dir / "ssh_config"
+        # Two loopback "hosts" on one sshd: a builder may not have two nodes on one endpoint.
+        self.ssh_hosts = ("127.0.0.1", "127.0.0.2")
+        self.ssh_endpoints = tuple(f"ssh://root@{h}:{settings.ssh_port}" for h in self.ssh_hosts)
         self.registry = f"127.0.0.1:{settings.registry_port}"
         self.buildkitd_tcp = f"tcp://127.0.0.1:{settings.buildkitd_port}"
         digest = hashlib.sha1(str(d).encode()).hexdigest()
@@ -209,6 +231,8 @@ class Lab:
         env = {k: v for k, v in os.environ.items() if k not in FOREIGN_DOCKER_ENV}
         env["DOCKER_HOST"] = f"unix://{self.docker_sock}"
         env["DOCKER_CONFIG"] = str(self.docker_config)
+        # the lab's `ssh` wrapper first: ssh:// endpoints use the lab key and known_hosts
+        env["PATH"] = os.pathsep.join([str(self.ssh_bin), env.get("PATH") or os.defpath])
         return env
 
     def env_json(self) -> dict[str, object]:
@@ -221,6 +245,8 @@ class Lab:
             "buildkitd_tcp": self.buildkitd_tcp,
             "buildkitd_unix": f"unix://{self.buildkitd_sock}",
             "certs": self.cert,
+            "ssh_endpoints": list(self.ssh_endpoints),
+            "path_prepend": str(self.ssh_bin),
             "builders": {
                 "container": BUILDER_CONTAINER,
                 "remote": BUILDER_REMOTE,
@@ -278,7 +304,8 @@ def read_pid(pidfile: Path) -> int | None:
 
 
 def pid_alive(pid: int | None, expect: str) -> bool:
-    """True when pid runs and its argv[0] ends with `expect` (guards against PID reuse)."""
+    """True when pid runs and its argv[0] ends with `expect` (guards against PID reuse); also a
+    process that rewrote its title as `expect: ...` (sshd's listener does)."""
     if not pid:
         return False
     try:
@@ -288,7 +315,7 @@ def pid_alive(pid: int | None, expect: str) -> bool:
         return False
     if stat.rsplit(")", 1)[1].split()[0] in ("Z", "X"):
         return False
-    return os.path.basename(argv0) == expect
+    return os.path.basename(argv0) == expect or argv0.startswith(f"{expect}: ")
 
 
 def running(lab: Lab, name: str, expect: str) -> int | None:
@@ -1007,6 +1034,164 @@ def start_dockerd(lab: Lab) -> str:
     return f"started (pid {proc.pid})"
 
 
+# ------------------------------------------------------------------------------------------- sshd
+
+
+def ssh_keygen(lab: Lab, key: Path, comment: str) -> None:
+    for f in (key, key.with_name(key.name + ".pub")):
+        f.unlink(missing_ok=True)
+    run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(key)],
+        log=lab.log("lab-commands"),
+        what=f"ssh-keygen {key.name}",
+    )
+
+
+def ensure_ssh_files(lab: Lab) -> None:
+    """The lab sshd's host key and config, and the client side: a key pair (authorized for
+    root, `restrict`ed), known_hosts with the host key, an ssh_config, and bin/ssh."""
+    d = lab.ssh_dir
+    d.mkdir(parents=True, exist_ok=True)
+    d.chmod(0o700)
+    host_key, client_key = d / "ssh_host_ed25519_key", d / "id_ed25519"
+    for key, comment in ((host_key, "buildx-tui lab sshd"), (client_key, "buildx-tui lab client")):
+        if not (key.exists() and key.with_name(key.name + ".pub").exists()):
+            say(f"generating {key}")
+            ssh_keygen(lab, key, comment)
+        key.chmod(0o600)
+    client_pub = (d / "id_ed25519.pub").read_text().strip()
+    host_pub = " ".join((d / "ssh_host_ed25519_key.pub").read_text().split()[:2])
+    write_if_changed(d / "authorized_keys", f"restrict {client_pub}\n", 0o600)
+    port = lab.s.ssh_port
+    names = ",".join(f"[{h}]:{port}" for h in lab.ssh_hosts)
+    write_if_changed(d / "known_hosts", f"{names} {host_pub}\n", 0o644)
+    listen = "".join(f"ListenAddress {h}:{port}\n" for h in lab.ssh_hosts)
+    write_if_changed(
+        lab.sshd_config,
+        "# sshd of the buildx-tui lab (written by scripts/lab): loopback only, key only.\n"
+        f"{listen}"
+        f"HostKey {host_key}\n"
+        f"PidFile {lab.pidfile('sshd')}\n"
+        f"AuthorizedKeysFile {d / 'authorized_keys'}\n"
+        "AuthenticationMethods publickey\n"
+        "PubkeyAuthentication yes\n"
+        "PasswordAuthentication no\n"
+        "KbdInteractiveAuthentication no\n"
+        "HostbasedAuthentication no\n"
+        "PermitRootLogin prohibit-password\n"
+        "AllowUsers root\n"
+        "UsePAM no\n"
+        # the lab dir lives under /tmp (world-writable): sshd's owner/mode walk would refuse it
+        "StrictModes no\n"
+        "PermitUserEnvironment no\n"
+        "X11Forwarding no\n"
+        "AllowAgentForwarding no\n"
+        "AllowTcpForwarding no\n"
+        "AllowStreamLocalForwarding no\n"
+        "PermitTunnel no\n"
+        "PrintMotd no\n"
+        "PrintLastLog no\n"
+        "UseDNS no\n"
+        "MaxStartups 100:30:200\n"
+        "MaxSessions 100\n"
+        "LogLevel VERBOSE\n"
+        # what makes the remote `docker system dial-stdio` reach the lab engine
+        f"SetEnv DOCKER_HOST=unix://{lab.docker_sock} DOCKER_CONFIG={lab.docker_config}\n",
+        0o644,
+    )
+    write_if_changed(
+        lab.ssh_config,
+        "# ssh client settings of the buildx-tui lab (written by scripts/lab; used by bin/ssh)\n"
+        "Host *\n"
+        f"  IdentityFile {client_key}\n"
+        "  IdentitiesOnly yes\n"
+        f"  UserKnownHostsFile {d / 'known_hosts'}\n"
+        "  GlobalKnownHostsFile /dev/null\n"
+        "  StrictHostKeyChecking yes\n"
+        "  UpdateHostKeys no\n"
+        "  CheckHostIP no\n"
+        "  BatchMode yes\n"
+        # half the handshake time of the default post-quantum kex (every docker call over ssh://
+        # opens a connection)
+        "  KexAlgorithms curve25519-sha256\n"
+        "  LogLevel ERROR\n",
+        0o644,
+    )
+    real_ssh = "/usr/bin/ssh"
+    if not os.access(real_ssh, os.X_OK):
+        raise LabError(f"{real_ssh} is missing (Debian package openssh-client)")
+    write_if_changed(
+        lab.ssh_bin / "ssh",
+        "#!/bin/sh\n"
+        "# buildx-tui lab: ssh with the lab's key, known_hosts and settings, never ~/.ssh\n"
+        f'exec {real_ssh} -F {lab.ssh_config} "$@"\n',
+        0o755,
+    )
+
+
+def lab_ssh(
+    lab: Lab, host: str, *command: str, timeout: float = 20
+) -> subprocess.CompletedProcess[str]:
+    """Run `command` over the lab sshd with the lab's ssh wrapper (output captured)."""
+    argv = [str(lab.ssh_bin / "ssh"), "-p", str(lab.s.ssh_port), "-l", "root", "--", host, *command]
+    try:
+        return subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, 124, "", f"timed out after {timeout:.0f}s")
+
+
+def sshd_answers(lab: Lab) -> bool:
+    return port_open(lab.s.ssh_port) and lab_ssh(lab, lab.ssh_hosts[0], "true").returncode == 0
+
+
+def start_sshd(lab: Lab, restart: bool = False) -> str:
+    """Start the lab sshd unless it runs (ensure_sshd checks that it answers)."""
+    pid = running(lab, "sshd", "sshd")
+    if pid and port_open(lab.s.ssh_port) and not restart:
+        return "running"
+    if pid:  # up but not answering: start it afresh
+        stop_pid("sshd", pid, "sshd", timeout=15)
+    check_port_free(lab.s.ssh_port, "sshd")
+    # sshd refuses to start without its privilege separation directory (normally made by systemd)
+    Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+    exe = "/usr/sbin/sshd"  # sshd re-execs itself: it must be started by its absolute path
+    run([exe, "-t", "-f", str(lab.sshd_config)], log=lab.log("sshd"), what="sshd -t (config test)")
+    proc = spawn(lab, "sshd", [exe, "-D", "-e", "-f", str(lab.sshd_config)])
+    wait_ready("sshd", proc, lambda: sshd_answers(lab), lab.log("sshd"), 30)
+    return f"started (pid {proc.pid}; {', '.join(lab.ssh_endpoints)})"
+
+
+def docker_over_ssh(lab: Lab) -> subprocess.CompletedProcess[str]:
+    """`docker -H ssh://root@127.0.0.1:PORT version` with the lab env: the whole ssh:// chain
+    (PATH wrapper, key, known_hosts, sshd, SetEnv, dial-stdio) reaching the lab engine."""
+    return run(
+        [lab.s.docker, "-H", lab.ssh_endpoints[0], "version", "--format", "{{.Server.Version}}"],
+        env={k: v for k, v in lab.docker_env().items() if k != "DOCKER_HOST"},
+        log=lab.log("lab-commands"),
+        what=f"docker -H {lab.ssh_endpoints[0]} version",
+        timeout=60,
+        check=False,
+    )
+
+
+def ensure_sshd(lab: Lab) -> str:
+    result = start_sshd(lab)
+    proc = docker_over_ssh(lab)
+    if proc.returncode != 0 and result == "running":
+        say(f"sshd runs but docker over ssh fails: restarting it (log {lab.log('sshd')})")
+        result = start_sshd(lab, restart=True)
+        proc = docker_over_ssh(lab)
+    if proc.returncode != 0:
+        raise LabError(
+            f"docker over {lab.ssh_endpoints[0]} does not reach the lab engine:\n  "
+            + (proc.stderr or proc.stdout).strip()[-1500:],
+            lab.log("sshd"),
+        )
+    return f"{result}; docker over ssh: engine {proc.stdout.strip()}"
+
+
 # ---------------------------------------------------------------------------------------- images
 
 
@@ -1241,8 +1426,8 @@ def cmd_up() -> int:
         raise LabError(f"lab dir {lab.dir} is too long for unix socket paths: choose a shorter one")
     with locked(lab):
 
-        def ports(x: Lab) -> tuple[int, int, int]:
-            return x.s.registry_port, x.s.buildkitd_port, x.s.dead_port
+        def ports(x: Lab) -> tuple[int, int, int, int]:
+            return x.s.registry_port, x.s.buildkitd_port, x.s.dead_port, x.s.ssh_port
 
         if ports(previous) != ports(lab) and any(running(lab, *d) for d in DAEMONS_STOP_ORDER):
             raise LabError(
@@ -1261,12 +1446,14 @@ def cmd_up() -> int:
         ensure_binfmt(lab)
         write_configs(lab, bins)
         ensure_certs(lab)
+        ensure_ssh_files(lab)
 
         steps = [
             ("registry", lambda: start_registry(lab)),
             ("buildkitd", lambda: start_buildkitd(lab, bins)),
             ("containerd", lambda: start_containerd(lab)),
             ("dockerd", lambda: start_dockerd(lab)),
+            ("sshd", lambda: ensure_sshd(lab)),
             ("buildkit image", lambda: ensure_buildkit_image(lab, bins)),
         ]
         specs = builder_specs(lab)
@@ -1393,6 +1580,18 @@ def cmd_status() -> int:
             ok = bool(pid) and docker_ping(lab)
             detail = f"unix://{lab.docker_sock}"
         line(name, ok, f"pid {pid or '-'}  {detail}  log {lab.log(name)}")
+    pid = running(lab, "sshd", "sshd")
+    if not pid:
+        ok, via = False, "not running"
+    elif docker_ping(lab) and lab.s.docker:
+        over = docker_over_ssh(lab)
+        ok = over.returncode == 0
+        via = f"docker over ssh: engine {over.stdout.strip()}" if ok else "docker over ssh FAILS"
+    else:
+        ok = sshd_answers(lab)
+        via = "answers; dockerd is down" if ok else "not answering"
+    detail = f"{', '.join(lab.ssh_endpoints)} ({via}; PATH {lab.ssh_bin})"
+    line("sshd", ok, f"pid {pid or '-'}  {detail}  log {lab.log('sshd')}")
     plats = registry_platforms(lab, "busybox", "latest")
     line("busybox", {"linux/amd64", "linux/arm64"} <= plats, ", ".join(sorted(plats)) or "missing")
     if docker_ping(lab) and lab.s.docker:
@@ -1410,11 +1609,14 @@ def cmd_status() -> int:
 
 
 def env_exports(lab: Lab) -> str:
+    bindir = lab.ssh_bin
     return (
         "unset DOCKER_CONTEXT BUILDX_BUILDER DOCKER_TLS_VERIFY DOCKER_CERT_PATH\n"
         f"export DOCKER_HOST=unix://{lab.docker_sock}\n"
         f"export DOCKER_CONFIG={lab.docker_config}\n"
-        f"export BUILDX_TUI_LAB_REGISTRY={lab.registry}"
+        f"export BUILDX_TUI_LAB_REGISTRY={lab.registry}\n"
+        f"export BUILDX_TUI_LAB_SSH={lab.ssh_endpoints[0]}\n"
+        f'case ":$PATH:" in *":{bindir}:"*) ;; *) export PATH="{bindir}:$PATH" ;; esac'
     )
 
 
