@@ -1,15 +1,16 @@
 """Failures of `buildx create`, `--leave`, `inspect --bootstrap` and `use`, explained with the fix.
 
-Each rule matches buildx's own words, as recorded on the lab (tests/fixtures/local/create-err-*,
-bootstrap-err-*, leave-err-*). Where buildx hides the reason (a remote node that does not answer
-says only "context deadline exceeded"), the caller passes what :mod:`create_probe` found.
+Each :class:`Matcher` in :data:`MATCHERS` matches buildx's own words, as recorded on the lab
+(tests/fixtures/local/create-err-*, bootstrap-err-*, leave-err-*); the first that matches wins.
+Where buildx hides the reason (a remote node that does not answer says only "context deadline
+exceeded"), the caller passes what :mod:`create_probe` found.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 
 from buildx_tui.core.create_drivers import DRIVER_OPTIONS, ENV_OPTION_DRIVERS, parse_driver
 from buildx_tui.core.create_probe import ProbeResult
@@ -33,162 +34,51 @@ class Facts:
     endpoint: str = ""
 
 
-Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Facts], tuple[str, str]]]
+Extra = Callable[[re.Match[str], Facts], Mapping[str, str]]
 
 
-def _toml(_m: re.Match[str], f: Facts) -> tuple[str, str]:
-    where = f" {f.config_path}" if f.config_path else ""
-    return (
-        "BuildKit cannot read the buildkitd.toml",
-        f"Correct the file{where} at the place buildx names (the wizard edits only debug and "
-        "the [registry] tables; other keys are yours), or go back and leave the config path "
-        "empty to create the builder without it.",
-    )
+@dataclass(frozen=True)
+class Matcher:
+    """One failure: the words buildx reports it with, and the title and fix to show.
+
+    ``title`` and ``fix`` are :meth:`str.format` templates: ``{1}``, ``{2}`` … are the
+    pattern's groups, ``{builder}``, ``{driver}``, ``{image}``, ``{config_path}`` and
+    ``{endpoint}`` the :class:`Facts`, and ``extra`` may add (or override) named values.
+    Literal braces in a template are written ``{{`` and ``}}``.
+    """
+
+    pattern: re.Pattern[str]
+    title: str
+    fix: str
+    extra: Extra | None = None
+
+    def explain(self, m: re.Match[str], facts: Facts) -> tuple[str, str]:
+        groups = (m.group(0), *m.groups(default=""))
+        named = asdict(facts) | dict(self.extra(m, facts) if self.extra else {})
+        return self.title.format(*groups, **named), self.fix.format(*groups, **named)
 
 
-def _remote_config(_m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        "The remote driver takes no buildkitd.toml",
-        "Configure the buildkitd you run (its own --config). If you gave no config, buildx took "
-        "its default one: move $DOCKER_CONFIG/buildx/buildkitd.default.toml away.",
-    )
+def _or(field: str, default: str) -> Extra:
+    """The fact ``field``, or ``default`` when the caller does not know it."""
+    return lambda _m, f: {field: getattr(f, field) or default}
 
 
-def _driver_opt(m: re.Match[str], f: Facts) -> tuple[str, str]:
+def _config_where(_m: re.Match[str], f: Facts) -> Mapping[str, str]:
+    return {"where": f" {f.config_path}" if f.config_path else ""}
+
+
+def _driver_options(m: re.Match[str], f: Facts) -> Mapping[str, str]:
     d = parse_driver(m.group(2)) or parse_driver(f.driver)
     names = ""
     if d is not None:
         names = ", ".join(sorted(DRIVER_OPTIONS[d]))
         if d in ENV_OPTION_DRIVERS:
             names += ", env.NAME"
-    return (
-        f'The {m.group(2)} driver has no option "{m.group(1)}"',
-        f"Go back to the node step and correct it. Its options: {names}.",
-    )
+    return {"options": names}
 
 
-def _missing_tls(m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        "TLS files missing",
-        f"buildx needs {m.group(1)}: with TLS give the CA certificate (cacert), and the client "
-        "certificate and key together.",
-    )
-
-
-def _name_exists(m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        f'A builder "{m.group(1)}" already exists',
-        "Choose another name, or append a node to it (the name step offers --append).",
-    )
-
-
-def _append_missing(m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        f'There is no builder "{m.group(1)}" to append to',
-        "It was removed meanwhile: refresh the builders and create it instead.",
-    )
-
-
-def _duplicate_endpoint(m: re.Match[str], f: Facts) -> tuple[str, str]:
-    return (
-        "Another node of this builder already uses that endpoint",
-        f"A builder cannot have two nodes on {m.group(1)}: choose another endpoint, or leave "
-        f"the other node first (docker buildx create --leave --name {f.builder} --node NODE).",
-    )
-
-
-def _docker_driver(_m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        "buildx cannot create docker-driver builders",
-        "Each Docker context has one already. For another engine run `docker context create "
-        "NAME --docker host=ssh://user@host`; for multi-platform builds choose docker-container.",
-    )
-
-
-def _scheme(m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        f"{m.group(1)}:// is not a BuildKit address",
-        "Use tcp://host:port (TLS files for encryption), unix:///path/buildkitd.sock or "
-        "ssh://user@host.",
-    )
-
-
-def _ssh(_m: re.Match[str], f: Facts) -> tuple[str, str]:
-    return (
-        "buildx could not reach the Docker engine over SSH",
-        "`ssh USER@HOST docker version` must work without a password prompt: use key-based "
-        "login (ssh-copy-id), accept the host key once by hand, and make sure docker runs there "
-        "for that user. Then try again." + (f" Endpoint: {f.endpoint}." if f.endpoint else ""),
-    )
-
-
-def _not_a_context(m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        f"{m.group(1)} is not a Docker context",
-        "buildx took it as a host name. Pick a context from `docker context ls`, or write "
-        "ssh://user@host or tcp://host:2376.",
-    )
-
-
-def _engine(_m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        "The Docker engine is not reachable",
-        "Start Docker (or check DOCKER_HOST / the current context), then try again.",
-    )
-
-
-def _image_missing(_m: re.Match[str], f: Facts) -> tuple[str, str]:
-    image = f.image or "the BuildKit image"
-    return (
-        f"The BuildKit image {image} cannot be pulled",
-        "The registry does not have it: check the name and tag (moby/buildkit:buildx-stable-1, "
-        "moby/buildkit:master, or your own mirror's copy), or leave the image empty for the "
-        "default.",
-    )
-
-
-def _image_offline(_m: re.Match[str], f: Facts) -> tuple[str, str]:
-    image = f.image or "moby/buildkit:buildx-stable-1"
-    return (
-        f"The engine cannot reach a registry to pull {image}",
-        "This machine cannot reach the registry. Pull or `docker load` the image by other means, "
-        "or push it to a registry you can reach and set the driver option image=HOST/"
-        "moby/buildkit:TAG. (Pulling this image is done by the Docker engine, so its "
-        "daemon.json registry-mirrors do apply here — unlike builds inside the builder.)",
-    )
-
-
-def _caps(_m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        "The engine cannot start the privileged BuildKit container",
-        "docker-container builders need a privileged container; this engine refuses one "
-        "(missing capabilities). Use a remote buildkitd instead, or fix the engine.",
-    )
-
-
-def _container_conflict(m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        "A container of an earlier builder of this name is still there",
-        f"Remove it: docker rm -f {m.group(1)}, then bootstrap again.",
-    )
-
-
-def _leave_last(_m: re.Match[str], f: Facts) -> tuple[str, str]:
-    return (
-        "A builder's last node cannot leave",
-        f"Remove the whole builder instead: docker buildx rm {f.builder or 'NAME'}.",
-    )
-
-
-def _node_not_found(m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (f'There is no node "{m.group(1)}"', "Refresh the builders: it was removed meanwhile.")
-
-
-def _invalid_name(_m: re.Match[str], _f: Facts) -> tuple[str, str]:
-    return (
-        "Invalid name",
-        "Names start with a letter and hold only letters, digits and . _ -",
-    )
+def _endpoint_note(_m: re.Match[str], f: Facts) -> Mapping[str, str]:
+    return {"endpoint_note": f" Endpoint: {f.endpoint}." if f.endpoint else ""}
 
 
 _IMAGE_MISSING = (
@@ -201,29 +91,129 @@ _IMAGE_OFFLINE = (
 _DRIVER_OPT = r"invalid driver option (\S+) for (?:driver )?(\S+?)(?: driver)?$"
 _SSH = r"ssh:|dial-stdio|Host key verification failed|Permission denied \(publickey"
 _CONFLICT = r'The container name "/?(buildx_buildkit_[^"]+)" is already in use'
+_NAME_EXISTS = (
+    'A builder "{1}" already exists',
+    "Choose another name, or append a node to it (the name step offers --append).",
+)
 
-RULES: tuple[Rule, ...] = (
-    (re.compile(r"failed to parse config: toml"), _toml),
-    (re.compile(r"setting config file is not supported for remote driver"), _remote_config),
-    (re.compile(_DRIVER_OPT, re.M), _driver_opt),
-    (re.compile(r"tls enabled, but missing keys (.+)$", re.M), _missing_tls),
-    (re.compile(r'existing instance for "([^"]+)" but no append mode'), _name_exists),
-    (re.compile(r'instance name "([^"]+)" already exists as context builder'), _name_exists),
-    (re.compile(r'failed to find instance "([^"]+)" for append'), _append_missing),
-    (re.compile(r"invalid duplicate endpoint (\S+)"), _duplicate_endpoint),
-    (re.compile(r'additional instances of driver "docker" cannot be created'), _docker_driver),
-    (re.compile(r"unrecognized url scheme (\S+)"), _scheme),
-    (re.compile(_SSH), _ssh),
-    (re.compile(r"failed to connect to the docker API at tcp://([^:/\s]+):2375"), _not_a_context),
-    (re.compile(r"Cannot connect to the Docker daemon|docker daemon is not running"), _engine),
-    (re.compile(_IMAGE_MISSING), _image_missing),
-    (re.compile(_IMAGE_OFFLINE), _image_offline),
-    (re.compile(r"unable to apply caps|operation not permitted: unknown"), _caps),
-    (re.compile(_CONFLICT), _container_conflict),
-    (re.compile(r"can not leave last node"), _leave_last),
-    (re.compile(r'node "([^"]+)" not found for'), _node_not_found),
-    (re.compile(r"invalid name \S+, name needs to start with a letter"), _invalid_name),
-)  # fmt: skip
+MATCHERS: tuple[Matcher, ...] = (
+    Matcher(
+        re.compile(r"failed to parse config: toml"),
+        "BuildKit cannot read the buildkitd.toml",
+        "Correct the file{where} at the place buildx names (the wizard edits only debug and "
+        "the [registry] tables; other keys are yours), or go back and leave the config path "
+        "empty to create the builder without it.",
+        _config_where,
+    ),
+    Matcher(
+        re.compile(r"setting config file is not supported for remote driver"),
+        "The remote driver takes no buildkitd.toml",
+        "Configure the buildkitd you run (its own --config). If you gave no config, buildx took "
+        "its default one: move $DOCKER_CONFIG/buildx/buildkitd.default.toml away.",
+    ),
+    Matcher(
+        re.compile(_DRIVER_OPT, re.M),
+        'The {2} driver has no option "{1}"',
+        "Go back to the node step and correct it. Its options: {options}.",
+        _driver_options,
+    ),
+    Matcher(
+        re.compile(r"tls enabled, but missing keys (.+)$", re.M),
+        "TLS files missing",
+        "buildx needs {1}: with TLS give the CA certificate (cacert), and the client "
+        "certificate and key together.",
+    ),
+    Matcher(re.compile(r'existing instance for "([^"]+)" but no append mode'), *_NAME_EXISTS),
+    Matcher(
+        re.compile(r'instance name "([^"]+)" already exists as context builder'), *_NAME_EXISTS
+    ),
+    Matcher(
+        re.compile(r'failed to find instance "([^"]+)" for append'),
+        'There is no builder "{1}" to append to',
+        "It was removed meanwhile: refresh the builders and create it instead.",
+    ),
+    Matcher(
+        re.compile(r"invalid duplicate endpoint (\S+)"),
+        "Another node of this builder already uses that endpoint",
+        "A builder cannot have two nodes on {1}: choose another endpoint, or leave the other "
+        "node first (docker buildx create --leave --name {builder} --node NODE).",
+    ),
+    Matcher(
+        re.compile(r'additional instances of driver "docker" cannot be created'),
+        "buildx cannot create docker-driver builders",
+        "Each Docker context has one already. For another engine run `docker context create "
+        "NAME --docker host=ssh://user@host`; for multi-platform builds choose docker-container.",
+    ),
+    Matcher(
+        re.compile(r"unrecognized url scheme (\S+)"),
+        "{1}:// is not a BuildKit address",
+        "Use tcp://host:port (TLS files for encryption), unix:///path/buildkitd.sock or "
+        "ssh://user@host.",
+    ),
+    Matcher(
+        re.compile(_SSH),
+        "buildx could not reach the Docker engine over SSH",
+        "`ssh USER@HOST docker version` must work without a password prompt: use key-based "
+        "login (ssh-copy-id), accept the host key once by hand, and make sure docker runs there "
+        "for that user. Then try again.{endpoint_note}",
+        _endpoint_note,
+    ),
+    Matcher(
+        re.compile(r"failed to connect to the docker API at tcp://([^:/\s]+):2375"),
+        "{1} is not a Docker context",
+        "buildx took it as a host name. Pick a context from `docker context ls`, or write "
+        "ssh://user@host or tcp://host:2376.",
+    ),
+    Matcher(
+        re.compile(r"Cannot connect to the Docker daemon|docker daemon is not running"),
+        "The Docker engine is not reachable",
+        "Start Docker (or check DOCKER_HOST / the current context), then try again.",
+    ),
+    Matcher(
+        re.compile(_IMAGE_MISSING),
+        "The BuildKit image {image} cannot be pulled",
+        "The registry does not have it: check the name and tag (moby/buildkit:buildx-stable-1, "
+        "moby/buildkit:master, or your own mirror's copy), or leave the image empty for the "
+        "default.",
+        _or("image", "the BuildKit image"),
+    ),
+    Matcher(
+        re.compile(_IMAGE_OFFLINE),
+        "The engine cannot reach a registry to pull {image}",
+        "This machine cannot reach the registry. Pull or `docker load` the image by other means, "
+        "or push it to a registry you can reach and set the driver option image=HOST/"
+        "moby/buildkit:TAG. (Pulling this image is done by the Docker engine, so its "
+        "daemon.json registry-mirrors do apply here — unlike builds inside the builder.)",
+        _or("image", "moby/buildkit:buildx-stable-1"),
+    ),
+    Matcher(
+        re.compile(r"unable to apply caps|operation not permitted: unknown"),
+        "The engine cannot start the privileged BuildKit container",
+        "docker-container builders need a privileged container; this engine refuses one "
+        "(missing capabilities). Use a remote buildkitd instead, or fix the engine.",
+    ),
+    Matcher(
+        re.compile(_CONFLICT),
+        "A container of an earlier builder of this name is still there",
+        "Remove it: docker rm -f {1}, then bootstrap again.",
+    ),
+    Matcher(
+        re.compile(r"can not leave last node"),
+        "A builder's last node cannot leave",
+        "Remove the whole builder instead: docker buildx rm {builder}.",
+        _or("builder", "NAME"),
+    ),
+    Matcher(
+        re.compile(r'node "([^"]+)" not found for'),
+        'There is no node "{1}"',
+        "Refresh the builders: it was removed meanwhile.",
+    ),
+    Matcher(
+        re.compile(r"invalid name \S+, name needs to start with a letter"),
+        "Invalid name",
+        "Names start with a letter and hold only letters, digits and . _ -",
+    ),
+)
 
 
 def explain(
@@ -235,10 +225,10 @@ def explain(
     detail = error_text.strip()
     if "context deadline exceeded" in detail and facts.driver == "remote":
         return _deadline(detail, facts, probe)
-    for pattern, make in RULES:
-        m = pattern.search(detail)
+    for matcher in MATCHERS:
+        m = matcher.pattern.search(detail)
         if m:
-            title, fix = make(m, facts)
+            title, fix = matcher.explain(m, facts)
             return Explanation(title, detail, fix)
     return Explanation(
         "The command failed",

@@ -47,8 +47,8 @@ from buildx_tui.core.manifest import (
 )
 
 __all__ = [
-    "COMMON_PLATFORMS",
     "CONFIG_FORMAT",
+    "EXPECTED_PLATFORMS",
     "INSPECT",
     "TIMEOUT_S",
     "Fetch",
@@ -73,7 +73,9 @@ INSPECT: Final = ("buildx", "imagetools", "inspect")
 CONFIG_FORMAT: Final = "{{json .Image}}"
 TIMEOUT_S: Final = 60.0
 # Platforms people most often need besides their own: x86-64 servers and Apple silicon / Graviton.
-COMMON_PLATFORMS: Final = ("linux/amd64", "linux/arm64")
+# The inspector warns when an image lacks one (platform_notes). Not core.platforms'
+# COMMON_PLATFORMS, the build form's and the wizard's longer checkbox list.
+EXPECTED_PLATFORMS: Final = ("linux/amd64", "linux/arm64")
 
 T = TypeVar("T")
 
@@ -374,7 +376,7 @@ def platform_notes(platforms: Sequence[Platform | str], host: str) -> tuple[Plat
     common ones (linux/amd64, linux/arm64). Empty when all of them are covered."""
     notes: list[PlatformNote] = []
     seen: set[str] = set()
-    for wanted in (host, *COMMON_PLATFORMS):
+    for wanted in (host, *EXPECTED_PLATFORMS):
         try:
             key = str(parse_platform(wanted).normalized())
             message = missing_platform_message(platforms, wanted)

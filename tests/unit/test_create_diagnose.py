@@ -73,6 +73,14 @@ def test_probe_finding_replaces_the_bare_deadline() -> None:
     assert "buildx waits 20 s" in got.detail
 
 
+def test_engine_refusing_the_privileged_container_is_explained() -> None:
+    stderr = fixture("buildx/inspect-seedtest-bootstrap-privileged-denied.stderr")
+    got = explain(stderr, Facts(builder="seedtest", driver="docker-container"))
+    assert got.title == "The engine cannot start the privileged BuildKit container"
+    assert "Use a remote buildkitd instead" in got.fix
+    assert got.detail == stderr.strip()
+
+
 def test_unknown_failure_keeps_buildx_words() -> None:
     got = explain("ERROR: something new", Facts())
     assert (got.title, got.detail) == ("The command failed", "ERROR: something new")

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 
 from buildx_tui.core.imagetools import (
-    COMMON_PLATFORMS,
+    EXPECTED_PLATFORMS,
     Fetch,
     InspectJob,
     Level,
@@ -257,7 +257,7 @@ class InspectorScreen(Screen[None]):
             else:
                 lines.append(Text.assemble(("⚠ ", "yellow"), note.message))
         if not notes:
-            others = [p for p in COMMON_PLATFORMS if p != self.host_platform]
+            others = [p for p in EXPECTED_PLATFORMS if p != self.host_platform]
             lines.append(
                 Text(
                     f"✔ runs natively on your platform ({self.host_platform})"
