@@ -1,4 +1,5 @@
-"""End-to-end fixtures: the real lab (dockerd + buildx + BuildKit + registry + QEMU) of scripts/lab.
+"""End-to-end fixtures: the real lab (dockerd + buildx + BuildKit + registry + QEMU + sshd) of
+scripts/lab.
 
 Every test under tests/e2e is marked `e2e`. The session fixture `lab` brings the lab up (or finds it
 up) and hands tests a `Lab`. When the lab cannot be brought up, tests are skipped with the reason,
@@ -59,6 +60,16 @@ class Lab:
     buildkitd_unix: str
     certs: Certs
     builders: Builders
+    # ssh://root@127.0.0.1:PORT and ssh://root@127.0.0.2:PORT: one sshd, two loopback "hosts",
+    # whose sessions reach the lab dockerd; needs path_prepend first on PATH (the lab's `ssh`
+    # wrapper with its key and known_hosts; env() does that)
+    ssh_endpoints: tuple[str, ...]
+    path_prepend: str
+
+    @property
+    def ssh(self) -> str:
+        """The lab's ssh:// Docker endpoint (BUILDX_TUI_LAB_SSH)."""
+        return self.ssh_endpoints[0]
 
     @classmethod
     def from_json(cls, text: str) -> Lab:
@@ -73,15 +84,25 @@ class Lab:
             buildkitd_unix=data["buildkitd_unix"],
             certs=Certs(**data["certs"]),
             builders=Builders(**data["builders"]),
+            ssh_endpoints=tuple(data["ssh_endpoints"]),
+            path_prepend=data["path_prepend"],
         )
 
     def env(self) -> dict[str, str]:
-        """os.environ pointed at the lab: its dockerd and its DOCKER_CONFIG (never ~/.docker)."""
+        """os.environ pointed at the lab: its dockerd and its DOCKER_CONFIG (never ~/.docker), and
+        PATH with the lab's `ssh` wrapper first (ssh:// endpoints; never ~/.ssh)."""
         env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_DOCKER_ENV}
         env["DOCKER_HOST"] = self.docker_host
         env["DOCKER_CONFIG"] = self.docker_config
         env["BUILDX_TUI_LAB_REGISTRY"] = self.registry
+        env["BUILDX_TUI_LAB_SSH"] = self.ssh
+        env["PATH"] = self.path_with_ssh(env.get("PATH", os.defpath))
         return env
+
+    def path_with_ssh(self, path: str) -> str:
+        """`path` with the lab's ssh wrapper dir first (once)."""
+        rest = [p for p in path.split(os.pathsep) if p and p != self.path_prepend]
+        return os.pathsep.join([self.path_prepend, *rest])
 
     def docker(
         self, *args: str, timeout: float = 300, check: bool = False
