@@ -241,6 +241,23 @@ async def test_cache_only_build_has_no_inspect_key(history):
         assert "digest" not in summary_text(screen)
 
 
+async def test_collector_is_given_back_its_objects_after_the_summary(history, monkeypatch):
+    import gc
+
+    import buildx_tui.ui.screens.build_progress as build_progress
+
+    monkeypatch.setattr(build_progress, "GC_RELEASE_S", 0.05)
+    spec = push_spec()
+    app = make_app(backend_for(spec, BuildReply(MULTI, 0, META)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        # The build froze the collector (full collections stay short during the stream) and
+        # the screen thaws it once the summary is up, not in the middle of the last frames.
+        await until(pilot, lambda: gc.get_freeze_count() == 0)
+        assert "digest" in summary_text(screen)
+
+
 async def test_four_platforms_grid_and_slowdown_column(history):
     plats = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386")
     spec = push_spec(platforms=plats, tags=("127.0.0.1:5000/four:1",), no_cache=True)

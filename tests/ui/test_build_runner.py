@@ -117,3 +117,54 @@ def test_cancel_while_running_reaches_the_backend_with_the_runs_token():
     [outcome] = result
     assert outcome.cancelled and outcome.snapshot.result == "cancelled"
     assert id(runner.token) in backend._cancelled
+
+
+def test_with_ui_wait_the_reader_pauses_after_a_post_until_the_ui_has_drawn():
+    spec = push_spec()
+    clock = FakeClock()
+    backend = SteppingBackend(clock, 0.060, builds={build_key(spec): BuildReply(MULTI, 0, META)})
+    fed: list[int] = []
+    acks: list[int] = []
+    runner: BuildRunner
+
+    def post(snapshot: ProgressSnapshot) -> None:
+        # The UI draws on its own thread a little later, then says so.
+        n = runner._lines
+        threading.Timer(0.002, lambda: (acks.append(n), runner.drawn())).start()
+
+    runner = BuildRunner(backend, spec, post, clock=clock, tick=1e9, progress_clock=None,
+                         ui_wait_s=5.0)  # fmt: skip
+    original = runner.on_line
+
+    def on_line(line: str) -> None:
+        original(line)
+        fed.append(len(acks))
+
+    runner.on_line = on_line  # type: ignore[method-assign]
+    outcome = runner.run()
+    # Lines are 60 ms apart: every line is posted, and no line was parsed before the UI had
+    # drawn the previous post (line k sees k-1 acknowledgements).
+    assert outcome.posts == outcome.lines == 66
+    assert fed == list(range(66))
+
+
+def test_ui_wait_is_bounded_when_the_ui_never_answers():
+    spec = push_spec()
+    clock = FakeClock()
+    backend = SteppingBackend(clock, 0.060, builds={build_key(spec): BuildReply(MULTI, 0, META)})
+    runner = BuildRunner(backend, spec, lambda s: None, clock=clock, tick=1e9,
+                         progress_clock=None, ui_wait_s=0.005)  # fmt: skip
+    outcome = runner.run()
+    assert outcome.snapshot.result == "success" and outcome.lines == 66
+
+
+def test_keep_frozen_leaves_the_collector_frozen_until_release():
+    spec = push_spec()
+    backend = BuildBackend(builds={build_key(spec): BuildReply(MULTI, 0, META)})
+    runner = BuildRunner(backend, spec, lambda s: None, keep_frozen=True)
+    try:
+        runner.run()
+        assert gc.get_freeze_count() > 0
+    finally:
+        runner.release_gc()
+    assert gc.get_freeze_count() == 0

@@ -45,6 +45,10 @@ if TYPE_CHECKING:
     from buildx_tui.core.backend import Backend
 
 MAX_COLUMNS = 3
+#: How long the build's reader may wait for a frame to be drawn (see BuildRunner.ui_wait_s).
+UI_WAIT_S = 0.1
+#: After the summary is drawn, the garbage collector is given back its objects (a pause).
+GC_RELEASE_S = 1.0
 
 
 def lane_id(key: str) -> str:
@@ -118,7 +122,12 @@ class BuildProgressScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # The build starts first, while the screen's widgets are built and styled (~30-60 ms).
         self.runner = BuildRunner(
-            self.backend, self.spec, self._post_snapshot, progress_clock=type(self).progress_clock
+            self.backend,
+            self.spec,
+            self._post_snapshot,
+            progress_clock=type(self).progress_clock,
+            ui_wait_s=UI_WAIT_S,
+            keep_frozen=True,
         )
         self.runner.prepare()
         self._build_worker(self.runner)
@@ -204,6 +213,12 @@ class BuildProgressScreen(Screen[None]):
         if self.outcome is not None:
             return  # a late snapshot after the final one
         self._draw(message.snapshot)
+        runner = self.runner
+        if runner is not None:
+            if self.is_current:
+                self.call_after_refresh(runner.drawn)
+            else:  # covered (a step's log): nothing of ours is painted
+                runner.drawn()
 
     def _draw(self, snap: ProgressSnapshot) -> None:
         self.snapshot = snap
@@ -281,6 +296,8 @@ class BuildProgressScreen(Screen[None]):
         )
         self.set_class(True, f"-{outcome.snapshot.result}")
         self.refresh_bindings()
+        if self.runner is not None:
+            self.set_timer(GC_RELEASE_S, self.runner.release_gc)
         if message.history_error:
             self.notify(message.history_error, severity="warning", timeout=10)
         if outcome.cancelled:
@@ -417,6 +434,8 @@ class BuildProgressScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         runner = self.runner
+        if runner is not None and self.outcome is not None:
+            runner.release_gc()
         if runner is not None and self.outcome is None and not runner.cancel_requested:
             # Leaving (or quitting) while the build runs: stop it, leave no orphan behind.
             threading.Thread(target=runner.cancel, name="build-cancel", daemon=True).start()

@@ -8,6 +8,11 @@ or, while the build runs, once per ``tick`` so running clocks advance during a s
 Lines arrive on the client's pump threads (one at a time); a ticker thread flushes the last
 change of a burst. Both touch the parser under one lock, so `BuildProgress` sees one caller at a
 time. `cancel` may be called from any thread, even before the process has started.
+
+Under a flood of events the parser and the UI compete for the GIL, which doubles the time the UI
+takes to draw a frame. With ``ui_wait_s`` set, the reader waits after each posted snapshot until
+the UI says it has drawn it (`drawn`), at most that long, so the frame is drawn with the whole
+interpreter; meanwhile docker's output waits in the pipe.
 """
 
 from __future__ import annotations
@@ -63,18 +68,22 @@ class BuildRunner:
     clock: Callable[[], float] = time.monotonic
     progress_clock: Callable[[], float] | None = time.time  # None: build time = last stamp seen
     freeze_gc: bool = True  # see _ticker
+    ui_wait_s: float = 0.0  # see the module's docstring; 0: never wait for the UI
+    keep_frozen: bool = False  # leave gc frozen after run(): the caller calls release_gc() later
     token: object = field(default_factory=object)
     argv: list[str] = field(default_factory=list, init=False)
     posts: int = field(default=0, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _cancel: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _drawn: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _tmp: Path | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._progress = BuildProgress(self.spec.platforms, clock=self.progress_clock)
         self._last_post = float("-inf")
         self._lines = 0
+        self._drawn.set()
 
     def prepare(self) -> list[str]:
         """Make the metadata file's folder and the exact argv to run (idempotent)."""
@@ -99,9 +108,17 @@ class BuildRunner:
             return
         self._last_post = now
         self.posts += 1
+        if self.ui_wait_s > 0:
+            self._drawn.clear()
         self.post(self._progress.snapshot())
 
+    def drawn(self) -> None:
+        """The UI has drawn the last snapshot: the reader may go on (any thread)."""
+        self._drawn.set()
+
     def on_line(self, line: str) -> None:
+        if not self._drawn.is_set():
+            self._drawn.wait(self.ui_wait_s)
         with self._lock:
             self._lines += 1
             self._progress.feed_line(line)
@@ -138,8 +155,8 @@ class BuildRunner:
         finally:
             self._finished.set()
             ticker.join(timeout=2)
-            if self.freeze_gc:
-                gc.unfreeze()
+            if not self.keep_frozen:
+                self.release_gc()
         cancelled = result.cancelled or self._cancel.is_set()
         outputs = self._read_metadata()
         with self._lock:
@@ -155,6 +172,12 @@ class BuildRunner:
             posts=self.posts,
             lines=self._lines,
         )
+
+    def release_gc(self) -> None:
+        """Undo the build's gc.freeze. The next full collection then walks everything the build
+        made (100-200 ms after a flood): the screen calls this once the summary is drawn."""
+        if self.freeze_gc and gc.get_freeze_count():
+            gc.unfreeze()
 
     def _read_metadata(self) -> BuildOutputs:
         tmp, self._tmp = self._tmp, None

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.console import Group, RenderableType
+from rich.console import Group
+from rich.control import strip_control_codes
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from buildx_tui.core.build_spec import Support
@@ -175,6 +178,11 @@ class LaneView(Widget, can_focus=True):
         self.ratio: float | None = None
         self.cursor: str | None = None  # digest of the step under the cursor
         self._signature: tuple[object, ...] | None = None
+        self._version = 0  # bumped by each repaint: the cached strips are then stale
+        self._strips: list[Strip] = []
+        self._strips_key: tuple[object, ...] | None = None
+        self._shown_title: str | None = None
+        self._shown_subtitle: str | None = None
 
     # -- data --------------------------------------------------------------------------------------
     def show(self, lane: LaneSnapshot, now: float | None, ratio: float | None = None) -> None:
@@ -193,12 +201,18 @@ class LaneView(Widget, can_focus=True):
         self.lane = lane
         self.now = now
         self.ratio = ratio
-        self.border_title = self._title()
-        self.border_subtitle = self._subtitle()
+        # Setting a border title repaints the whole lane: only when its text changes (while the
+        # lane runs its clock there counts whole seconds; the running step's clock has tenths).
+        title = self._title()
+        if title != self._shown_title:
+            self._shown_title = self.border_title = title
+        subtitle = self._subtitle()
+        if subtitle != self._shown_subtitle:
+            self._shown_subtitle = self.border_subtitle = subtitle
         shown = lane_result(lane)
         for result in ("success", "failed", "cancelled", "stopped"):
             self.set_class(shown == result, f"-{result}")
-        self.refresh()
+        self._repaint()
 
     def _title(self) -> str:
         lane = self.lane
@@ -212,7 +226,10 @@ class LaneView(Widget, can_focus=True):
     def _subtitle(self) -> str:
         lane = self.lane
         assert lane is not None
-        parts = [fmt_secs(lane.wall_time)] if lane.wall_time is not None else []
+        wall = lane.wall_time
+        parts = [fmt_secs(wall)] if wall is not None else []
+        if wall is not None and lane.result == "running" and lane.current is not None:
+            parts = [fmt_secs(float(int(wall))).replace(".0s", "s")]  # whole seconds: see show()
         if self.ratio is not None and self.ratio >= 1.05:
             parts.append(f"×{self.ratio:.1f}")  # noqa: RUF001
         return " ".join(parts)
@@ -271,13 +288,13 @@ class LaneView(Widget, can_focus=True):
         index = self._ensure_cursor() if self.cursor is None else self.focus_index()
         index = max(0, min(len(self.lane.steps) - 1, index + delta))
         self.cursor = self.lane.steps[index].digest
-        self.refresh()
+        self._repaint()
 
     def action_jump(self, index: int) -> None:
         if self.lane is None or not self.lane.steps:
             return
         self.cursor = self.lane.steps[index].digest
-        self.refresh()
+        self._repaint()
 
     def action_open(self) -> None:
         if self.lane is None or not self.lane.steps:
@@ -290,18 +307,78 @@ class LaneView(Widget, can_focus=True):
     def on_focus(self) -> None:
         if self.cursor is None:
             self._ensure_cursor()
-        self.refresh()
+        self._repaint()
 
     def on_blur(self) -> None:
-        self.refresh()
+        self._repaint()
 
     # -- drawing -----------------------------------------------------------------------------------
-    def render(self) -> RenderableType:
+    # Line API: the lane's rows are made once per change as Strips cut to the width (no Rich
+    # wrapping pass, which cost ~30 ms a frame for three lanes under a log flood), and each row
+    # the compositor asks for is taken from that list.
+    def _repaint(self) -> None:
+        """Repaint the rows that changed (all of them when the size or style changed)."""
+        self._version += 1
+        old, old_key = self._strips, self._strips_key
+        if not self.is_mounted or old_key is None or not self.content_size:
+            self.refresh()
+            return
+        self._make_strips()
+        new_key = self._strips_key
+        if new_key is None or (old_key[:2], old_key[3:]) != (new_key[:2], new_key[3:]):
+            self.refresh()  # resized or (un)focused: every row
+            return
+        new = self._strips
+        width = self.content_size.width
+        rows = max(len(old), len(new))
+        changed = [
+            Region(0, y, width, 1)
+            for y in range(rows)
+            if y >= len(old) or y >= len(new) or old[y] != new[y]
+        ]
+        if changed:
+            self.refresh(*changed)
+
+    def notify_style_update(self) -> None:
+        self._version += 1  # a new theme or class: colours of the cached strips are stale
+        super().notify_style_update()
+
+    def _key(self) -> tuple[object, ...]:
+        size = self.content_size
+        return (size.width, size.height, self._version, self.has_focus)
+
+    def _make_strips(self) -> None:
+        console = self.app.console
+        base = self.rich_style
+        width = self.content_size.width
+        self._strips = [
+            # Text.render leaves out the Text's own style when it has no spans: apply it here.
+            Strip(text.render(console), text.cell_len)
+            .apply_style(console.get_style(text.style))
+            .crop_extend(0, width, None)
+            .apply_style(base)
+            for text in self.lines()
+        ]
+        self._strips_key = self._key()
+
+    def render_line(self, y: int) -> Strip:
+        if self._key() != self._strips_key:
+            self._make_strips()
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.content_size.width, self.rich_style)
+
+    def render(self) -> Group:
+        """The rows as one Rich renderable (for tests and text export)."""
+        return Group(*self.lines())
+
+    def lines(self) -> list[Text]:
+        """The lane's rows, each cut to the content width."""
         lane = self.lane
         width = max(10, self.content_size.width)
         height = max(3, self.content_size.height)
         if lane is None:
-            return Text("waiting for the first step…", "dim")
+            return [Text("waiting for the first step…", "dim")]
         head = self._summary_line(lane)
         head.truncate(width, overflow="ellipsis")
         lines: list[Text] = [head, self._bar(lane, width)]
@@ -323,7 +400,7 @@ class LaneView(Widget, can_focus=True):
         lines += errors[: max(0, room - step_rows)]
         if log_rows >= 2 and log_step is not None:
             lines += self._log_tail(log_step, width, min(log_rows - 1, MAX_LOG_ROWS * 2))
-        return Group(*lines)
+        return lines
 
     @staticmethod
     def _error_lines(error: str, width: int, rows: int = 2) -> list[Text]:
@@ -397,7 +474,8 @@ class LaneView(Widget, can_focus=True):
         if not tail:
             out.append(Text("  (no output)", "dim"))
         for line in tail:
-            text = Text(line.text, "red" if line.stream == 2 and step.state == "error" else "")
+            style = "red" if line.stream == 2 and step.state == "error" else ""
+            text = Text(strip_control_codes(line.text.expandtabs(4)), style)
             text.truncate(width, overflow="ellipsis")
             out.append(text)
         return out
