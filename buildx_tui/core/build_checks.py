@@ -4,8 +4,10 @@
 build; refusals are combinations buildx itself will refuse (several platforms on the docker driver,
 `--load` of several platforms without the containerd image store, push without a tag, a platform
 the builder lacks); notes are facts worth knowing (emulated platforms are slower). Paths are
-checked here, on the machine that runs the docker CLI: that is where buildx reads the context and
-the Dockerfile from. `failure_hint` turns buildx's error text into a suggested fix.
+checked here, on the machine that runs the docker CLI: that is where buildx reads the context,
+the Dockerfile, secret and key files and local cache folders from (the advanced options are
+checked by `core.build_options` and `core.build_cache`). `failure_hint` turns buildx's error text
+into a suggested fix.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from buildx_tui.core.build_cache import cache_refusals, check_cache
+from buildx_tui.core.build_options import annotation_refusals, check_secrets, check_ssh
 from buildx_tui.core.build_spec import (
     BuildSpec,
     Issue,
@@ -46,6 +51,7 @@ class BuildEnv:
 
     builder: Builder | None = None
     containerd_store: bool | None = None  # the engine's image store; None: not known
+    environ: Mapping[str, str] | None = None  # what the docker CLI runs with; None: os.environ
 
 
 _STAGE_RE = re.compile(r"^[a-z][a-z0-9_.-]*$")
@@ -218,6 +224,19 @@ def _check_platforms(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
     return issues
 
 
+def _check_options(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    environ = env.environ if env.environ is not None else os.environ
+    driver = env.builder.driver if env.builder is not None else ""
+    exports_image = spec.output in (Output.PUSH, Output.LOAD, Output.OCI) or driver == "docker"
+    return [
+        *check_secrets(spec.secrets, environ),
+        *check_ssh(spec.ssh, environ),
+        *check_cache(spec.cache_from, spec.cache_to, environ, exports_image=exports_image),
+        *cache_refusals(spec.cache_to, driver=driver, store=env.containerd_store),
+        *annotation_refusals(spec.annotations, driver=driver, store=env.containerd_store),
+    ]
+
+
 def check_spec(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
     """Everything to say about ``spec`` before it runs; see `Severity`."""
     path_issues, dockerfile = _check_paths(spec)
@@ -227,6 +246,7 @@ def check_spec(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
         *_check_output(spec),
         *_check_platforms(spec, env),
         *_check_combinations(spec, env),
+        *_check_options(spec, env),
     ]
 
 

@@ -3,7 +3,9 @@
 `BuildSpec` is what the build form produces, what the history stores and what a re-run replays.
 Here too: parsing the form's raw fields (tags, build args, platforms) into one, with user-facing
 messages (`Issue`), and the platforms a builder offers (native, emulated, missing with the reason).
-The checks of a whole spec against the builder and the disk are in `core.build_checks`.
+The advanced options (secrets, ssh, cache, labels, annotations) are parsed by `core.build_options`
+and `core.build_cache`; the checks of a whole spec against the builder and the disk are in
+`core.build_checks`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from buildx_tui.core.build_cache import parse_cache
+from buildx_tui.core.build_issue import Issue, Severity
+from buildx_tui.core.build_options import (
+    parse_annotations,
+    parse_labels,
+    parse_secrets,
+    parse_ssh,
+)
 from buildx_tui.core.builders import Builder, NodeStatus
 from buildx_tui.core.manifest_reference import (
     DEFAULT_DOMAIN,
@@ -72,7 +82,9 @@ OUTPUT_LABELS: Mapping[Output, str] = {
 @dataclass(frozen=True)
 class BuildSpec:
     """One `docker buildx build`. ``build_args`` values of ``None`` mean `--build-arg KEY`
-    (buildx takes the value from its environment)."""
+    (buildx takes the value from its environment). The advanced options hold the exact flag
+    values (see `core.build_options`): a secret's id and file path or variable name, never its
+    value."""
 
     builder: str
     context: str = "."
@@ -85,6 +97,18 @@ class BuildSpec:
     dest: str = ""
     no_cache: bool = False
     pull: bool = False
+    secrets: tuple[str, ...] = ()  # --secret id=NAME,src=FILE | id=NAME,env=VAR
+    ssh: tuple[str, ...] = ()  # --ssh default | ID=PATH[,PATH]
+    cache_from: tuple[str, ...] = ()  # --cache-from type=…,… | REF
+    cache_to: tuple[str, ...] = ()  # --cache-to type=…,… | REF
+    labels: tuple[tuple[str, str], ...] = ()  # --label KEY=VALUE
+    annotations: tuple[str, ...] = ()  # --annotation [TYPE:]KEY=VALUE
+
+    @property
+    def advanced(self) -> int:
+        """How many advanced option values (secrets, ssh, cache, labels, annotations) are set."""
+        options = (self.secrets, self.ssh, self.cache_from, self.cache_to, self.annotations)
+        return len(self.labels) + sum(len(values) for values in options)
 
     def argv(self, *, progress: str | None = None, metadata_file: str | None = None) -> list[str]:
         """The argv after `docker`. ``progress``/``metadata_file`` are what the TUI adds to
@@ -101,10 +125,22 @@ class BuildSpec:
             argv += ["-t", tag]
         for key, value in self.build_args:
             argv += ["--build-arg", key if value is None else f"{key}={value}"]
+        for key, value in self.labels:
+            argv += ["--label", f"{key}={value}"]
+        for annotation in self.annotations:
+            argv += ["--annotation", annotation]
         if self.target:
             argv += ["--target", self.target]
         if self.dockerfile:
             argv += ["-f", self.dockerfile]
+        for flag, values in (
+            ("--secret", self.secrets),
+            ("--ssh", self.ssh),
+            ("--cache-from", self.cache_from),
+            ("--cache-to", self.cache_to),
+        ):
+            for value in values:
+                argv += [flag, value]
         if self.no_cache:
             argv.append("--no-cache")
         if self.pull:
@@ -132,6 +168,12 @@ class BuildSpec:
             "dest": self.dest,
             "no_cache": self.no_cache,
             "pull": self.pull,
+            "secrets": list(self.secrets),
+            "ssh": list(self.ssh),
+            "cache_from": list(self.cache_from),
+            "cache_to": list(self.cache_to),
+            "labels": [[k, v] for k, v in self.labels],
+            "annotations": list(self.annotations),
         }
 
     @classmethod
@@ -160,6 +202,15 @@ class BuildSpec:
             ):
                 raise ValueError("build_args: expected [key, value] pairs")
             args.append((pair[0], pair[1]))
+        labels: list[tuple[str, str]] = []
+        for pair in data.get("labels", []):
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or not all(isinstance(x, str) for x in pair)
+            ):
+                raise ValueError("labels: expected [key, value] pairs")
+            labels.append((pair[0], pair[1]))
         builder = text("builder")
         if not builder:
             raise ValueError("builder: missing")
@@ -175,23 +226,13 @@ class BuildSpec:
             dest=text("dest"),
             no_cache=bool(data.get("no_cache", False)),
             pull=bool(data.get("pull", False)),
+            secrets=texts("secrets"),
+            ssh=texts("ssh"),
+            cache_from=texts("cache_from"),
+            cache_to=texts("cache_to"),
+            labels=tuple(labels),
+            annotations=texts("annotations"),
         )
-
-
-# -- issues ----------------------------------------------------------------------------------------
-
-
-class Severity(StrEnum):
-    ERROR = "error"  # bad input: nothing runs
-    REFUSAL = "refusal"  # buildx will refuse this combination: asked before running
-    NOTE = "note"  # worth knowing, no action needed
-
-
-@dataclass(frozen=True)
-class Issue:
-    field: str  # form field it belongs to: context, dockerfile, target, tags, build_args, ...
-    severity: Severity
-    message: str
 
 
 # -- tags ------------------------------------------------------------------------------------------
@@ -270,7 +311,7 @@ def parse_build_args(text: str) -> tuple[tuple[tuple[str, str | None], ...], lis
                     "build_args",
                     Severity.NOTE,
                     f"{key} looks like a secret: build args are kept in the image history and "
-                    "provenance; pass secrets with --secret instead",
+                    "provenance; pass it with --secret (Advanced) instead",
                 )
             )
     return tuple(args), issues
@@ -397,6 +438,13 @@ class FormValues:
     dest: str = ""
     no_cache: bool = False
     pull: bool = False
+    # advanced options, one per line
+    secrets: str = ""
+    ssh: str = ""
+    cache_from: str = ""
+    cache_to: str = ""
+    labels: str = ""
+    annotations: str = ""
 
     @classmethod
     def from_spec(cls, spec: BuildSpec, offered: Iterable[str] = ()) -> FormValues:
@@ -419,6 +467,12 @@ class FormValues:
             dest=spec.dest,
             no_cache=spec.no_cache,
             pull=spec.pull,
+            secrets="\n".join(spec.secrets),
+            ssh="\n".join(spec.ssh),
+            cache_from="\n".join(spec.cache_from),
+            cache_to="\n".join(spec.cache_to),
+            labels="\n".join(f"{k}={v}" for k, v in spec.labels),
+            annotations="\n".join(spec.annotations),
         )
 
 
@@ -433,6 +487,14 @@ def compile_form(values: FormValues) -> tuple[BuildSpec, list[Issue]]:
     tags, tag_issues = parse_tags(values.tags)
     args, arg_issues = parse_build_args(values.build_args)
     issues += tag_issues + arg_issues
+    secrets, secret_issues = parse_secrets(values.secrets)
+    ssh, ssh_issues = parse_ssh(values.ssh)
+    cache_from, from_issues = parse_cache(values.cache_from, export=False)
+    cache_to, to_issues = parse_cache(values.cache_to, export=True)
+    labels, label_issues = parse_labels(values.labels)
+    annotations, annotation_issues = parse_annotations(values.annotations)
+    issues += secret_issues + ssh_issues + from_issues + to_issues
+    issues += label_issues + annotation_issues
     platforms: list[str] = []
     for name in values.platforms:
         if name not in platforms:
@@ -461,5 +523,11 @@ def compile_form(values: FormValues) -> tuple[BuildSpec, list[Issue]]:
         dest=_expand(values.dest),
         no_cache=values.no_cache,
         pull=values.pull,
+        secrets=secrets,
+        ssh=ssh,
+        cache_from=cache_from,
+        cache_to=cache_to,
+        labels=labels,
+        annotations=annotations,
     )
     return spec, issues
