@@ -87,7 +87,9 @@ class FloodBackend(FakeBackend):
         self.rate = rate  # events/s; 0: as fast as possible
         self.feed_s = 0.0
 
-    def run(self, argv, *, on_line=None, stdin=None, timeout=None, token=None) -> CommandResult:
+    def run(
+        self, argv, *, on_line=None, stdin=None, timeout=None, token=None, keep_tail=None
+    ) -> CommandResult:
         if tuple(argv[:2]) != ("buildx", "build"):
             return super().run(argv, on_line=on_line, stdin=stdin, timeout=timeout, token=token)
         start = time.perf_counter()

@@ -69,6 +69,7 @@ class FakeBackend:
         stdin: bytes | None = None,
         timeout: float | None = None,
         token: object | None = None,
+        keep_tail: int | None = None,
     ) -> CommandResult:
         key = tuple(argv)
         self.calls.append(key)

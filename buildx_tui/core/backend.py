@@ -25,8 +25,10 @@ class Backend(Protocol):
         stdin: bytes | None = None,
         timeout: float | None = None,
         token: object | None = None,
+        keep_tail: int | None = None,
     ) -> CommandResult:
-        """Run ``docker … <argv>`` to completion; stream output lines to ``on_line``."""
+        """Run ``docker … <argv>`` to completion; stream output lines to ``on_line``; with
+        ``keep_tail``, the result holds only about the last that many bytes of each stream."""
         ...
 
     def cancel(self, token: object) -> bool:

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
@@ -209,11 +210,14 @@ class BuildxClient:
         stdin: bytes | None = None,
         timeout: float | None = None,
         token: object | None = None,
+        keep_tail: int | None = None,
     ) -> CommandResult:
         """Run ``docker <global flags> <argv>``; stream stderr+stdout lines to ``on_line``.
 
         ``stdin`` is written to the process (secrets go there, never in argv). ``token`` lets
         another thread cancel the run with `cancel(token)`: the whole process group ends.
+        ``keep_tail`` (with ``on_line``): the result keeps only about the last that many bytes
+        of each stream (whole lines), so a long build's output is not held twice in memory.
         """
         command = self.display(argv)
         prefix = self.docker_cmd()
@@ -239,7 +243,7 @@ class BuildxClient:
         key = id(token) if token is not None else id(running)
         self._running[key] = running
         try:
-            out, err = _communicate(proc, stdin, on_line, timeout)
+            out, err = _communicate(proc, stdin, on_line, timeout, keep_tail)
         finally:
             self._running.pop(key, None)
         return CommandResult(
@@ -317,9 +321,12 @@ def _communicate(
     stdin: bytes | None,
     on_line: LineCallback | None,
     timeout: float | None,
+    keep_tail: int | None = None,
 ) -> tuple[bytes, bytes]:
     """Wait for ``proc``; return its stdout and stderr. With ``on_line``, every line of either
-    stream is passed to it as it arrives (one call at a time, never concurrently)."""
+    stream is passed to it as it arrives (one call at a time, never concurrently); with
+    ``keep_tail`` too, only the last lines of each stream that fit in that many bytes (at least
+    the last line) are returned."""
     if on_line is None:
         try:
             out, err = proc.communicate(stdin, timeout=timeout)
@@ -332,12 +339,18 @@ def _communicate(
     if stdin is not None and proc.stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
-    chunks: dict[str, list[bytes]] = {"out": [], "err": []}
+    chunks: dict[str, deque[bytes]] = {"out": deque(), "err": deque()}
     serial = threading.Lock()
 
     def pump(name: str, stream: IO[bytes]) -> None:
+        kept = chunks[name]
+        size = 0
         for raw in iter(stream.readline, b""):
-            chunks[name].append(raw)
+            kept.append(raw)
+            if keep_tail is not None:
+                size += len(raw)
+                while size > keep_tail and len(kept) > 1:
+                    size -= len(kept.popleft())
             with serial:
                 on_line(raw.decode("utf-8", "replace").rstrip("\n"))
 

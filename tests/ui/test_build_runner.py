@@ -123,29 +123,23 @@ def test_with_ui_wait_the_reader_pauses_after_a_post_until_the_ui_has_drawn():
     spec = push_spec()
     clock = FakeClock()
     backend = SteppingBackend(clock, 0.060, builds={build_key(spec): BuildReply(MULTI, 0, META)})
-    fed: list[int] = []
     acks: list[int] = []
+    seen: list[tuple[int, int]] = []  # (line number, acknowledgements so far) at each post
     runner: BuildRunner
 
     def post(snapshot: ProgressSnapshot) -> None:
-        # The UI draws on its own thread a little later, then says so.
         n = runner._lines
+        seen.append((n, len(acks)))
+        # The UI draws on its own thread a little later, then says so.
         threading.Timer(0.002, lambda: (acks.append(n), runner.drawn())).start()
 
     runner = BuildRunner(backend, spec, post, clock=clock, tick=1e9, progress_clock=None,
                          ui_wait_s=5.0)  # fmt: skip
-    original = runner.on_line
-
-    def on_line(line: str) -> None:
-        original(line)
-        fed.append(len(acks))
-
-    runner.on_line = on_line  # type: ignore[method-assign]
     outcome = runner.run()
     # Lines are 60 ms apart: every line is posted, and no line was parsed before the UI had
-    # drawn the previous post (line k sees k-1 acknowledgements).
+    # drawn the previous post (at line k, k-1 posts were acknowledged).
     assert outcome.posts == outcome.lines == 66
-    assert fed == list(range(66))
+    assert seen == [(k, k - 1) for k in range(1, 67)]
 
 
 def test_ui_wait_is_bounded_when_the_ui_never_answers():

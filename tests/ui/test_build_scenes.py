@@ -59,12 +59,16 @@ def normalise(argv: Sequence[str]) -> tuple[str, ...]:
 class BuildBackend(FakeBackend):
     builds: dict[tuple[str, ...], BuildReply] = field(default_factory=dict)
     stdins: list[bytes | None] = field(default_factory=list)
+    keep_tails: list[int | None] = field(default_factory=list)
     _cancelled: set[int] = field(default_factory=set)
     _running: dict[int, BuildReply] = field(default_factory=dict)
 
-    def run(self, argv, *, on_line=None, stdin=None, timeout=None, token=None) -> CommandResult:
+    def run(
+        self, argv, *, on_line=None, stdin=None, timeout=None, token=None, keep_tail=None
+    ) -> CommandResult:
         key = normalise(argv)
         self.stdins.append(stdin)
+        self.keep_tails.append(keep_tail)
         reply = self.builds.get(key)
         if reply is None:
             return super().run(argv, on_line=on_line, stdin=stdin, timeout=timeout, token=token)

@@ -103,6 +103,26 @@ def test_run_streams_lines_and_reports_failure(tmp_path):
     assert result.command == f"{docker} --context c1 buildx inspect --bootstrap x"
 
 
+def test_keep_tail_streams_every_line_but_keeps_only_the_end(tmp_path):
+    docker = _script(
+        tmp_path,
+        'i=0; while [ $i -lt 2000 ]; do echo "line $i" >&2; i=$((i+1)); done\n'
+        'echo "ERROR: last words" >&2\necho out1\necho out2\nexit 1\n',
+    )
+    client = BuildxClient(ClientOptions(docker))
+    lines: list[str] = []
+    result = client.run(["buildx", "build", "."], on_line=lines.append, keep_tail=100)
+    assert len(lines) == 2003 and "line 0" in lines and "line 1999" in lines
+    assert len(result.stderr.encode()) <= 100
+    assert result.stderr.endswith("line 1999\nERROR: last words\n")
+    assert "line 0\n" not in result.stderr
+    assert result.error_text() == "ERROR: last words"
+    assert result.stdout == "out1\nout2\n"  # small streams are kept whole
+    # Without keep_tail everything is kept, as before.
+    full = client.run(["buildx", "build", "."], on_line=lambda _line: None)
+    assert full.stderr.startswith("line 0\n") and full.stderr.count("\n") == 2001
+
+
 def test_stdin_is_passed_not_argv(tmp_path):
     out = tmp_path / "seen"
     docker = _script(tmp_path, f'cat > {out}\necho "$@" >> {out}\n')

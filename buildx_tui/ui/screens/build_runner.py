@@ -38,6 +38,9 @@ GC_FREEZE_S = 0.5
 TICK_S = 1.0
 CANCEL_RETRY_S = 10.0
 CANCEL_EXIT = 130
+#: Output of the build kept in its result (the error tail and hints come from its end): the
+#: whole stream is in the parser's bounded buffers already.
+KEEP_TAIL_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,9 @@ class BuildRunner:
                     tuple(argv), self.backend.display(argv), CANCEL_EXIT, "", "", 0.0, True
                 )
             else:
-                result = self.backend.run(argv, on_line=self.on_line, token=self.token)
+                result = self.backend.run(
+                    argv, on_line=self.on_line, token=self.token, keep_tail=KEEP_TAIL_BYTES
+                )
         finally:
             self._finished.set()
             ticker.join(timeout=2)
