@@ -37,6 +37,7 @@ from buildx_tui.core.create_spec import (
     check_name,
     check_node_name,
     check_platforms,
+    check_timeout,
     check_tls_files,
     driver_opt,
     find_builder,
@@ -81,6 +82,7 @@ class CreateDraft:
     cert: str = ""
     key: str = ""
     servername: str = ""
+    timeout: str = ""  # --timeout, a Go duration; "" -> buildx's default (20s)
     node: str = ""
     platforms: list[str] = field(default_factory=list)
     extra_platforms: str = ""  # free text, comma-separated
@@ -175,6 +177,7 @@ class CreateDraft:
             driver_opts=tuple(self.driver_opt_items()),
             buildkitd_flags=flags or None,
             buildkitd_config=str(self.config_file()) if self.wants_config() else None,
+            timeout=self.timeout.strip() or None,
             append=self.append,
         )
 
@@ -241,7 +244,7 @@ def check_step(step: WizardStep, draft: CreateDraft, ctx: WizardContext) -> list
             out += check_tls_files(
                 draft.cacert, draft.cert, draft.key, endpoint=draft.endpoint, access=ctx.access
             )
-        return out
+        return out + check_timeout(draft.timeout)
     if step is WizardStep.NODE:
         return _check_node(draft, target)
     if step is WizardStep.REGISTRY:

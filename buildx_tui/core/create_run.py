@@ -79,7 +79,10 @@ class CreatePlan:
     def commands(self) -> list[tuple[Phase, list[str]]]:
         out: list[tuple[Phase, list[str]]] = [(Phase.CREATE, self.spec.argv())]
         if self.bootstrap:
-            out.append((Phase.BOOTSTRAP, BootstrapSpec(self.name).argv()))
+            bootstrap = BootstrapSpec(self.name).argv()
+            if self.spec.timeout:  # inspect loads the nodes' status too: the same limit
+                bootstrap[-1:-1] = ["--timeout", self.spec.timeout]
+            out.append((Phase.BOOTSTRAP, bootstrap))
         if self.use:
             out.append((Phase.USE, UseSpec(self.name).argv()))
         return out

@@ -6,13 +6,15 @@ builder name starts with a letter and holds letters, digits and ``. _ -`` (store
 ``default`` is reserved; an existing name needs ``--append`` (or ``--node`` to change a node);
 the remote driver takes a BuildKit address and no buildkitd.toml; kubernetes takes no endpoint;
 ``--driver-opt`` values are CSV (a comma splits options unless quoted); TLS paths must be
-absolute; ``--config`` is a hidden alias of ``--buildkitd-config`` (we always write the latter).
+absolute; ``--config`` is a hidden alias of ``--buildkitd-config`` (we always write the latter);
+``--timeout`` is a Go duration (``20s``, ``1m30s``; default 20s).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import shlex
 import string
 from collections.abc import Callable, Sequence
@@ -47,6 +49,7 @@ __all__ = [
     "check_name",
     "check_node_name",
     "check_platforms",
+    "check_timeout",
     "check_tls_files",
     "driver_opt",
     "endpoint_scheme",
@@ -54,6 +57,7 @@ __all__ = [
     "find_builder",
     "next_node_name",
     "parse_context_names",
+    "parse_go_duration",
     "split_driver_opt",
 ]
 
@@ -72,6 +76,7 @@ class CreateSpec:
     driver_opts: tuple[str, ...] = ()  # each as buildx receives one --driver-opt (CSV)
     buildkitd_flags: str | None = None
     buildkitd_config: str | None = None
+    timeout: str | None = None  # Go duration: how long buildx waits for the nodes' status
     append: bool = False
     use: bool = False
     bootstrap: bool = False
@@ -96,6 +101,8 @@ class CreateSpec:
             argv += ["--buildkitd-flags", self.buildkitd_flags]
         if self.buildkitd_config:
             argv += ["--buildkitd-config", self.buildkitd_config]
+        if self.timeout:
+            argv += ["--timeout", self.timeout]
         if self.bootstrap:
             argv.append("--bootstrap")
         if self.endpoint:
@@ -544,6 +551,74 @@ def check_config_allowed(driver: str, has_config: bool) -> list[CreateProblem]:
                 "config",
                 "the remote driver takes no buildkitd.toml (buildx: setting config file is not "
                 "supported for remote driver): configure the buildkitd you run",
+            )
+        ]
+    return []
+
+
+# --- --timeout: a Go duration ---------------------------------------------------------------
+
+DEFAULT_TIMEOUT = "20s"
+# Go's time.ParseDuration units, in seconds (µs: MICRO SIGN and GREEK SMALL LETTER MU).
+_DURATION_UNITS = {
+    "ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
+    "h": 3600.0,
+}  # fmt: skip
+_DURATION_PART = re.compile(r"([0-9]*\.?[0-9]*)([^0-9.]*)")
+
+
+def parse_go_duration(text: str) -> float:
+    """Seconds in a Go duration as buildx's ``--timeout`` reads it (time.ParseDuration:
+    ``20s``, ``1m30s``, ``1.5h``, ``300ms``; ``0`` alone; an optional sign). Raises ValueError
+    with Go's reason."""
+    s = text
+    sign = 1.0
+    if s[:1] in ("-", "+"):
+        sign, s = (-1.0 if s[0] == "-" else 1.0), s[1:]
+    if s == "0":
+        return 0.0
+    if not s:
+        raise ValueError(f'invalid duration "{text}"')
+    total, pos = 0.0, 0
+    while pos < len(s):
+        m = _DURATION_PART.match(s, pos)
+        assert m is not None  # the pattern matches the empty string
+        number, unit = m.group(1), m.group(2)
+        if not number.strip(".") or number.count(".") > 1:
+            raise ValueError(f'invalid duration "{text}"')
+        if not unit:
+            raise ValueError(f'missing unit in duration "{text}"')
+        if unit not in _DURATION_UNITS:
+            raise ValueError(f'unknown unit "{unit}" in duration "{text}"')
+        total += float(number) * _DURATION_UNITS[unit]
+        pos = m.end()
+    return sign * total
+
+
+def check_timeout(text: str) -> list[CreateProblem]:
+    """``--timeout``: empty (buildx's default, 20s) or a positive Go duration."""
+    value = text.strip()
+    if not value:
+        return []
+    example = "write it like 20s, 90s, 1m30s or 2m"
+    try:
+        seconds = parse_go_duration(value)
+    except ValueError as exc:
+        return [CreateProblem("timeout", f"{exc}: {example}")]
+    if seconds <= 0:
+        return [
+            CreateProblem(
+                "timeout",
+                f'a timeout of "{value}" makes buildx give up at once; {example} (or leave it '
+                f"empty for buildx's {DEFAULT_TIMEOUT})",
+            )
+        ]
+    if seconds < 1:
+        return [
+            CreateProblem(
+                "timeout",
+                f'"{value}" is under a second: buildx will likely give up before a node answers',
+                "warning",
             )
         ]
     return []

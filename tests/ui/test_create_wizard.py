@@ -241,6 +241,47 @@ async def test_endpoint_rules_per_driver(tmp_path: Path) -> None:
         assert nothing_ran(backend)
 
 
+async def test_timeout_is_a_go_duration_and_reaches_create_and_bootstrap(tmp_path: Path) -> None:
+    endpoint = "ssh://root@127.0.0.1:2222"
+    bootstrap = ("buildx", "inspect", "--bootstrap", "--timeout", "1m30s", NAME)
+    backend = make_backend(**{"|".join(bootstrap): bootstrap_ok()})
+    async with wizard(backend, tmp_path / "cfg") as (_app, pilot, screen, _):
+        await to_step(pilot, screen, "endpoint")
+        timeout = screen.query_one("#timeout", Input)
+        for bad, message in {
+            "90": 'missing unit in duration "90": write it like 20s, 90s, 1m30s or 2m',
+            "0s": 'a timeout of "0s" makes buildx give up at once',
+            "1m 30s": 'unknown unit "m " in duration "1m 30s"',
+        }.items():
+            await fill(pilot, screen, endpoint=endpoint, timeout=bad)
+            await next_step(pilot)
+            assert screen.step.value == "endpoint"
+            assert message in problems(screen)
+            assert timeout.has_class("-invalid")
+            assert screen.focused is timeout
+        assert nothing_ran(backend)
+        await fill(pilot, screen, timeout="1m30s")
+        await next_step(pilot)
+        assert screen.step.value == "node", problems(screen)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert timeout.value == "1m30s" and not timeout.has_class("-invalid")
+        await next_step(pilot)
+        await next_step(pilot)
+        await next_step(pilot)
+        assert screen.step.value == "review", problems(screen)
+        commands = plain(screen.query_one("#review-commands", Static).content)
+        assert f"--timeout 1m30s {endpoint}" in commands
+        assert f"docker buildx inspect --bootstrap --timeout 1m30s {NAME}" in commands
+        screen.query_one("#do-use", Checkbox).value = False
+        await pilot.pause()
+        await next_step(pilot)  # Create
+        assert screen.outcome is not None and screen.outcome.ok
+        create = ("buildx", "create", "--name", NAME, "--driver", "docker-container",
+                  "--timeout", "1m30s", endpoint)  # fmt: skip
+        assert backend.calls[-3:] == [create, bootstrap, LS]
+
+
 async def test_tls_files_are_checked(tmp_path: Path) -> None:
     certs = tmp_path / "certs"
     certs.mkdir()

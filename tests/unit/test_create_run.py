@@ -220,3 +220,15 @@ def test_staged_config_undo_without_previous_files(tmp_path: Path) -> None:
     assert path.read_text() == "debug = true\n"
     assert staged.undo() == f"removed {path}"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_timeout_applies_to_create_and_to_the_bootstrap_inspect() -> None:
+    draft = CreateDraft(name="b", endpoint="ssh://root@127.0.0.1:2222", timeout="1m30s")
+    (_, create), (_, bootstrap), (_, use) = build_plan(draft).commands()
+    assert create[-3:] == ["--timeout", "1m30s", "ssh://root@127.0.0.1:2222"]
+    assert bootstrap == ["buildx", "inspect", "--bootstrap", "--timeout", "1m30s", "b"]
+    assert use == ["buildx", "use", "b"]
+    draft.timeout = ""
+    (_, create), (_, bootstrap), _ = build_plan(draft).commands()
+    assert "--timeout" not in create
+    assert bootstrap == ["buildx", "inspect", "--bootstrap", "b"]

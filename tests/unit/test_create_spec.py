@@ -4,6 +4,7 @@ checks the wizard runs (name, driver, endpoint, TLS files, platforms, driver opt
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
 
@@ -21,10 +22,12 @@ from buildx_tui.core.create_spec import (
     check_name,
     check_node_name,
     check_platforms,
+    check_timeout,
     check_tls_files,
     driver_opt,
     errors_in,
     next_node_name,
+    parse_go_duration,
     split_driver_opt,
 )
 
@@ -549,3 +552,63 @@ def test_loading_a_broken_config_is_refused_and_typos_are_warned(tmp_path: Path)
         and 'did you mean "mirrors"' in p.message
         for p in problems
     )
+
+
+# --- --timeout (a Go duration) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("20s", 20), ("1m30s", 90), ("2h45m", 9900), ("1.5h", 5400), ("300ms", 0.3), (".5s", 0.5),
+     ("1.s", 1), ("+5s", 5), ("-1s", -1), ("0", 0), ("1500us", 0.0015), ("2\u00b5s", 2e-6),
+     ("2\u03bcs", 2e-6), ("7ns", 7e-9)],
+)  # fmt: skip
+def test_go_durations_parse_as_go_does(text: str, seconds: float) -> None:
+    assert parse_go_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("30", 'missing unit in duration "30"'), ("1m30", 'missing unit in duration "1m30"'),
+     ("10sec", 'unknown unit "sec" in duration "10sec"'), ("1e3s", 'unknown unit "e"'),
+     ("s", 'invalid duration "s"'), (".s", 'invalid duration ".s"'), ("", "invalid duration"),
+     ("-", "invalid duration"), ("1m 30s", 'unknown unit "m " in duration'),
+     ("\u0663s", "invalid duration")],
+)  # fmt: skip
+def test_bad_go_durations_say_why(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_go_duration(text)
+
+
+def test_timeout_checks() -> None:
+    assert check_timeout("") == [] and check_timeout("  ") == []
+    assert check_timeout("1m30s") == [] and check_timeout(" 45s ") == []
+    (bad,) = check_timeout("30")
+    assert (bad.field, bad.severity) == ("timeout", "error")
+    assert bad.message == 'missing unit in duration "30": write it like 20s, 90s, 1m30s or 2m'
+    for zero in ("0", "0s", "-5s"):
+        (bad,) = check_timeout(zero)
+        assert bad.severity == "error" and "makes buildx give up at once" in bad.message
+    (short,) = check_timeout("500ms")
+    assert short.severity == "warning" and "under a second" in short.message
+
+
+def test_timeout_goes_into_the_create_argv_before_the_endpoint() -> None:
+    spec = CreateSpec(name="b", driver="docker-container", timeout="1m30s",
+                      endpoint="ssh://root@127.0.0.1:2222", bootstrap=True)  # fmt: skip
+    assert spec.argv()[-4:] == ["--timeout", "1m30s", "--bootstrap", "ssh://root@127.0.0.1:2222"]
+    assert canonical(spec.argv())["timeout"] == "1m30s"
+    assert "--timeout" not in CreateSpec(name="b").argv()
+
+
+def test_draft_timeout_is_checked_on_the_endpoint_step_and_reaches_the_spec() -> None:
+    ctx = WizardContext()
+    draft = CreateDraft(name="b", endpoint="ssh://root@127.0.0.1:2222", timeout="90")
+    problems = check_step(WizardStep.ENDPOINT, draft, ctx)
+    assert [(p.field, p.severity) for p in problems] == [("timeout", "error")]
+    assert "timeout" in {p.field for p in check_step(WizardStep.REVIEW, draft, ctx)}
+    assert check_step(WizardStep.NODE, draft, ctx) == []
+    draft.timeout = " 90s "
+    assert check_step(WizardStep.ENDPOINT, draft, ctx) == []
+    assert draft.spec().timeout == "90s"
+    assert CreateDraft(name="b").spec().timeout is None

@@ -1,5 +1,6 @@
-"""Wizard step 3: where the node's BuildKit is reached, and for a remote tcp:// node its TLS files
-(with a connection test that says why a handshake fails, which buildx does not)."""
+"""Wizard step 3: where the node's BuildKit is reached, how long buildx waits for it (--timeout),
+and for a remote tcp:// node its TLS files (with a connection test that says why a handshake
+fails, which buildx does not)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class EndpointStep(StepPanel):
         "cacert": "#cacert",
         "cert": "#cert",
         "key": "#key",
+        "timeout": "#timeout",
     }
 
     @dataclass
@@ -53,6 +55,15 @@ class EndpointStep(StepPanel):
         yield Input(id="endpoint")
         yield Static("", id="endpoint-help", classes="hint")
         yield Static("", id="contexts", classes="hint")
+        yield row(
+            "Timeout",
+            line_input(
+                "20s (default): how long buildx waits for the node's status (--timeout), "
+                "e.g. 1m30s",
+                "timeout",
+            ),
+            id="timeout-row",
+        )
         with Vertical(id="tls"):
             yield Label("TLS (tcp:// only): absolute paths to PEM files", classes="field-label")
             for label, placeholder, wid in _TLS_INPUTS:
@@ -68,6 +79,7 @@ class EndpointStep(StepPanel):
         box.placeholder = PLACEHOLDER.get(kind, "")
         box.disabled = kind == Driver.KUBERNETES
         set_value(self, "#endpoint", draft.endpoint)
+        set_value(self, "#timeout", draft.timeout)
         self.query_one("#endpoint-help", Static).update(
             Text("Accepted: " + DRIVERS[kind].endpoint_help, "italic")
         )
@@ -94,6 +106,7 @@ class EndpointStep(StepPanel):
 
     def store(self, draft: CreateDraft) -> None:
         draft.endpoint = value(self, "#endpoint").strip()
+        draft.timeout = value(self, "#timeout").strip()
         for field in ("cacert", "cert", "key", "servername"):
             setattr(draft, field, value(self, f"#{field}").strip())
 
