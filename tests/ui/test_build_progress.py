@@ -109,6 +109,28 @@ async def test_lanes_mid_build_one_per_platform_plus_shared(history):
         await finish(pilot, app, screen)
 
 
+async def test_help_lists_the_build_keys_and_the_lane_legend(history):
+    from buildx_tui.ui.widgets.build_progress_help import BuildProgressHelp
+
+    spec = push_spec()
+    reply = BuildReply(MULTI, 0, META, pause_after=44)
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await until(pilot, lambda: screen.snapshot is not None)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, BuildProgressHelp)
+        keys = plain(app.screen.query_one("#help-keys", Static).content)
+        assert "Cancel build" in keys and "Open log" in keys and "Step up" in keys
+        legend = plain(app.screen.query_one("#help-legend", Static).content)
+        assert "cached" in legend and "slower than native" in legend
+        await pilot.press("escape")
+        assert app.screen is screen and screen.running  # the build went on meanwhile
+        reply.gate.set()
+        await finish(pilot, app, screen)
+
+
 async def test_worker_coalesces_updates_and_ends_on_the_parsers_final_state(history):
     spec = push_spec()
     app = make_app(backend_for(spec, BuildReply(MULTI, 0, META)))

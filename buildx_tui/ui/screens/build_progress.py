@@ -65,13 +65,14 @@ class BuildProgressScreen(Screen[None]):
         Binding("tab", "focus_next", "Next lane", show=False, id="build.next_lane"),
         Binding("right,l", "lane(1)", "Next lane", show=False, id="build.right"),
         Binding("left,h", "lane(-1)", "Previous lane", show=False, id="build.left"),
-        Binding("i", "inspect", "Inspect manifest", id="build.inspect"),
+        Binding("i", "inspect", "Inspect", id="build.inspect"),
         Binding("r", "rerun", "Run again", id="build.rerun"),
         Binding("e", "edit", "Edit", id="build.edit"),
         Binding("L", "login", "Log in", id="build.login"),
         Binding("H", "history", "History", id="build.history"),
         Binding("y", "copy_command", "Copy cmd", id="build.copy"),
         Binding("escape", "back", "Back", id="build.back"),
+        Binding("question_mark", "help", "Help", key_display="?", id="build.help"),
     ]
 
     @dataclass
@@ -421,6 +422,19 @@ class BuildProgressScreen(Screen[None]):
         from buildx_tui.ui.screens.build_history import BuildHistoryScreen
 
         self.app.push_screen(BuildHistoryScreen(self.history))
+
+    def action_help(self) -> None:
+        from buildx_tui.ui.widgets.build_progress_help import BuildProgressHelp
+
+        self.app.push_screen(
+            BuildProgressHelp(
+                [
+                    ("Build", self.BINDINGS),
+                    ("Lane (focused)", LaneView.BINDINGS),
+                    ("Everywhere", self.app.BINDINGS),
+                ]
+            )
+        )
 
     def action_copy_command(self) -> None:
         self.app.copy_to_clipboard(self.user_command)
