@@ -162,6 +162,26 @@ async def test_edit_from_history_fills_the_form(history, context):
         assert form.spec.argv() == spec.argv()
 
 
+async def test_question_mark_opens_the_history_help(history, context):
+    from buildx_tui.ui.screens.build_help import BuildHistoryHelp
+
+    add(history, 1)
+    app = make_app(form_backend())
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_history(pilot, app, history)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, BuildHistoryHelp)
+        keys = plain(app.screen.query_one("#help-keys", Static).content)
+        for words in ("enter, r", "Run again", "Edit in form", "Inspect manifest", "Copy cmd"):
+            assert words in keys, words
+        legend = plain(app.screen.query_one("#help-legend", Static).content)
+        assert "✖ failed" in legend and "⊘ cancelled" in legend
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is screen
+
+
 # -- login ----------------------------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.client import CommandResult, Refresh
 from buildx_tui.core.history import History
 from buildx_tui.ui.screens.build_confirm import BuildConfirmScreen
+from buildx_tui.ui.widgets.advanced_options import OPTION_LABEL, OPTION_WIDGET, AdvancedOptions
 from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
 from buildx_tui.ui.widgets.platform_picker import PlatformPicker
 
@@ -66,6 +67,7 @@ FIELDS = (
     "platforms",
     "output",
     "dest",
+    *OPTION_WIDGET,
 )
 FIELD_WIDGET = {
     "builder": "#builder",
@@ -77,6 +79,7 @@ FIELD_WIDGET = {
     "platforms": "#extra-platforms",
     "output": "#output",
     "dest": "#dest",
+    **OPTION_WIDGET,
 }
 FIELD_LABEL = {
     "builder": "builder",
@@ -88,6 +91,7 @@ FIELD_LABEL = {
     "platforms": "platforms",
     "output": "output",
     "dest": "dest file",
+    **OPTION_LABEL,
 }
 MARK = {
     Severity.ERROR: ("✖ ", "bold red"),
@@ -111,6 +115,7 @@ class BuildFormScreen(Screen[None]):
         Binding("ctrl+o", "copy_command", "Copy cmd", id="build_form.copy"),
         Binding("ctrl+l", "login", "Log in", id="build_form.login"),
         Binding("ctrl+r", "history", "History", id="build_form.history"),
+        Binding("f1,question_mark", "help", "Help", key_display="F1", id="build_form.help"),
         Binding("escape", "back", "Back", id="build_form.back"),
     ]
 
@@ -256,6 +261,7 @@ class BuildFormScreen(Screen[None]):
                     ),
                     "platforms",
                 )
+                yield AdvancedOptions(v, id="advanced")
         yield Static("", id="checks")
         yield Static("", id="command")
         with Horizontal(id="form-buttons"):
@@ -407,6 +413,7 @@ class BuildFormScreen(Screen[None]):
             dest=self.query_one("#dest", Input).value,
             no_cache=self.query_one("#no-cache", Checkbox).value,
             pull=self.query_one("#pull", Checkbox).value,
+            **self.query_one(AdvancedOptions).texts(),
         )
 
     @on(Input.Changed)
@@ -425,6 +432,7 @@ class BuildFormScreen(Screen[None]):
         issues.sort(key=lambda i: FIELDS.index(i.field) if i.field in FIELDS else len(FIELDS))
         self.spec, self.issues = (spec if parsed else None), issues
         self.query_one("#row-dest").display = values.output in (Output.OCI, Output.TAR)
+        self.query_one(AdvancedOptions).show_count(spec.advanced)
         self._show_field_errors()
         self._show_checks()
         self._show_command()
@@ -491,6 +499,8 @@ class BuildFormScreen(Screen[None]):
                 severity="error",
             )
             if first is not None:
+                if first.field in OPTION_WIDGET:
+                    self.query_one(AdvancedOptions).collapsed = False
                 self.query_one(FIELD_WIDGET.get(first.field, "#context")).focus()
             return
         spec = self.spec
@@ -556,6 +566,7 @@ class BuildFormScreen(Screen[None]):
         self.query_one("#dest", Input).value = values.dest
         self.query_one("#no-cache", Checkbox).value = values.no_cache
         self.query_one("#pull", Checkbox).value = values.pull
+        self.query_one(AdvancedOptions).load(values)
         builder = self.ls.get(spec.builder) if self.ls is not None else None
         if builder is not None:
             self.query_one("#builder", Select).value = builder.name
@@ -566,6 +577,11 @@ class BuildFormScreen(Screen[None]):
     async def _reset_picker(self, picker: PlatformPicker, platforms: tuple[str, ...]) -> None:
         await picker.set_choices(platform_choices(self.builder), platforms, self._emulator_note())
         self.revalidate()
+
+    def action_help(self) -> None:
+        from buildx_tui.ui.screens.build_help import BuildFormHelp
+
+        self.app.push_screen(BuildFormHelp.for_form(self.BINDINGS, self.app.BINDINGS))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -31,6 +31,7 @@ class BuildHistoryScreen(Screen[BuildSpec | None]):
         Binding("e", "edit", "Edit in form", id="build_history.edit"),
         Binding("i", "inspect", "Inspect manifest", id="build_history.inspect"),
         Binding("y", "copy_command", "Copy cmd", id="build_history.copy"),
+        Binding("question_mark", "help", "Help", key_display="?", id="build_history.help"),
         Binding("escape", "close", "Back", id="build_history.back"),
     ]
 
@@ -179,6 +180,11 @@ class BuildHistoryScreen(Screen[BuildSpec | None]):
         if entry is not None:
             self.app.copy_to_clipboard(entry.command)
             self.notify(f"Copied: {entry.command}", timeout=3)
+
+    def action_help(self) -> None:
+        from buildx_tui.ui.screens.build_help import BuildHistoryHelp
+
+        self.app.push_screen(BuildHistoryHelp.for_history(self.BINDINGS, self.app.BINDINGS))
 
     def action_close(self) -> None:
         self.dismiss(None)
