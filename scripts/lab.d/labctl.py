@@ -38,6 +38,7 @@ Everything the lab runs lives under the lab dir:
     logs/<daemon>.log         containerd, dockerd, registry, buildkitd, sshd, runc-capfilter, apt,
                               go-build-*, lab-commands (every docker/buildx command `up` ran)
     run/<daemon>.pid          PID files; run/docker is dockerd's exec-root
+                              run/sshd.config-sha1: the sshd_config the running sshd read
 Outside it, `up` only installs Debian packages, registers the qemu binfmt handlers, creates one
 network bridge for the lab dockerd (removed again by `down`) and /run/sshd (sshd's privilege
 separation directory, which sshd insists on). It never touches ~/.docker, ~/.ssh, a system dockerd
@@ -1147,11 +1148,15 @@ def sshd_answers(lab: Lab) -> bool:
 
 
 def start_sshd(lab: Lab, restart: bool = False) -> str:
-    """Start the lab sshd unless it runs (ensure_sshd checks that it answers)."""
+    """Start the lab sshd unless it runs with the current sshd_config (ensure_sshd checks that
+    it answers)."""
     pid = running(lab, "sshd", "sshd")
-    if pid and port_open(lab.s.ssh_port) and not restart:
+    stamp = lab.run_dir / "sshd.config-sha1"  # the sshd_config the running sshd read
+    digest = hashlib.sha1(lab.sshd_config.read_bytes()).hexdigest()
+    current = stamp.exists() and stamp.read_text().strip() == digest
+    if pid and port_open(lab.s.ssh_port) and current and not restart:
         return "running"
-    if pid:  # up but not answering: start it afresh
+    if pid:  # not answering, or its config changed: start it afresh
         stop_pid("sshd", pid, "sshd", timeout=15)
     check_port_free(lab.s.ssh_port, "sshd")
     # sshd refuses to start without its privilege separation directory (normally made by systemd)
@@ -1159,6 +1164,7 @@ def start_sshd(lab: Lab, restart: bool = False) -> str:
     exe = "/usr/sbin/sshd"  # sshd re-execs itself: it must be started by its absolute path
     run([exe, "-t", "-f", str(lab.sshd_config)], log=lab.log("sshd"), what="sshd -t (config test)")
     proc = spawn(lab, "sshd", [exe, "-D", "-e", "-f", str(lab.sshd_config)])
+    stamp.write_text(digest + "\n")
     wait_ready("sshd", proc, lambda: sshd_answers(lab), lab.log("sshd"), 30)
     return f"started (pid {proc.pid}; {', '.join(lab.ssh_endpoints)})"
 
