@@ -216,8 +216,7 @@ def check_secrets(values: Sequence[str], environ: Mapping[str, str]) -> list[Iss
                     Issue(
                         "secrets",
                         Severity.NOTE,
-                        f"{flag}: ${secret.env} is not set, so the secret will be empty "
-                        "(set it before starting buildx-tui)",
+                        f"{flag}: ${secret.env} is not set here, so the secret will be empty",
                     )
                 )
             continue

@@ -150,8 +150,7 @@ def test_check_secrets_files_and_variables(tmp_path, monkeypatch):
         "--secret 'id=a,src=/x,env=V': give src=FILE or env=VAR, not both",
     ]
     assert messages(issues, Severity.NOTE) == [
-        "--secret id=unset: $UNSET is not set, so the secret will be empty (set it before "
-        "starting buildx-tui)"
+        "--secret id=unset: $UNSET is not set here, so the secret will be empty"
     ]
 
 

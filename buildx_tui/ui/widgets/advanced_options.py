@@ -28,7 +28,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "secrets",
         "secrets",
-        "Secrets  --secret  (only the id and the file / variable name are passed)",
+        "Secrets  --secret  (the command never holds the value)",
         "id=npmrc,src=~/.npmrc\nid=token,env=GITHUB_TOKEN",
     ),
     Option("ssh", "ssh", "SSH  --ssh", "default  (your ssh-agent)\ngithub=~/.ssh/id_ed25519"),
