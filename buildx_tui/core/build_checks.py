@@ -297,6 +297,26 @@ _FAILURE_HINTS: tuple[tuple[str, str], ...] = (
         "one platform.",
     ),
     (
+        "cache export is not supported for the docker driver",
+        "The docker driver exports only inline cache: use a docker-container builder, "
+        "--cache-to type=inline, or turn on the containerd image store.",
+    ),
+    (
+        "index annotations not supported for single platform export",
+        "The docker driver writes no image index: use manifest: annotations, or a "
+        "docker-container builder.",
+    ),
+    (
+        "failed to solve: secret ",
+        "The Dockerfile mounts a secret the build was not given: add it under Advanced "
+        "(--secret id=NAME,src=FILE or id=NAME,env=VAR) with the id of its RUN --mount.",
+    ),
+    (
+        "make sure ssh_auth_sock is set",
+        "--ssh without key files forwards your ssh-agent: start one and ssh-add your key "
+        "before starting buildx-tui, or give key files (ID=~/.ssh/id_ed25519).",
+    ),
+    (
         "http: server gave http response to https client",
         "The registry speaks plain HTTP: declare it as http/insecure in the builder's "
         "buildkitd.toml (daemon.json never reaches a container builder).",

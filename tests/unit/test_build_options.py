@@ -17,7 +17,7 @@ from buildx_tui.core.build_cache import (
     parse_cache,
     parse_cache_entry,
 )
-from buildx_tui.core.build_checks import BuildEnv, check_spec
+from buildx_tui.core.build_checks import BuildEnv, check_spec, failure_hint
 from buildx_tui.core.build_options import (
     OptionError,
     Secret,
@@ -621,3 +621,30 @@ def test_check_spec_checks_the_options_for_a_rerun(here, monkeypatch):
     # An explicit environment is used instead of os.environ.
     env = BuildEnv(builder("docker-container"), environ={"SSH_AUTH_SOCK": ""})
     assert [i.field for i in check_spec(spec, env)] == ["secrets", "ssh"]
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [  # buildx v0.36.1's own words, seen on the lab
+        (
+            "ERROR: failed to build: Cache export is not supported for the docker driver.\n"
+            "Switch to a different driver, or turn on the containerd image store, and try again.",
+            "exports only inline cache",
+        ),
+        (
+            "ERROR: failed to build: index annotations not supported for single platform export",
+            "use manifest: annotations",
+        ),
+        (
+            "ERROR: failed to build: failed to solve: secret tok: not found",
+            "mounts a secret the build was not given",
+        ),
+        (
+            "ERROR: failed to build: failed to convert agent config {default [] false}: invalid "
+            "empty ssh agent socket: make sure SSH_AUTH_SOCK is set",
+            "forwards your ssh-agent",
+        ),
+    ],
+)
+def test_failure_hints_for_the_options(error, words):
+    assert words in failure_hint(error)
