@@ -139,6 +139,22 @@ async def test_rerun_refuses_when_the_context_is_gone(history, context):
         assert not any(c[:2] == ("buildx", "build") for c in backend.calls)
 
 
+async def test_rerun_refuses_when_a_secret_file_is_gone(history, context):
+    add(history, 1, spec=spec_of(1, secrets=("id=npm,src=/nonexistent/npmrc",)))
+    backend = form_backend()
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_history(pilot, app, history)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any(
+            "--secret id=npm: file '/nonexistent/npmrc' does not exist" in str(n.message)
+            for n in app._notifications
+        )
+        assert not any(c[:2] == ("buildx", "build") for c in backend.calls)
+
+
 async def test_edit_from_history_fills_the_form(history, context):
     spec = spec_of(3, build_args=(("A", "1"),), target="base", no_cache=True)
     add(history, 3, spec=spec)
