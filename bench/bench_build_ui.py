@@ -11,7 +11,7 @@
 2. Against the lab (``--lab``, needs `scripts/lab`): a small two-platform `--no-cache` push of
    `lab-container` (a RUN that prints 200 lines then sleeps; ``--sleeps 1 6`` gives a ~2 s and
    a ~7 s build), run alternately through the TUI (the app, its worker, the real client; from
-   opening the build screen to the result on screen) and as the same `docker buildx build` argv on
+   pressing Build in the filled-in form to the result on screen) and as the same `docker buildx build` argv on
    the CLI (stderr to a file); prints the median wall times and their ratio (target <= 1.05).
 
     .venv/bin/python bench/bench_build_ui.py [--copies 3] [--lab] [--rounds 3]
@@ -44,6 +44,7 @@ from buildx_tui.core.build_spec import BuildSpec, Output  # noqa: E402
 from buildx_tui.core.client import BuildxClient, ClientOptions, CommandResult  # noqa: E402
 from buildx_tui.core.history import History  # noqa: E402
 from buildx_tui.ui.app import BuildxApp  # noqa: E402
+from buildx_tui.ui.screens.build_form import BuildFormScreen  # noqa: E402
 from buildx_tui.ui.screens.build_progress import BuildProgressScreen  # noqa: E402
 from tests.fakes import FakeBackend, fixture  # noqa: E402
 
@@ -115,10 +116,13 @@ class Ticks:
     def tick(self) -> None:
         self.times.append(time.perf_counter())
 
-    def worst_gap(self, start: float, end: float) -> float:
+    def gaps(self, start: float, end: float) -> list[float]:
         inside = [t for t in self.times if start <= t <= end]
         marks = [start, *inside, end]
-        return max(b - a for a, b in itertools.pairwise(marks))
+        return sorted(b - a for a, b in itertools.pairwise(marks))
+
+    def worst_gap(self, start: float, end: float) -> float:
+        return self.gaps(start, end)[-1]
 
 
 def timed_draw(costs: list[float], first: list[float]) -> Callable[[], None]:
@@ -174,6 +178,7 @@ async def flood(lines: Sequence[str], size: tuple[int, int], rate: float = 0.0) 
         "draw_mean_ms": 1000 * statistics.fmean(draws) if draws else 0.0,
         "draw_max_ms": 1000 * max(draws) if draws else 0.0,
         "stall_s": ticks.worst_gap(first_draw[0], end),
+        "p99_s": statistics.quantiles(ticks.gaps(first_draw[0], end), n=100)[98],
         "open_s": ticks.worst_gap(start, first_draw[0]),
         "lanes": lanes,  # type: ignore[dict-item]
         "result": outcome.snapshot.result,  # type: ignore[dict-item]
@@ -236,6 +241,8 @@ def cli_run(lab: dict[str, str], spec: BuildSpec) -> float:
 
 
 async def tui_run(lab: dict[str, str], spec: BuildSpec) -> float:
+    """As a user does it: the build form filled in (it has loaded the builders and the build
+    screens' styles), then Build; timed from that key to the result on screen."""
     client = BuildxClient(
         ClientOptions(docker=lab["docker"], host=lab["docker_host"], config=lab["docker_config"])
     )
@@ -243,10 +250,16 @@ async def tui_run(lab: dict[str, str], spec: BuildSpec) -> float:
     history = History(tempfile.mkdtemp(prefix="bench-history-"))
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
+        form = BuildFormScreen(spec=spec, history=history)
+        app.push_screen(form)
         await pilot.pause()
-        screen = BuildProgressScreen(spec, history=history)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         start = time.perf_counter()
-        app.push_screen(screen)
+        form.action_build()
+        screen = app.screen
+        if not isinstance(screen, BuildProgressScreen):
+            raise RuntimeError(f"the form did not start the build: {[str(i) for i in form.issues]}")
         while screen.outcome is None:
             await asyncio.sleep(0.002)
         took = time.perf_counter() - start
@@ -285,11 +298,15 @@ def lab_ratio(rounds: int, sleeps: Sequence[int]) -> None:
         )
 
 
-def report(mode: str, result: dict[str, float]) -> None:
+def report(mode: str, runs: list[dict[str, float]]) -> None:
+    """The median run by worst stall, and the worst stall of every run."""
+    runs = sorted(runs, key=lambda r: r["stall_s"])
+    result = runs[len(runs) // 2]
     events = result["events"]
     total = result["total_s"]
     stall = result["stall_s"]
-    verdict = "ok" if stall <= STALL_TARGET_S else "MISSED"
+    worst = runs[-1]["stall_s"]
+    verdict = "ok" if worst <= STALL_TARGET_S else "MISSED"
     print(f"  [{mode}] lanes (steps) {result['lanes']}; result {result['result']}")
     print(
         f"  [{mode}] throughput {events / result['feed_s']:,.0f} events/s into the worker "
@@ -301,10 +318,13 @@ def report(mode: str, result: dict[str, float]) -> None:
         f"(cap 20/s); {result['draws']} drawn, {result['draw_mean_ms']:.1f} ms mean, "
         f"{result['draw_max_ms']:.1f} ms max each"
     )
+    stalls = ", ".join(f"{1000 * r['stall_s']:.0f}" for r in runs)
     print(
-        f"  [{mode}] UI stall: worst gap between 10 ms ticks while the stream flows "
-        f"{1000 * stall:.0f} ms (target <= {1000 * STALL_TARGET_S:.0f} ms) {verdict}; "
-        f"opening the screen (compose, styles, first frame) {1000 * result['open_s']:.0f} ms"
+        f"  [{mode}] UI stall: worst gap between 10 ms ticks while the stream flows, "
+        f"{len(runs)} runs: {stalls} ms "
+        f"(median {1000 * stall:.0f}; p99 gap of the median run {1000 * result['p99_s']:.0f} ms; "
+        f"target <= {1000 * STALL_TARGET_S:.0f} ms in every run) {verdict}; opening the screen "
+        f"(compose, styles, first frame) {1000 * result['open_s']:.0f} ms"
     )
 
 
@@ -317,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         "--rate", type=float, default=5000.0, help="also a paced run at this events/s (0: no)"
     )
     parser.add_argument("--paced-s", type=float, default=4.0, help="length of the paced run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each headless mode")
     parser.add_argument("--lab", action="store_true", help="also time a real build on the lab")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
@@ -329,12 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     print("buildx-tui build screen benchmark")
     print(f"  python     {sys.version.split()[0]} on {sys.platform}")
     print(f"  input      {HEAVY.name} x{args.copies}: {len(lines):,} events")
-    report("flood", asyncio.run(flood(lines, (args.width, args.height))))
+    size = (args.width, args.height)
+    report("flood", [asyncio.run(flood(lines, size)) for _ in range(args.repeat)])
     if args.rate:
         paced = lines[: int(args.rate * args.paced_s)]
-        report(
-            f"{args.rate:,.0f}/s", asyncio.run(flood(paced, (args.width, args.height), args.rate))
-        )
+        runs = [asyncio.run(flood(paced, size, args.rate)) for _ in range(args.repeat)]
+        report(f"{args.rate:,.0f}/s", runs)
     print(
         f"  memory     RSS {rss_input:.1f} MiB with the input loaded (before the app), "
         f"{rss_mib():.1f} MiB after the runs; peak {peak_rss_mib():.1f} MiB (includes "

@@ -109,6 +109,26 @@ async def test_lanes_mid_build_one_per_platform_plus_shared(history):
         await finish(pilot, app, screen)
 
 
+async def test_a_crash_of_the_build_thread_is_told_and_the_screen_can_be_left(history):
+    spec = push_spec()
+    backend = backend_for(spec, BuildReply(MULTI, 0, META))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    backend.run = broken  # type: ignore[method-assign]
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await until(pilot, lambda: screen.crashed)
+        await pilot.pause()
+        assert any("The build could not run: boom" in str(n.message) for n in app._notifications)
+        entry = screen.query_one(CommandLog).entries[-1]
+        assert entry.state is EntryState.FAILED
+        await pilot.press("escape")
+        assert app.screen is not screen
+
+
 async def test_help_lists_the_build_keys_and_the_lane_legend(history):
     from buildx_tui.ui.widgets.build_progress_help import BuildProgressHelp
 

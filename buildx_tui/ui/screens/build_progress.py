@@ -21,7 +21,6 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
 
 from buildx_tui.core.build_checks import failure_hint
 from buildx_tui.core.build_spec import (
@@ -103,6 +102,7 @@ class BuildProgressScreen(Screen[None]):
         self.outcome: RunOutcome | None = None
         self.entry: HistoryEntry | None = None
         self.cancelling = False
+        self.crashed = False  # the build thread failed with an exception (a bug): not running
         self.runner: BuildRunner | None = None
         self._entry_id: int | None = None
 
@@ -113,7 +113,7 @@ class BuildProgressScreen(Screen[None]):
 
     @property
     def running(self) -> bool:
-        return self.outcome is None
+        return self.outcome is None and not self.crashed
 
     @property
     def user_command(self) -> str:
@@ -131,7 +131,11 @@ class BuildProgressScreen(Screen[None]):
             keep_frozen=True,
         )
         self.runner.prepare()
-        self._build_worker(self.runner)
+        # A plain thread, started now: a Textual worker would start only once the screen is
+        # composed and mounted (15-30 ms later, on the wall time of every build).
+        threading.Thread(
+            target=self._build_thread, args=(self.runner,), name="build", daemon=True
+        ).start()
         yield Header()
         yield Static("", id="build-head")
         yield Static("", id="build-summary")
@@ -156,11 +160,18 @@ class BuildProgressScreen(Screen[None]):
     def _post_snapshot(self, snapshot: ProgressSnapshot) -> None:
         self.post_message(self.Progress(snapshot))
 
-    # -- worker ------------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
-    def _build_worker(self, runner: BuildRunner) -> None:
-        outcome = runner.run()
-        entry = self._history_entry(outcome)
+    # -- the build thread --------------------------------------------------------------------------
+    @dataclass
+    class Crashed(Message):
+        error: BaseException
+
+    def _build_thread(self, runner: BuildRunner) -> None:
+        try:
+            outcome = runner.run()
+            entry = self._history_entry(outcome)
+        except Exception as e:  # a bug, not a build failure: say so instead of hanging
+            self.post_message(self.Crashed(e))
+            return
         error = ""
         try:
             self.history.append(entry)
@@ -200,14 +211,15 @@ class BuildProgressScreen(Screen[None]):
     def _cancel_worker(self, runner: BuildRunner) -> None:
         runner.cancel()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "build" and event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"The build could not run: {error}", severity="error", timeout=15)
-            if self._entry_id is not None:
-                self.query_one(CommandLog).finish(
-                    self._entry_id, EntryState.FAILED, 0.0, tail=str(error)
-                )
+    def on_build_progress_screen_crashed(self, message: Crashed) -> None:
+        error = message.error
+        self.crashed = True
+        self.refresh_bindings()
+        self.notify(f"The build could not run: {error}", severity="error", timeout=15)
+        if self._entry_id is not None:
+            self.query_one(CommandLog).finish(
+                self._entry_id, EntryState.FAILED, 0.0, tail=str(error)
+            )
 
     # -- drawing -----------------------------------------------------------------------------------
     def on_build_progress_screen_progress(self, message: Progress) -> None:
@@ -295,7 +307,7 @@ class BuildProgressScreen(Screen[None]):
                 exit_code=result.returncode,
             )
         )
-        self.set_class(True, f"-{outcome.snapshot.result}")
+        panel.set_class(True, f"-{outcome.snapshot.result}")
         self.refresh_bindings()
         if self.runner is not None:
             self.set_timer(GC_RELEASE_S, self.runner.release_gc)
