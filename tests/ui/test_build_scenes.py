@@ -445,6 +445,30 @@ def _login_scene(history: History) -> Step:
     return run
 
 
+async def open_advanced(pilot, form) -> None:
+    """The Advanced section open and filled: a secret from a file and one from a variable that is
+    not set (a note), a local cache export, a label, and a key file that does not exist (an
+    error under its field)."""
+    from textual.widgets import TextArea
+
+    from buildx_tui.ui.widgets.advanced_options import AdvancedOptions
+
+    os.environ.pop("BUILDX_TUI_DEMO_UNSET", None)
+    (DEMO_DIR / "npmrc").write_text("//registry.example.test/:_authToken=not-shown\n")
+    await fill_form(tags="127.0.0.1:5000/build-e2e/app:1")(pilot, form)
+    form.query_one(AdvancedOptions).collapsed = False
+    options = {
+        "#secrets": f"id=npmrc,src={DEMO_DIR}/npmrc\nid=token,env=BUILDX_TUI_DEMO_UNSET",
+        "#ssh": f"github={DEMO_DIR}/no-such-key",
+        "#cache-to": f"type=local,dest={DEMO_DIR}/cache,mode=max",
+        "#labels": "org.opencontainers.image.source=https://example.test/app",
+    }
+    for selector, value in options.items():
+        form.query_one(selector, TextArea).text = value
+    await settle(pilot)
+    form.query_one("#ssh", TextArea).focus()  # scrolls the section into view
+
+
 SCENES: dict[str, Scene] = {
     "form": Scene(
         scene_backend,
@@ -466,6 +490,7 @@ SCENES: dict[str, Scene] = {
             ),
         ),
     ),
+    "form-advanced": Scene(scene_backend, open_form("lab-container", open_advanced)),
     "form-missing-platforms": Scene(
         scene_backend, open_form("small", fill_form(tags="127.0.0.1:5000/app:1", platforms=TWO))
     ),
