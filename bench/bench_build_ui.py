@@ -11,8 +11,9 @@
 2. Against the lab (``--lab``, needs `scripts/lab`): a small two-platform `--no-cache` push of
    `lab-container` (a RUN that prints 200 lines then sleeps; ``--sleeps 1 6`` gives a ~2 s and
    a ~7 s build), run alternately through the TUI (the app, its worker, the real client; from
-   pressing Build in the filled-in form to the result on screen) and as the same `docker buildx build` argv on
-   the CLI (stderr to a file); prints the median wall times and their ratio (target <= 1.05).
+   pressing Build in the filled-in form to the result on screen) and as the same
+   `docker buildx build` argv on the CLI (stderr to a file); prints the median wall times and
+   their ratio (target <= 1.05).
 
     .venv/bin/python bench/bench_build_ui.py [--copies 3] [--lab] [--rounds 3]
 """
