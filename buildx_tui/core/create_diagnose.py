@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 from buildx_tui.core.create_drivers import DRIVER_OPTIONS, ENV_OPTION_DRIVERS, parse_driver
 from buildx_tui.core.create_probe import ProbeResult
@@ -81,6 +82,26 @@ def _endpoint_note(_m: re.Match[str], f: Facts) -> Mapping[str, str]:
     return {"endpoint_note": f" Endpoint: {f.endpoint}." if f.endpoint else ""}
 
 
+def _ssh_target(_m: re.Match[str], f: Facts) -> Mapping[str, str]:
+    """Host, port and the ssh command line of an ssh:// endpoint, for the SSH failures."""
+    host, port, login = "the host", "22", "ssh USER@HOST"
+    try:
+        url = urlsplit(f.endpoint)
+        url_port = url.port
+    except ValueError:
+        return {"host": host, "port": port, "login": login}
+    if url.scheme == "ssh" and url.hostname:
+        host, port = url.hostname, str(url_port or 22)
+        user = f"{url.username}@" if url.username else ""
+        login = "ssh " + (f"-p {url_port} " if url_port else "") + user + host
+    return {"host": host, "port": port, "login": login}
+
+
+def _ssh_host_key(m: re.Match[str], f: Facts) -> Mapping[str, str]:
+    target = dict(_ssh_target(m, f))
+    return {**target, "key_host": m.group(1) or target["host"]}
+
+
 _IMAGE_MISSING = (
     r"manifest unknown|pull access denied|repository does not exist|not found: manifest"
 )
@@ -90,6 +111,12 @@ _IMAGE_OFFLINE = (
 )
 _DRIVER_OPT = r"invalid driver option (\S+) for (?:driver )?(\S+?)(?: driver)?$"
 _SSH = r"ssh:|dial-stdio|Host key verification failed|Permission denied \(publickey"
+_SSH_HOST_KEY = (
+    r"No \S+ host key is known for (\S+)|Host key verification failed"
+    r"|REMOTE HOST IDENTIFICATION HAS CHANGED"
+)
+# The docker CLI's placeholder URL for an engine reached through a connection helper (ssh://).
+_SSH_DEADLINE = r'Get "http://docker\.example\.com/[^"]*": context deadline exceeded'
 _CONFLICT = r'The container name "/?(buildx_buildkit_[^"]+)" is already in use'
 _NAME_EXISTS = (
     'A builder "{1}" already exists',
@@ -149,6 +176,43 @@ MATCHERS: tuple[Matcher, ...] = (
         "{1}:// is not a BuildKit address",
         "Use tcp://host:port (TLS files for encryption), unix:///path/buildkitd.sock or "
         "ssh://user@host.",
+    ),
+    # ssh:// endpoints: the particular failures (recorded on the lab's sshd), then any other.
+    Matcher(
+        re.compile(r"ssh: connect to host (\S+) port (\d+): Connection refused"),
+        "Nothing answers on {1} port {2} (SSH connection refused)",
+        "No SSH server listens at that address. Check the host and the port in the endpoint "
+        "(ssh://user@host:PORT; without a port ssh uses 22, or the Port of a matching Host in "
+        "~/.ssh/config) and that sshd runs on that machine: `{login} docker version` must work. "
+        "Then try again.",
+        _ssh_target,
+    ),
+    Matcher(
+        re.compile(_SSH_HOST_KEY),
+        "ssh does not trust the host key of {key_host}",
+        "buildx runs ssh without prompts, so it cannot accept a host key for you. Connect once "
+        "by hand, check the fingerprint and accept it: `{login} true` (ssh then keeps it in "
+        "~/.ssh/known_hosts). If ssh says the key has CHANGED, find out why before removing "
+        "the old one (ssh-keygen -R).",
+        _ssh_host_key,
+    ),
+    Matcher(
+        re.compile(r"([^\s=]+@[^\s:]+): Permission denied \(([^)]*)\)"),
+        "The SSH server refused the login {1} ({2})",
+        "buildx logs in without prompts, so that user needs key-based login: put your public "
+        "key in their ~/.ssh/authorized_keys on the host (ssh-copy-id), and load it into "
+        "ssh-agent or name it as IdentityFile in ~/.ssh/config; check the user name in the "
+        "endpoint. `{login} docker version` must then work without a password.",
+        _ssh_target,
+    ),
+    Matcher(
+        re.compile(_SSH_DEADLINE),
+        "No answer over SSH from {host} port {port} in time",
+        "Something took the connection, but neither sshd nor docker there answered before "
+        "buildx gave up (20 s, or the timeout set on the endpoint step). Check the address "
+        "and port (a firewall may swallow the traffic) and that `{login} docker version` "
+        "answers; on a slow link set a longer timeout on the endpoint step (e.g. 1m).",
+        _ssh_target,
     ),
     Matcher(
         re.compile(_SSH),

@@ -41,7 +41,20 @@ SETTINGS = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
          "buildx cannot create docker-driver builders", "docker context create"),
         ("create-err-bad-scheme.stderr", Facts(), "http:// is not a BuildKit address", "tcp://"),
         ("create-err-ssh-refused.stderr", Facts(endpoint="ssh://root@127.0.0.1"),
-         "buildx could not reach the Docker engine over SSH", "ssh-copy-id"),
+         "Nothing answers on 127.0.0.1 port 22 (SSH connection refused)",
+         "`ssh root@127.0.0.1 docker version` must work"),
+        ("create-err-ssh-port-refused.stderr", Facts(endpoint="ssh://root@127.0.0.1:2299"),
+         "Nothing answers on 127.0.0.1 port 2299 (SSH connection refused)",
+         "without a port ssh uses 22"),
+        ("create-err-ssh-host-key.stderr", Facts(endpoint="ssh://root@localhost:2222"),
+         "ssh does not trust the host key of [localhost]:2222",
+         "`ssh -p 2222 root@localhost true`"),
+        ("create-err-ssh-permission.stderr", Facts(endpoint="ssh://nobody@127.0.0.1:2222"),
+         "The SSH server refused the login nobody@127.0.0.1 (publickey)", "ssh-copy-id"),
+        ("create-err-ssh-timeout.stderr",
+         Facts(driver="docker-container", endpoint="ssh://root@127.0.0.1:2298"),
+         "No answer over SSH from 127.0.0.1 port 2298 in time",
+         "`ssh -p 2298 root@127.0.0.1 docker version` answers"),
         ("bootstrap-err-image-missing.stderr",
          Facts(image="127.0.0.1:5000/no-such-buildkit:1"),
          "The BuildKit image 127.0.0.1:5000/no-such-buildkit:1 cannot be pulled", "check the name"),
@@ -59,6 +72,26 @@ def test_recorded_failures_are_explained(recording: str, facts: Facts, title: st
     assert got.title == title
     assert fix in got.fix
     assert got.detail == stderr.strip()
+
+
+def test_ssh_failures_without_the_endpoint_and_other_ssh_errors() -> None:
+    # Without facts the SSH explanations name placeholders, never a wrong host.
+    got = explain(fixture("local/create-err-ssh-timeout.stderr"))
+    assert got.title == "No answer over SSH from the host port 22 in time"
+    assert "`ssh USER@HOST docker version`" in got.fix
+    got = explain(fixture("local/create-err-ssh-host-key.stderr"), Facts(endpoint="ssh://h"))
+    assert got.title == "ssh does not trust the host key of [localhost]:2222"
+    assert "`ssh h true`" in got.fix
+    # An ssh failure none of them knows keeps the general SSH advice (not a recording: the
+    # words ssh prints for a name that does not resolve, in the form the docker CLI wraps them).
+    other = (
+        "ERROR: failed to initialize builder b (b0): error during connect: command [ssh -l root "
+        "-T -- nosuchhost docker system dial-stdio] has exited with exit status 255: "
+        "stderr=ssh: Could not resolve hostname nosuchhost: Name or service not known"
+    )
+    got = explain(other, Facts(endpoint="ssh://root@nosuchhost"))
+    assert got.title == "buildx could not reach the Docker engine over SSH"
+    assert got.fix.endswith("Endpoint: ssh://root@nosuchhost.")
 
 
 def test_probe_finding_replaces_the_bare_deadline() -> None:
