@@ -130,7 +130,7 @@ async def test_a_crash_of_the_build_thread_is_told_and_the_screen_can_be_left(hi
 
 
 async def test_help_lists_the_build_keys_and_the_lane_legend(history):
-    from buildx_tui.ui.widgets.build_progress_help import BuildProgressHelp
+    from buildx_tui.ui.screens.build_help import BuildProgressHelp
 
     spec = push_spec()
     reply = BuildReply(MULTI, 0, META, pause_after=44)

@@ -1,5 +1,5 @@
-"""`?` on the build form and the build history: the app's help screen with their keys, what each
-field and option of `docker buildx build` does, and their marks."""
+"""`?` on the build form, the live build and the build history: the app's help screen with their
+keys, what each field and option of `docker buildx build` does, and their marks."""
 
 from __future__ import annotations
 
@@ -135,3 +135,22 @@ class BuildHistoryHelp(HelpScreen):
                 ("Everywhere", app_bindings),
             ]
         )
+
+
+PROGRESS_LEGEND = [
+    ("linux/arm64 · QEMU", "yellow", "a lane per platform: its badge says native or emulated"),
+    ("shared steps", "bold", "context transfer, export and push: steps of no one platform"),
+    ("⟳ 2/3  2.1s…", "bold cyan", "the running step (position in its stage) and its clock"),
+    ("✔", "green", "a step done, with its duration"),
+    ("✔ cached", "dim green", "a step BuildKit took from its cache"),
+    ("✖", "bold red", "the failing step: its error and log tail stay in its lane"),
+    ("·", "dim", "a step not started yet"),
+    ("⊘", "yellow", "cancelled, or stopped because another lane failed"),
+    ("12s ×3.1", "yellow", "under a lane: its wall time and how much slower than native"),  # noqa: RUF001
+]
+
+
+class BuildProgressHelp(HelpScreen):
+    """`?` on the live build: its keys, the lane's keys and the lanes' marks."""
+
+    LEGEND = PROGRESS_LEGEND

@@ -436,7 +436,7 @@ class BuildProgressScreen(Screen[None]):
         self.app.push_screen(BuildHistoryScreen(self.history))
 
     def action_help(self) -> None:
-        from buildx_tui.ui.widgets.build_progress_help import BuildProgressHelp
+        from buildx_tui.ui.screens.build_help import BuildProgressHelp
 
         self.app.push_screen(
             BuildProgressHelp(
