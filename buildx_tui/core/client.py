@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from python_on_whales.client_config import ClientConfig
 
 LS_TIMEOUT_S = 60.0
+ERROR_FOLLOW_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,22 @@ class CommandResult:
         return self.returncode == 0 and not self.cancelled
 
     def error_text(self) -> str:
-        """The lines a user needs: buildx's ERROR lines if any, else the tail of stderr."""
+        """The lines a user needs: buildx's ERROR lines (each with up to `ERROR_FOLLOW_LINES`
+        lines that continue it, such as ssh's "Host key verification failed."), else the tail
+        of stderr."""
         lines = [ln for ln in self.stderr.splitlines() if ln.strip()]
-        errors = [ln for ln in lines if ln.startswith("ERROR:")]
-        picked = errors or lines[-6:] or [f"exit status {self.returncode}"]
+        picked: list[str] = []
+        follow = 0
+        for line in lines:
+            if line.startswith("ERROR:"):
+                picked.append(line)
+                follow = ERROR_FOLLOW_LINES
+            elif follow and not line.startswith(("#", "{")):  # not progress or rawjson
+                picked.append(line)
+                follow -= 1
+            else:
+                follow = 0
+        picked = picked or lines[-6:] or [f"exit status {self.returncode}"]
         return "\n".join(picked)
 
 

@@ -123,6 +123,26 @@ def test_keep_tail_streams_every_line_but_keeps_only_the_end(tmp_path):
     assert full.stderr.startswith("line 0\n") and full.stderr.count("\n") == 2001
 
 
+def test_error_text_keeps_the_lines_that_continue_an_error():
+    from buildx_tui.core.client import CommandResult
+
+    def error_of(name: str) -> str:
+        return CommandResult((), "", 1, "", fixture(name), 0.0).error_text()
+
+    # ssh's last words come on the line after buildx's ERROR line (recorded on the lab sshd).
+    text = error_of("local/create-err-ssh-host-key.stderr")
+    assert text.startswith("ERROR: failed to initialize builder wiz-rec-ssh-hostkey")
+    assert text.endswith("strict checking.\nHost key verification failed.")
+    # A build's ERROR line is the last line: nothing else of the rawjson stream comes along.
+    text = error_of("buildx/build-onefails-rawjson.stderr")
+    assert text.startswith("ERROR: failed to build") and "\n" not in text
+    # Progress lines after an error are not part of it.
+    stderr = "ERROR: one\n#3 DONE 0.1s\nERROR: two\nmore about two\n"
+    assert CommandResult((), "", 1, "", stderr, 0.0).error_text() == (
+        "ERROR: one\nERROR: two\nmore about two"
+    )
+
+
 def test_stdin_is_passed_not_argv(tmp_path):
     out = tmp_path / "seen"
     docker = _script(tmp_path, f'cat > {out}\necho "$@" >> {out}\n')
