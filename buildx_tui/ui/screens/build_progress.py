@@ -7,6 +7,7 @@ snapshots (≤ ~20 a second); this screen only draws them.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Callable
@@ -103,8 +104,28 @@ class BuildProgressScreen(Screen[None]):
         self.entry: HistoryEntry | None = None
         self.cancelling = False
         self.crashed = False  # the build thread failed with an exception (a bug): not running
-        self.runner: BuildRunner | None = None
         self._entry_id: int | None = None
+        # The build starts as the screen is made (it is always made to be shown at once): its
+        # first ~25 ms of loading, composing and styling run alongside the docker CLI starting.
+        self.runner = BuildRunner(
+            self.backend,
+            self.spec,
+            self._post_snapshot,
+            progress_clock=type(self).progress_clock,
+            ui_wait_s=UI_WAIT_S,
+            keep_frozen=True,
+        )
+        self.runner.prepare()
+        # The build thread posts to this screen before it is mounted: make its message queue here,
+        # on the app's thread (made lazily by the first post, two threads could each make one and
+        # a message would be lost).
+        self._thread_init()
+        # A plain thread (a Textual worker would start only once the screen is mounted), in a
+        # copy of this context: the screen finds its app through it until it is mounted.
+        context = contextvars.copy_context()
+        threading.Thread(
+            target=context.run, args=(self._build_thread, self.runner), name="build", daemon=True
+        ).start()
 
     @property
     def backend(self) -> Backend:
@@ -121,21 +142,6 @@ class BuildProgressScreen(Screen[None]):
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        # The build starts first, while the screen's widgets are built and styled (~30-60 ms).
-        self.runner = BuildRunner(
-            self.backend,
-            self.spec,
-            self._post_snapshot,
-            progress_clock=type(self).progress_clock,
-            ui_wait_s=UI_WAIT_S,
-            keep_frozen=True,
-        )
-        self.runner.prepare()
-        # A plain thread, started now: a Textual worker would start only once the screen is
-        # composed and mounted (15-30 ms later, on the wall time of every build).
-        threading.Thread(
-            target=self._build_thread, args=(self.runner,), name="build", daemon=True
-        ).start()
         yield Header()
         yield Static("", id="build-head")
         yield Static("", id="build-summary")
@@ -147,7 +153,6 @@ class BuildProgressScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        assert self.runner is not None
         argv = self.runner.argv
         self.query_one("#build-summary").display = False
         self._layout_lanes()
@@ -226,12 +231,10 @@ class BuildProgressScreen(Screen[None]):
         if self.outcome is not None:
             return  # a late snapshot after the final one
         self._draw(message.snapshot)
-        runner = self.runner
-        if runner is not None:
-            if self.is_current:
-                self.call_after_refresh(runner.drawn)
-            else:  # covered (a step's log): nothing of ours is painted
-                runner.drawn()
+        if self.is_current:
+            self.call_after_refresh(self.runner.drawn)
+        else:  # covered (a step's log): nothing of ours is painted
+            self.runner.drawn()
 
     def _draw(self, snap: ProgressSnapshot) -> None:
         self.snapshot = snap
@@ -309,8 +312,7 @@ class BuildProgressScreen(Screen[None]):
         )
         panel.set_class(True, f"-{outcome.snapshot.result}")
         self.refresh_bindings()
-        if self.runner is not None:
-            self.set_timer(GC_RELEASE_S, self.runner.release_gc)
+        self.set_timer(GC_RELEASE_S, self.runner.release_gc)
         if message.history_error:
             self.notify(message.history_error, severity="warning", timeout=10)
         if outcome.cancelled:
@@ -358,7 +360,7 @@ class BuildProgressScreen(Screen[None]):
         return True
 
     def action_cancel_build(self) -> None:
-        if not self.running or self.runner is None:
+        if not self.running:
             return
         if self.cancelling:
             self.notify("Cancelling… waiting for buildx to stop.", timeout=3)
@@ -460,8 +462,8 @@ class BuildProgressScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         runner = self.runner
-        if runner is not None and self.outcome is not None:
+        if self.outcome is not None:
             runner.release_gc()
-        if runner is not None and self.outcome is None and not runner.cancel_requested:
+        elif not runner.cancel_requested:
             # Leaving (or quitting) while the build runs: stop it, leave no orphan behind.
             threading.Thread(target=runner.cancel, name="build-cancel", daemon=True).start()
