@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,11 +91,16 @@ def test_history_skips_damaged_lines(tmp_path: Path):
 
 
 def test_history_is_bounded(tmp_path: Path):
-    history = History(tmp_path, max_entries=5)
-    for n in range(12):
+    history = History(tmp_path, max_entries=20)
+    lines: list[int] = []
+    for n in range(50):
         history.append(entry(n))
-    assert [e.id for e in history.load()] == [f"id-{n}" for n in range(7, 12)]
-    assert len(history.path.read_text().splitlines()) <= 6
+        lines.append(len(history.path.read_text().splitlines()))
+    assert [e.id for e in history.load()] == [f"id-{n}" for n in range(30, 50)]
+    # The file keeps at most a tenth more lines than the limit, and is rewritten once every
+    # (tenth + 1) appends past it, not on each one.
+    rewrites = sum(1 for before, after in itertools.pairwise(lines) if after < before)
+    assert max(lines) == 22 and rewrites == (50 - 23) // 3 + 1
 
 
 def test_default_data_dir_override_and_platformdirs(monkeypatch, tmp_path):
