@@ -26,8 +26,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from buildx_tui.core.build_issue import Issue, Severity
 from buildx_tui.core.platforms import PlatformError, parse_platform
@@ -164,25 +165,40 @@ def parse_secret(value: str) -> Secret:
     return Secret(sid, expand_path(src) if src else "", env)
 
 
-def parse_secrets(text: str) -> tuple[tuple[str, ...], list[Issue]]:
-    """One `--secret` per line -> the flag values."""
+class _Parsed(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def arg(self) -> str: ...
+
+
+def _parse_entries(
+    text: str, field: str, flag: str, parse: Callable[[str], _Parsed]
+) -> tuple[tuple[str, ...], list[Issue]]:
+    """One ``flag`` per line -> the flag values; a bad line or an id given twice is an error."""
     values: list[str] = []
     issues: list[Issue] = []
     ids: set[str] = set()
     for lineno, line in option_lines(text):
         try:
-            secret = parse_secret(line)
+            entry = parse(line)
         except OptionError as e:
-            issues.append(Issue("secrets", Severity.ERROR, f"--secret line {lineno}: {e}"))
+            issues.append(Issue(field, Severity.ERROR, f"{flag} line {lineno}: {e}"))
             continue
-        if secret.id in ids:
+        if entry.id in ids:
             issues.append(
-                Issue("secrets", Severity.ERROR, f"--secret line {lineno}: id {secret.id} twice")
+                Issue(field, Severity.ERROR, f"{flag} line {lineno}: id {entry.id} twice")
             )
             continue
-        ids.add(secret.id)
-        values.append(secret.arg)
+        ids.add(entry.id)
+        values.append(entry.arg)
     return tuple(values), issues
+
+
+def parse_secrets(text: str) -> tuple[tuple[str, ...], list[Issue]]:
+    """One `--secret` per line -> the flag values."""
+    return _parse_entries(text, "secrets", "--secret", parse_secret)
 
 
 def _file_problem(path: str) -> str | None:
@@ -272,21 +288,7 @@ def parse_ssh_entry(value: str) -> SshForward:
 
 def parse_ssh(text: str) -> tuple[tuple[str, ...], list[Issue]]:
     """One `--ssh` per line -> the flag values."""
-    values: list[str] = []
-    issues: list[Issue] = []
-    ids: set[str] = set()
-    for lineno, line in option_lines(text):
-        try:
-            entry = parse_ssh_entry(line)
-        except OptionError as e:
-            issues.append(Issue("ssh", Severity.ERROR, f"--ssh line {lineno}: {e}"))
-            continue
-        if entry.id in ids:
-            issues.append(Issue("ssh", Severity.ERROR, f"--ssh line {lineno}: id {entry.id} twice"))
-            continue
-        ids.add(entry.id)
-        values.append(entry.arg)
-    return tuple(values), issues
+    return _parse_entries(text, "ssh", "--ssh", parse_ssh_entry)
 
 
 def _agent_problem(environ: Mapping[str, str]) -> str | None:
