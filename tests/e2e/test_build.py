@@ -78,6 +78,24 @@ async def wait_for(pilot, predicate, timeout: float, what: str) -> None:
         await pilot.pause(0.1)
 
 
+async def open_form(pilot, app: BuildxApp, history: History, builder: str) -> BuildFormScreen:
+    """The build form, on ``builder`` picked from the real `ls`, its platforms loaded."""
+    await pilot.pause()
+    form = BuildFormScreen(history=history)
+    app.push_screen(form)
+    await wait_for(pilot, lambda: form.ls is not None, 60, "builders")
+    form.query_one("#builder", Select).value = builder
+    await wait_for(
+        pilot,
+        lambda: form.builder is not None and form.builder.name == builder,
+        30,
+        f"{builder}'s platforms",
+    )
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return form
+
+
 async def wait_build(pilot, screen: BuildProgressScreen, timeout: float = 180) -> None:
     await wait_for(pilot, lambda: screen.outcome is not None, timeout, "the build to end")
     await pilot.app.workers.wait_for_complete()
@@ -111,19 +129,7 @@ async def test_two_platform_push_lanes_finish_and_digest_matches_registry(lab: L
     client = client_for(lab)
     app = BuildxApp(client, refresh_interval=0)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        form = BuildFormScreen(history=history)
-        app.push_screen(form)
-        await wait_for(pilot, lambda: form.ls is not None, 60, "builders")
-        form.query_one("#builder", Select).value = "lab-container"
-        await wait_for(
-            pilot,
-            lambda: form.builder is not None and form.builder.name == "lab-container",
-            30,
-            "lab-container's platforms",
-        )
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        form = await open_form(pilot, app, history, "lab-container")
         form.query_one("#context", Input).value = str(ctx)
         form.query_one("#tags", Input).value = image
         for name in TWO:

@@ -15,19 +15,18 @@ import uuid
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, Input, RadioButton, Select, TextArea
+from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
 from buildx_tui.core.build_spec import BuildSpec, Output
 from buildx_tui.core.history import History
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.build_form import BuildFormScreen
 from buildx_tui.ui.screens.build_progress import BuildProgressScreen
 from buildx_tui.ui.widgets.advanced_options import AdvancedOptions
 from buildx_tui.ui.widgets.command_log import CommandLog
 from buildx_tui.ui.widgets.platform_picker import checkbox_id
 
 from .conftest import Lab
-from .test_build import SIZE, client_for, context, wait_build, wait_for
+from .test_build import SIZE, client_for, context, open_form, wait_build
 
 DOCKERFILE = """FROM busybox
 RUN --mount=type=secret,id=token,required=true --mount=type=secret,id=envtok,required=true \\
@@ -86,19 +85,7 @@ async def test_secret_cache_to_and_label_through_the_form(lab: Lab, tmp_path, mo
     history = History(tmp_path / "data")
     app = BuildxApp(client_for(lab), refresh_interval=0)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        form = BuildFormScreen(history=history)
-        app.push_screen(form)
-        await wait_for(pilot, lambda: form.ls is not None, 60, "builders")
-        form.query_one("#builder", Select).value = "lab-container"
-        await wait_for(
-            pilot,
-            lambda: form.builder is not None and form.builder.name == "lab-container",
-            30,
-            "lab-container's platforms",
-        )
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        form = await open_form(pilot, app, history, "lab-container")
         form.query_one("#context", Input).value = str(ctx)
         form.query_one("#" + checkbox_id("linux/amd64"), Checkbox).value = True
         form.query_one("#out-oci", RadioButton).value = True
