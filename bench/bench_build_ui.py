@@ -90,8 +90,18 @@ class FloodBackend(FakeBackend):
         self.feed_s = 0.0
 
     def run(
-        self, argv, *, on_line=None, stdin=None, timeout=None, token=None, keep_tail=None
+        self,
+        argv,
+        *,
+        on_line=None,
+        stdin=None,
+        timeout=None,
+        token=None,
+        keep_tail=None,
+        on_start=None,
     ) -> CommandResult:
+        if on_start is not None:
+            on_start()
         if tuple(argv[:2]) != ("buildx", "build"):
             return super().run(argv, on_line=on_line, stdin=stdin, timeout=timeout, token=token)
         start = time.perf_counter()

@@ -70,9 +70,12 @@ class FakeBackend:
         timeout: float | None = None,
         token: object | None = None,
         keep_tail: int | None = None,
+        on_start: Callable[[], None] | None = None,
     ) -> CommandResult:
         key = tuple(argv)
         self.calls.append(key)
+        if on_start is not None:
+            on_start()
         reply = self.replies.get(key, Reply())
         for line in reply.lines:
             if on_line is not None:

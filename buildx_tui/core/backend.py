@@ -26,9 +26,11 @@ class Backend(Protocol):
         timeout: float | None = None,
         token: object | None = None,
         keep_tail: int | None = None,
+        on_start: Callable[[], None] | None = None,
     ) -> CommandResult:
         """Run ``docker … <argv>`` to completion; stream output lines to ``on_line``; with
-        ``keep_tail``, the result holds only about the last that many bytes of each stream."""
+        ``keep_tail``, the result holds only about the last that many bytes of each stream;
+        ``on_start`` is called once the process exists (or could not be started)."""
         ...
 
     def cancel(self, token: object) -> bool:

@@ -224,6 +224,7 @@ class BuildxClient:
         timeout: float | None = None,
         token: object | None = None,
         keep_tail: int | None = None,
+        on_start: Callable[[], None] | None = None,
     ) -> CommandResult:
         """Run ``docker <global flags> <argv>``; stream stderr+stdout lines to ``on_line``.
 
@@ -231,11 +232,14 @@ class BuildxClient:
         another thread cancel the run with `cancel(token)`: the whole process group ends.
         ``keep_tail`` (with ``on_line``): the result keeps only about the last that many bytes
         of each stream (whole lines), so a long build's output is not held twice in memory.
+        ``on_start`` is called once the process exists (or could not be started).
         """
         command = self.display(argv)
         prefix = self.docker_cmd()
         started = time.perf_counter()
         if prefix is None:
+            if on_start is not None:
+                on_start()
             return CommandResult(
                 tuple(argv), command, 127, "", f"docker CLI not found: {self.options.docker!r}", 0.0
             )
@@ -249,12 +253,16 @@ class BuildxClient:
                 start_new_session=True,
             )
         except OSError as e:
+            if on_start is not None:
+                on_start()
             return CommandResult(tuple(argv), command, 127, "", str(e), 0.0)
         with self._lock:
             self.processes_started += 1
         running = _Running(proc)
         key = id(token) if token is not None else id(running)
         self._running[key] = running
+        if on_start is not None:
+            on_start()
         try:
             out, err = _communicate(proc, stdin, on_line, timeout, keep_tail)
         finally:

@@ -64,8 +64,18 @@ class BuildBackend(FakeBackend):
     _running: dict[int, BuildReply] = field(default_factory=dict)
 
     def run(
-        self, argv, *, on_line=None, stdin=None, timeout=None, token=None, keep_tail=None
+        self,
+        argv,
+        *,
+        on_line=None,
+        stdin=None,
+        timeout=None,
+        token=None,
+        keep_tail=None,
+        on_start=None,
     ) -> CommandResult:
+        if on_start is not None:
+            on_start()
         key = normalise(argv)
         self.stdins.append(stdin)
         self.keep_tails.append(keep_tail)

@@ -123,6 +123,22 @@ def test_keep_tail_streams_every_line_but_keeps_only_the_end(tmp_path):
     assert full.stderr.startswith("line 0\n") and full.stderr.count("\n") == 2001
 
 
+def test_on_start_is_called_once_the_process_exists_even_when_it_cannot(tmp_path):
+    docker = _script(tmp_path, 'echo "first" >&2\n')
+    client = BuildxClient(ClientOptions(docker))
+    events: list[str] = []
+    client.run(
+        ["buildx", "build", "."],
+        on_line=lambda line: events.append(line),
+        on_start=lambda: events.append("<started>"),
+    )
+    assert events == ["<started>", "first"]
+    started: list[bool] = []
+    missing = BuildxClient(ClientOptions(str(tmp_path / "no-docker")))
+    result = missing.run(["buildx", "build", "."], on_start=lambda: started.append(True))
+    assert started == [True] and result.returncode == 127
+
+
 def test_error_text_keeps_the_lines_that_continue_an_error():
     from buildx_tui.core.client import CommandResult
 

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 MAX_COLUMNS = 3
 #: How long the build's reader may wait for a frame to be drawn (see BuildRunner.ui_wait_s).
 UI_WAIT_S = 0.1
+#: How long making the screen waits for the build's process to start (see __init__).
+START_WAIT_S = 0.1
 #: After the summary is drawn, the garbage collector is given back its objects (a pause).
 GC_RELEASE_S = 1.0
 
@@ -126,6 +128,10 @@ class BuildProgressScreen(Screen[None]):
         threading.Thread(
             target=context.run, args=(self._build_thread, self.runner), name="build", daemon=True
         ).start()
+        # Let it start the process before this thread goes on building the screen: both need the
+        # GIL, and spawning takes a dozen hand-offs, each up to 5 ms while the UI composes
+        # (20-40 ms in all; alone, 2-8 ms).
+        self.runner.wait_started(START_WAIT_S)
 
     @property
     def backend(self) -> Backend:

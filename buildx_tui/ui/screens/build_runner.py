@@ -80,6 +80,7 @@ class BuildRunner:
     _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _cancel: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _drawn: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _started: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _tmp: Path | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -114,6 +115,10 @@ class BuildRunner:
         if self.ui_wait_s > 0:
             self._drawn.clear()
         self.post(self._progress.snapshot())
+
+    def wait_started(self, timeout: float) -> bool:
+        """Block until the build's process exists (or could not start, or ``timeout``)."""
+        return self._started.wait(timeout)
 
     def drawn(self) -> None:
         """The UI has drawn the last snapshot: the reader may go on (any thread)."""
@@ -155,9 +160,14 @@ class BuildRunner:
                 )
             else:
                 result = self.backend.run(
-                    argv, on_line=self.on_line, token=self.token, keep_tail=KEEP_TAIL_BYTES
+                    argv,
+                    on_line=self.on_line,
+                    token=self.token,
+                    keep_tail=KEEP_TAIL_BYTES,
+                    on_start=self._started.set,
                 )
         finally:
+            self._started.set()
             self._finished.set()
             ticker.join(timeout=2)
             if not self.keep_frozen:
