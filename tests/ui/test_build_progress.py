@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 
 import pytest
@@ -127,6 +128,7 @@ async def test_a_crash_of_the_build_thread_is_told_and_the_screen_can_be_left(hi
         assert entry.state is EntryState.FAILED
         await pilot.press("escape")
         assert app.screen is not screen
+    assert gc.get_freeze_count() == 0  # run() froze it before the exception: thawed again
 
 
 async def test_help_lists_the_build_keys_and_the_lane_legend(history):
@@ -284,8 +286,6 @@ async def test_cache_only_build_has_no_inspect_key(history):
 
 
 async def test_collector_is_given_back_its_objects_after_the_summary(history, monkeypatch):
-    import gc
-
     import buildx_tui.ui.screens.build_progress as build_progress
 
     monkeypatch.setattr(build_progress, "GC_RELEASE_S", 0.05)

@@ -225,6 +225,7 @@ class BuildProgressScreen(Screen[None]):
     def on_build_progress_screen_crashed(self, message: Crashed) -> None:
         error = message.error
         self.crashed = True
+        self.runner.release_gc()  # run() may have frozen it before the exception
         self.refresh_bindings()
         self.notify(f"The build could not run: {error}", severity="error", timeout=15)
         if self._entry_id is not None:
