@@ -180,7 +180,9 @@ class LaneView(Widget, can_focus=True):
         self._signature: tuple[object, ...] | None = None
         self._version = 0  # bumped by each repaint: the cached strips are then stale
         self._strips: list[Strip] = []
-        self._strips_key: tuple[object, ...] | None = None
+        # what the cached strips were made for: (width, height, focused), and the version
+        self._strips_frame: tuple[int, int, bool] | None = None
+        self._strips_version = -1
         self._shown_title: str | None = None
         self._shown_subtitle: str | None = None
 
@@ -319,13 +321,12 @@ class LaneView(Widget, can_focus=True):
     def _repaint(self) -> None:
         """Repaint the rows that changed (all of them when the size or style changed)."""
         self._version += 1
-        old, old_key = self._strips, self._strips_key
-        if not self.is_mounted or old_key is None or not self.content_size:
+        old, old_frame = self._strips, self._strips_frame
+        if not self.is_mounted or old_frame is None or not self.content_size:
             self.refresh()
             return
         self._make_strips()
-        new_key = self._strips_key
-        if new_key is None or (old_key[:2], old_key[3:]) != (new_key[:2], new_key[3:]):
+        if self._strips_frame != old_frame:
             self.refresh()  # resized or (un)focused: every row
             return
         new = self._strips
@@ -343,9 +344,9 @@ class LaneView(Widget, can_focus=True):
         self._version += 1  # a new theme or class: colours of the cached strips are stale
         super().notify_style_update()
 
-    def _key(self) -> tuple[object, ...]:
+    def _frame(self) -> tuple[int, int, bool]:
         size = self.content_size
-        return (size.width, size.height, self._version, self.has_focus)
+        return (size.width, size.height, self.has_focus)
 
     def _make_strips(self) -> None:
         console = self.app.console
@@ -359,10 +360,11 @@ class LaneView(Widget, can_focus=True):
             .apply_style(base)
             for text in self.lines()
         ]
-        self._strips_key = self._key()
+        self._strips_frame = self._frame()
+        self._strips_version = self._version
 
     def render_line(self, y: int) -> Strip:
-        if self._key() != self._strips_key:
+        if self._strips_version != self._version or self._strips_frame != self._frame():
             self._make_strips()
         if 0 <= y < len(self._strips):
             return self._strips[y]
