@@ -123,8 +123,19 @@ async def test_rerun_from_history_runs_the_same_argv(history, context):
         assert len(history.load()) == 2  # the re-run is recorded too
 
 
-async def test_rerun_refuses_when_the_context_is_gone(history, context):
-    add(history, 1, spec=spec_of(1, context="/nonexistent/ctx"))
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"context": "/nonexistent/ctx"}, "context '/nonexistent/ctx' does not exist"),
+        (
+            {"secrets": ("id=npm,src=/nonexistent/npmrc",)},
+            "--secret id=npm: file '/nonexistent/npmrc' does not exist",
+        ),
+    ],
+    ids=["context-gone", "secret-file-gone"],
+)
+async def test_rerun_refuses_what_is_gone(history, context, changes, message):
+    add(history, 1, spec=spec_of(1, **changes))
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
@@ -132,26 +143,7 @@ async def test_rerun_refuses_when_the_context_is_gone(history, context):
         await pilot.press("r")
         await pilot.pause()
         assert app.screen is screen
-        assert any(
-            "context '/nonexistent/ctx' does not exist" in str(n.message)
-            for n in app._notifications
-        )
-        assert not any(c[:2] == ("buildx", "build") for c in backend.calls)
-
-
-async def test_rerun_refuses_when_a_secret_file_is_gone(history, context):
-    add(history, 1, spec=spec_of(1, secrets=("id=npm,src=/nonexistent/npmrc",)))
-    backend = form_backend()
-    app = make_app(backend)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_history(pilot, app, history)
-        await pilot.press("r")
-        await pilot.pause()
-        assert app.screen is screen
-        assert any(
-            "--secret id=npm: file '/nonexistent/npmrc' does not exist" in str(n.message)
-            for n in app._notifications
-        )
+        assert any(message in str(n.message) for n in app._notifications)
         assert not any(c[:2] == ("buildx", "build") for c in backend.calls)
 
 
