@@ -72,6 +72,16 @@ async def open_wizard(pilot, app: BuildxApp, config_dir: Path, append_to: str | 
     return wizard, results
 
 
+async def remote_endpoint_step(pilot, app: BuildxApp, config_dir: Path, name: str):
+    """The wizard for a new remote builder ``name``, on its endpoint step."""
+    wizard, _ = await open_wizard(pilot, app, config_dir)
+    await fill(pilot, wizard, name=name)
+    await next_step(pilot, app)
+    wizard.query_one("#driver-remote", RadioButton).value = True
+    await next_step(pilot, app)
+    return wizard
+
+
 async def fill(pilot, screen, **values: str) -> None:
     for wid, val in values.items():
         screen.query_one(f"#{wid.replace('_', '-')}", Input).value = val
@@ -186,11 +196,7 @@ async def test_remote_tls_builder_gets_a_second_node_and_loses_it(
     app = make_app(lab)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        wizard, _ = await open_wizard(pilot, app, tmp_path)
-        await fill(pilot, wizard, name=name)
-        await next_step(pilot, app)
-        wizard.query_one("#driver-remote", RadioButton).value = True
-        await next_step(pilot, app)
+        wizard = await remote_endpoint_step(pilot, app, tmp_path, name)
         await fill(pilot, wizard, endpoint=lab.buildkitd_tcp, cacert=lab.certs.ca,
                    cert=lab.certs.cert, key=lab.certs.key)  # fmt: skip
         await pilot.click("#probe")
@@ -292,11 +298,7 @@ async def test_remote_with_the_wrong_ca_is_explained_and_undone(
     app = make_app(lab)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        wizard, _ = await open_wizard(pilot, app, tmp_path)
-        await fill(pilot, wizard, name=name)
-        await next_step(pilot, app)
-        wizard.query_one("#driver-remote", RadioButton).value = True
-        await next_step(pilot, app)
+        wizard = await remote_endpoint_step(pilot, app, tmp_path, name)
         # A CA that did not sign the server's certificate: the lab's own client certificate
         # copied elsewhere (the same file as cert would be refused up front).
         wrong_ca = tmp_path / "other-ca.pem"
