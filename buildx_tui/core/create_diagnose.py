@@ -280,6 +280,15 @@ MATCHERS: tuple[Matcher, ...] = (
 )
 
 
+def lost_ssh_words(stderr: str, endpoint: str | None) -> bool:
+    """The docker CLI's ssh helper sometimes reports only that writing to ssh failed ("write |1:
+    broken pipe": ssh had already exited) and drops ssh's own message; then only a probe of the
+    endpoint can tell what went wrong."""
+    return bool(endpoint and endpoint.startswith("ssh://")) and (
+        "error during connect" in stderr and "broken pipe" in stderr and "stderr=" not in stderr
+    )
+
+
 def explain(
     error_text: str, facts: Facts | None = None, *, probe: ProbeResult | None = None
 ) -> Explanation:
@@ -289,6 +298,13 @@ def explain(
     detail = error_text.strip()
     if "context deadline exceeded" in detail and facts.driver == "remote":
         return _deadline(detail, facts, probe)
+    if probe is not None and not probe.ok and lost_ssh_words(detail, facts.endpoint):
+        return Explanation(
+            probe.summary,
+            detail + "\n(the docker CLI lost ssh's own message; buildx-tui connected itself to "
+            "find the reason)",
+            probe.fix or "Correct the endpoint and try again.",
+        )
     for matcher in MATCHERS:
         m = matcher.pattern.search(detail)
         if m:

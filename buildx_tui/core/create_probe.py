@@ -80,6 +80,34 @@ def probe_endpoint(
         return _tls(raw, host, where, cacert, cert, key, servername, timeout)
 
 
+def probe_ssh(endpoint: str, timeout: float = 5.0) -> ProbeResult | None:
+    """Whether anything takes a TCP connection on an ssh:// endpoint's port (no ssh is spoken);
+    None for other endpoints."""
+    try:
+        parts = urlsplit(endpoint.strip())
+        port = parts.port or 22
+    except ValueError:
+        return None
+    if parts.scheme != "ssh" or not parts.hostname:
+        return None
+    host = parts.hostname
+    try:
+        raw = socket.create_connection((host, port), timeout=timeout)
+    except ConnectionRefusedError:
+        return ProbeResult(
+            False,
+            f"Nothing answers on {host} port {port} (SSH connection refused)",
+            "No SSH server listens at that address. Check the host and the port in the endpoint "
+            "(ssh://user@host:PORT; without a port ssh uses 22) and that sshd runs there.",
+        )
+    except OSError as exc:
+        return ProbeResult(
+            False, f"cannot connect to {host} port {port}: {exc.strerror or exc}", ""
+        )
+    raw.close()
+    return ProbeResult(True, f"{host} port {port} takes connections")
+
+
 def _probe_unix(path: str, timeout: float) -> ProbeResult:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with contextlib.closing(sock):

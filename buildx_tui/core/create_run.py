@@ -30,9 +30,9 @@ from buildx_tui.core.builders import Builder
 from buildx_tui.core.buildkitd_config import backup_path, write_atomic
 from buildx_tui.core.client import CommandResult
 from buildx_tui.core.commands import LS_ARGV, BootstrapSpec, RemoveSpec, UseSpec
-from buildx_tui.core.create_diagnose import Explanation, Facts, explain
+from buildx_tui.core.create_diagnose import Explanation, Facts, explain, lost_ssh_words
 from buildx_tui.core.create_draft import CreateDraft
-from buildx_tui.core.create_probe import ProbeResult, probe_endpoint
+from buildx_tui.core.create_probe import ProbeResult, probe_endpoint, probe_ssh
 from buildx_tui.core.create_spec import CreateSpec, LeaveSpec, find_builder, next_node_name
 
 
@@ -202,7 +202,11 @@ Probe = Callable[[CreatePlan], ProbeResult | None]
 
 
 def default_probe(plan: CreatePlan) -> ProbeResult | None:
-    if plan.facts.driver != "remote" or not plan.spec.endpoint:
+    if not plan.spec.endpoint:
+        return None
+    if plan.spec.endpoint.startswith("ssh://"):
+        return probe_ssh(plan.spec.endpoint)
+    if plan.facts.driver != "remote":
         return None
     cacert, cert, key, servername = plan.tls
     return probe_endpoint(
@@ -313,7 +317,8 @@ class Runner:
         else:
             assert result is not None
             probe = None
-            if phase is Phase.BOOTSTRAP and "context deadline exceeded" in result.stderr:
+            deadline = phase is Phase.BOOTSTRAP and "context deadline exceeded" in result.stderr
+            if deadline or lost_ssh_words(result.stderr, self.plan.spec.endpoint):
                 probe = self.probe(self.plan)
             explanation = explain(result.error_text(), self.plan.facts, probe=probe)
         return RunOutcome(

@@ -231,7 +231,12 @@ async def test_ssh_endpoint_where_nothing_listens_is_explained(
         assert outcome.failed is not None and outcome.failed.value == "create"
         result = result_text(wizard)
         assert f"Nothing answers on 127.0.0.1 port {port}" in result, result
-        assert f"ssh: connect to host 127.0.0.1 port {port}: Connection refused" in result
+        if "broken pipe" in result:
+            # The docker CLI sometimes loses ssh's message (it writes after ssh exited, seen in
+            # CI): the title then comes from buildx-tui's own probe of the port, and says so.
+            assert "buildx-tui connected itself to find the reason" in result
+        else:
+            assert f"ssh: connect to host 127.0.0.1 port {port}: Connection refused" in result
         assert "↩" not in result  # create failed: nothing was made, nothing to undo
     assert name not in ls_json(lab)
     left = lab.docker("ps", "-a", "-q", "--filter", f"name=buildx_buildkit_{node}").stdout

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from buildx_tui.core.create_diagnose import Facts, explain
-from buildx_tui.core.create_probe import ProbeResult, probe_endpoint
+from buildx_tui.core.create_probe import ProbeResult, probe_endpoint, probe_ssh
 from tests.fakes import fixture
 
 SETTINGS = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
@@ -218,3 +218,28 @@ def test_probe_plain_and_unix(tmp_path: Path) -> None:
     assert missing is not None and missing.summary == f"there is no socket at {tmp_path}/nope.sock"
     assert probe_endpoint("ssh://user@host") is None
     assert probe_endpoint("tcp://host") is None  # no port: not probed
+
+
+def test_ssh_failure_whose_words_the_docker_cli_lost_is_told_by_a_probe() -> None:
+    # Seen in CI on the lab: racing ssh's exit, the docker CLI reports only the failed write
+    # (ssh's "Connection refused" line is gone), so the probe of the port says what happened.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    endpoint = f"ssh://root@127.0.0.1:{port}"
+    error = (
+        "ERROR: failed to initialize builder b (b0): error during connect: Get "
+        '"http://docker.example.com/v1.55/containers/buildx_buildkit_b0/json": '
+        "write |1: broken pipe"
+    )
+    probe = probe_ssh(endpoint)
+    assert probe is not None and not probe.ok
+    facts = Facts(builder="b", endpoint=endpoint)
+    ex = explain(error, facts, probe=probe)
+    assert ex.title == f"Nothing answers on 127.0.0.1 port {port} (SSH connection refused)"
+    assert error in ex.detail and "No SSH server listens" in ex.fix
+    # Without a probe, or when ssh's own words are there, the matchers decide as before.
+    assert explain(error, facts).title == "The command failed"
+    refused = f"stderr=ssh: connect to host 127.0.0.1 port {port}: Connection refused"
+    assert explain(error + " " + refused, facts, probe=probe).title.startswith("Nothing answers")
