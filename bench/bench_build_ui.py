@@ -41,12 +41,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from buildx_tui.core.build_spec import BuildSpec, Output  # noqa: E402
-from buildx_tui.core.client import BuildxClient, ClientOptions, CommandResult  # noqa: E402
-from buildx_tui.core.history import History  # noqa: E402
+from buildx_tui.core.build.history import History  # noqa: E402
+from buildx_tui.core.build.spec import BuildSpec, Output  # noqa: E402
+from buildx_tui.core.docker.client import BuildxClient, ClientOptions, CommandResult  # noqa: E402
 from buildx_tui.ui.app import BuildxApp  # noqa: E402
-from buildx_tui.ui.screens.build_form import BuildFormScreen  # noqa: E402
-from buildx_tui.ui.screens.build_progress import BuildProgressScreen  # noqa: E402
+from buildx_tui.ui.build.form import BuildFormScreen  # noqa: E402
+from buildx_tui.ui.build.progress import BuildProgressScreen  # noqa: E402
 from tests.fakes import FakeBackend, fixture  # noqa: E402
 
 HEAVY = ROOT / "tests" / "fixtures" / "buildx" / "build-heavy-rawjson.stderr.gz"

@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # it exits once the first refresh has filled the table; then refreshes once more and exits.
 CHILD = r"""
 import sys, time
-from buildx_tui.core.client import ClientOptions, start_prefetch
+from buildx_tui.core.docker.client import ClientOptions, start_prefetch
 options = ClientOptions(docker=sys.argv[1])
 prefetch = start_prefetch(options)
 from buildx_tui.ui.app import make_app
-from buildx_tui.ui.screens.builders import BuildersScreen
-from buildx_tui.ui.widgets.builders_table import BuildersTable
+from buildx_tui.ui.builders.screen import BuildersScreen
+from buildx_tui.ui.builders.table import BuildersTable
 
 mode = sys.argv[2]
 original = BuildersScreen.on_builders_screen_refreshed

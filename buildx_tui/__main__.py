@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("buildx-tui: --refresh must be 0 or more seconds", file=sys.stderr)
         return 2
 
-    from buildx_tui.core.client import ClientOptions, start_prefetch
+    from buildx_tui.core.docker.client import ClientOptions, start_prefetch
 
     options = ClientOptions(
         docker=args.docker, context=args.context, host=args.host, config=args.config

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual.pilot import Pilot  # noqa: E402
 
-from buildx_tui.ui.widgets.builders_table import BuildersTable, RowRef  # noqa: E402
+from buildx_tui.ui.builders.table import BuildersTable, RowRef  # noqa: E402
 from tests.demo import demo_app  # noqa: E402
 
 SIZE = (120, 36)

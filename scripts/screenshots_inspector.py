@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
-from buildx_tui.ui.screens.inspector import InspectorScreen  # noqa: E402
-from buildx_tui.ui.widgets.manifest_nodes import NodeKind  # noqa: E402
+from buildx_tui.ui.inspect.nodes import NodeKind  # noqa: E402
+from buildx_tui.ui.inspect.screen import InspectorScreen  # noqa: E402
 from tests.ui.test_inspector import (  # noqa: E402
     AMD64,
     ATT_AMD64,

@@ -9,8 +9,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from buildx_tui.core.backend import Backend
-from buildx_tui.core.client import BuildxClient, ClientOptions, Prefetch
+from buildx_tui.core.docker.backend import Backend
+from buildx_tui.core.docker.client import BuildxClient, ClientOptions, Prefetch
 
 
 def _utc_now() -> datetime:
@@ -41,7 +41,7 @@ class BuildxApp(App[None]):
         self.sub_title = subtitle
 
     def on_mount(self) -> None:
-        from buildx_tui.ui.screens.builders import BuildersScreen
+        from buildx_tui.ui.builders.screen import BuildersScreen
 
         self.push_screen(BuildersScreen())
 

@@ -22,15 +22,15 @@ import pytest
 from rich.console import Console
 from textual.widgets import Checkbox, Input, RadioButton, Select, Static
 
-from buildx_tui.core.build_spec import BuildSpec, Output
+from buildx_tui.core.build.history import History
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
-from buildx_tui.core.client import BuildxClient, ClientOptions
-from buildx_tui.core.history import History
+from buildx_tui.core.docker.client import BuildxClient, ClientOptions
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.build_form import BuildFormScreen
-from buildx_tui.ui.screens.build_progress import BuildProgressScreen
-from buildx_tui.ui.screens.login import LoginScreen
-from buildx_tui.ui.widgets.platform_picker import checkbox_id
+from buildx_tui.ui.build.form import BuildFormScreen
+from buildx_tui.ui.build.platform_picker import checkbox_id
+from buildx_tui.ui.build.progress import BuildProgressScreen
+from buildx_tui.ui.common.login import LoginScreen
 
 from .conftest import Lab
 
@@ -180,7 +180,7 @@ async def test_two_platform_push_lanes_finish_and_digest_matches_registry(lab: L
         assert "--metadata-file" not in entry.command and image in entry.command
 
         # i opens the manifest inspector on exactly what was pushed.
-        from buildx_tui.ui.screens.inspector import InspectorScreen
+        from buildx_tui.ui.inspect.screen import InspectorScreen
 
         await pilot.press("i")
         await pilot.pause()

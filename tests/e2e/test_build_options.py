@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
-from buildx_tui.core.build_spec import BuildSpec, Output
-from buildx_tui.core.history import History
+from buildx_tui.core.build.history import History
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.build_progress import BuildProgressScreen
-from buildx_tui.ui.widgets.advanced_options import AdvancedOptions
-from buildx_tui.ui.widgets.command_log import CommandLog
-from buildx_tui.ui.widgets.platform_picker import checkbox_id
+from buildx_tui.ui.build.advanced_options import AdvancedOptions
+from buildx_tui.ui.build.platform_picker import checkbox_id
+from buildx_tui.ui.build.progress import BuildProgressScreen
+from buildx_tui.ui.common.command_log import CommandLog
 
 from .conftest import Lab
 from .test_build import SIZE, client_for, context, open_form, wait_build

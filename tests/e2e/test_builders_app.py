@@ -12,12 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from buildx_tui.core.client import BuildxClient, ClientOptions
+from buildx_tui.core.docker.client import BuildxClient, ClientOptions
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.action_dialog import ActionDialog
-from buildx_tui.ui.screens.builders import BuildersScreen
-from buildx_tui.ui.widgets.builders_table import BuildersTable, RowRef
-from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
+from buildx_tui.ui.builders.screen import BuildersScreen
+from buildx_tui.ui.builders.table import BuildersTable, RowRef
+from buildx_tui.ui.common.action_dialog import ActionDialog
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
 
 from .conftest import Lab
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, RadioButton, SelectionList, Static
 
-from buildx_tui.core.client import BuildxClient, ClientOptions
+from buildx_tui.core.docker.client import BuildxClient, ClientOptions
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.builders import BuildersScreen
-from buildx_tui.ui.screens.create_leave import LeaveNodeScreen
-from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
-from buildx_tui.ui.widgets.builders_table import BuildersTable
+from buildx_tui.ui.builders.screen import BuildersScreen
+from buildx_tui.ui.builders.table import BuildersTable
+from buildx_tui.ui.create.leave import LeaveNodeScreen
+from buildx_tui.ui.create.wizard import CreateWizardScreen
 from tests.ui.test_create_wizard import plain
 
 from .conftest import Lab

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, RadioButton, SelectionList, Static
 
-from buildx_tui.ui.screens.builders import BuildersScreen
-from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
-from buildx_tui.ui.widgets.builders_table import BuildersTable
+from buildx_tui.ui.builders.screen import BuildersScreen
+from buildx_tui.ui.builders.table import BuildersTable
+from buildx_tui.ui.create.wizard import CreateWizardScreen
 from tests.ui.render import plain
 
 from .conftest import Lab

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.client import BuildxClient, ClientOptions
-from buildx_tui.core.manifest import ImageIndex, ImageManifest
+from buildx_tui.core.docker.client import BuildxClient, ClientOptions
+from buildx_tui.core.inspect.manifest.model import ImageIndex, ImageManifest
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.inspector import InspectorScreen
-from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
-from buildx_tui.ui.widgets.manifest_compare import ManifestCompare
-from buildx_tui.ui.widgets.manifest_nodes import NodeKind
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.inspect.compare import ManifestCompare
+from buildx_tui.ui.inspect.nodes import NodeKind
+from buildx_tui.ui.inspect.screen import InspectorScreen
 from tests.ui.test_inspector import find, label, message_text, plain, walk
 
 from .conftest import Lab

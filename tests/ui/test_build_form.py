@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox, RadioButton, Select, Static, TextArea
 
-from buildx_tui.core.build_checks import STORE_PROBE_ARGV
-from buildx_tui.ui.screens.build_confirm import BuildConfirmScreen
-from buildx_tui.ui.screens.build_form import BuildFormScreen
-from buildx_tui.ui.screens.build_progress import BuildProgressScreen
-from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
-from buildx_tui.ui.widgets.platform_picker import PlatformPicker, checkbox_id
+from buildx_tui.core.build.checks import STORE_PROBE_ARGV
+from buildx_tui.ui.build.confirm import BuildConfirmScreen
+from buildx_tui.ui.build.form import BuildFormScreen
+from buildx_tui.ui.build.platform_picker import PlatformPicker, checkbox_id
+from buildx_tui.ui.build.progress import BuildProgressScreen
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from tests.fakes import Reply
 from tests.ui.render import plain
 from tests.ui.test_build_scenes import (

@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, RadioButton, Static, TextArea
 
-from buildx_tui.core.build_spec import BuildSpec, Output
-from buildx_tui.core.history import History, HistoryEntry
-from buildx_tui.ui.screens.build_confirm import BuildConfirmScreen
-from buildx_tui.ui.screens.build_help import BuildFormHelp
-from buildx_tui.ui.screens.build_history import BuildHistoryScreen
-from buildx_tui.ui.screens.build_progress import BuildProgressScreen
-from buildx_tui.ui.widgets.advanced_options import AdvancedOptions
-from buildx_tui.ui.widgets.command_log import CommandLog
+from buildx_tui.core.build.history import History, HistoryEntry
+from buildx_tui.core.build.spec import BuildSpec, Output
+from buildx_tui.ui.build.advanced_options import AdvancedOptions
+from buildx_tui.ui.build.confirm import BuildConfirmScreen
+from buildx_tui.ui.build.help import BuildFormHelp
+from buildx_tui.ui.build.history import BuildHistoryScreen
+from buildx_tui.ui.build.progress import BuildProgressScreen
+from buildx_tui.ui.common.command_log import CommandLog
 from tests.demo import FIXED_NOW
 from tests.ui.render import plain
 from tests.ui.test_build_form import SIZE, builds_run, check_blocks, open_form, text, type_into

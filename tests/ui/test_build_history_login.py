@@ -7,12 +7,12 @@ import json
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from buildx_tui.core.build_spec import BuildSpec, Output
-from buildx_tui.core.history import History, HistoryEntry
-from buildx_tui.ui.screens.build_form import BuildFormScreen
-from buildx_tui.ui.screens.build_history import BuildHistoryScreen
-from buildx_tui.ui.screens.build_progress import BuildProgressScreen
-from buildx_tui.ui.screens.login import LoginScreen
+from buildx_tui.core.build.history import History, HistoryEntry
+from buildx_tui.core.build.spec import BuildSpec, Output
+from buildx_tui.ui.build.form import BuildFormScreen
+from buildx_tui.ui.build.history import BuildHistoryScreen
+from buildx_tui.ui.build.progress import BuildProgressScreen
+from buildx_tui.ui.common.login import LoginScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import Reply
 from tests.ui.render import plain
@@ -171,7 +171,7 @@ async def test_edit_from_history_fills_the_form(history, context):
 
 
 async def test_question_mark_opens_the_history_help(history, context):
-    from buildx_tui.ui.screens.build_help import BuildHistoryHelp
+    from buildx_tui.ui.build.help import BuildHistoryHelp
 
     add(history, 1)
     app = make_app(form_backend())

@@ -10,11 +10,11 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Log, Static
 
-from buildx_tui.core.build_spec import Output
-from buildx_tui.ui.screens.build_log import BuildLogScreen
-from buildx_tui.ui.screens.build_progress import BuildProgressScreen, lane_id
-from buildx_tui.ui.widgets.build_lane import LaneView
-from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
+from buildx_tui.core.build.spec import Output
+from buildx_tui.ui.build.lane import LaneView
+from buildx_tui.ui.build.log import BuildLogScreen
+from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from tests.ui.render import plain as _plain
 from tests.ui.test_build_scenes import (
     BuildBackend,
@@ -132,7 +132,7 @@ async def test_a_crash_of_the_build_thread_is_told_and_the_screen_can_be_left(hi
 
 
 async def test_help_lists_the_build_keys_and_the_lane_legend(history):
-    from buildx_tui.ui.screens.build_help import BuildProgressHelp
+    from buildx_tui.ui.build.help import BuildProgressHelp
 
     spec = push_spec()
     reply = BuildReply(MULTI, 0, META, pause_after=44)
@@ -254,14 +254,14 @@ async def test_summary_digest_reference_and_inspector(history, monkeypatch):
             "-t 127.0.0.1:5000/demo:1 --push ."
         )
         # No inspector available: say so, with the reference.
-        monkeypatch.setitem(sys.modules, "buildx_tui.ui.screens.inspector", None)
+        monkeypatch.setitem(sys.modules, "buildx_tui.ui.inspect.screen", None)
         await pilot.press("i")
         await pilot.pause()
         assert app.screen is screen
         assert any(DIGEST in str(n.message) for n in app._notifications)
         monkeypatch.undo()
         pushed = []
-        import buildx_tui.ui.screens.inspector as inspector
+        import buildx_tui.ui.inspect.screen as inspector
 
         class FakeInspector(Screen[None]):
             def __init__(self, reference=None) -> None:
@@ -286,7 +286,7 @@ async def test_cache_only_build_has_no_inspect_key(history):
 
 
 async def test_collector_is_given_back_its_objects_after_the_summary(history, monkeypatch):
-    import buildx_tui.ui.screens.build_progress as build_progress
+    import buildx_tui.ui.build.progress as build_progress
 
     monkeypatch.setattr(build_progress, "GC_RELEASE_S", 0.05)
     spec = push_spec()
@@ -403,7 +403,7 @@ async def test_registry_auth_failure_offers_login(history, tmp_path):
         )
         await pilot.press("L")
         await pilot.pause()
-        from buildx_tui.ui.screens.login import LoginScreen
+        from buildx_tui.ui.common.login import LoginScreen
 
         assert isinstance(app.screen, LoginScreen)
         assert app.screen.query_one("#login-registry").value == "127.0.0.1:5000"

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build_checks import STORE_PROBE_ARGV
-from buildx_tui.core.build_spec import BuildSpec, Output
+from buildx_tui.core.build.checks import STORE_PROBE_ARGV
+from buildx_tui.core.build.history import History
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder, Node, NodeStatus, parse_ls_json
-from buildx_tui.core.client import CommandResult
-from buildx_tui.core.history import History
+from buildx_tui.core.docker.client import CommandResult
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.build_progress import BuildProgressScreen
+from buildx_tui.ui.build.progress import BuildProgressScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
 
@@ -230,7 +230,7 @@ def stable_environment(put: Setter = setattr, chdir: Callable[[Path], None] = os
     """Reproducible screens: a fixed build context (made the current directory), history folder
     and metadata folder, and build times from the stream only. ``put`` is monkeypatch.setattr in
     tests (undone after them), plain setattr in scripts."""
-    import buildx_tui.ui.screens.build_runner as runner
+    import buildx_tui.core.build.runner as runner
 
     ctx = DEMO_DIR / "ctx"
     ctx.mkdir(parents=True, exist_ok=True)
@@ -299,7 +299,7 @@ def scene_backend(spec: BuildSpec | None = None, reply: BuildReply | None = None
 def open_form(builder_name: str | None, fill: Step | None = None) -> Callable[[History], Step]:
     def steps(history: History) -> Step:
         async def run(pilot) -> None:
-            from buildx_tui.ui.screens.build_form import BuildFormScreen
+            from buildx_tui.ui.build.form import BuildFormScreen
 
             await pilot.pause()
             builder = (
@@ -323,7 +323,7 @@ def fill_form(tags: str = "", platforms=TWO, output: Output = Output.PUSH, **inp
     async def fill(pilot, form) -> None:
         from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
-        from buildx_tui.ui.widgets.platform_picker import checkbox_id
+        from buildx_tui.ui.build.platform_picker import checkbox_id
 
         form.query_one("#tags", Input).value = tags
         for name in platforms:
@@ -385,7 +385,7 @@ async def _cancel(pilot, screen) -> None:
 
 
 async def _open_arm64_log(pilot, screen) -> None:
-    from buildx_tui.ui.screens.build_progress import lane_id
+    from buildx_tui.ui.build.progress import lane_id
 
     screen.query_one("#" + lane_id("linux/arm64")).focus()
     await _press(pilot, "enter")
@@ -393,8 +393,13 @@ async def _open_arm64_log(pilot, screen) -> None:
 
 def _history_scene(history: History) -> Step:
     async def run(pilot) -> None:
-        from buildx_tui.core.history import BuildOutputs, HistoryEntry, LaneSummary, parse_metadata
-        from buildx_tui.ui.screens.build_history import BuildHistoryScreen
+        from buildx_tui.core.build.history import (
+            BuildOutputs,
+            HistoryEntry,
+            LaneSummary,
+            parse_metadata,
+        )
+        from buildx_tui.ui.build.history import BuildHistoryScreen
 
         when = FIXED_NOW
         ok = push_spec()
@@ -443,7 +448,7 @@ def _login_scene(history: History) -> Step:
     async def run(pilot) -> None:
         from textual.widgets import Input
 
-        from buildx_tui.ui.screens.login import LoginScreen
+        from buildx_tui.ui.common.login import LoginScreen
 
         await settle(pilot)  # the builders screen shows behind the dialog
         pilot.app.push_screen(LoginScreen("127.0.0.1:5000"))
@@ -461,7 +466,7 @@ async def open_advanced(pilot, form) -> None:
     error under its field)."""
     from textual.widgets import TextArea
 
-    from buildx_tui.ui.widgets.advanced_options import AdvancedOptions
+    from buildx_tui.ui.build.advanced_options import AdvancedOptions
 
     os.environ.pop("BUILDX_TUI_DEMO_UNSET", None)
     (DEMO_DIR / "npmrc").write_text("//registry.example.test/:_authToken=not-shown\n")

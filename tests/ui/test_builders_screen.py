@@ -7,11 +7,11 @@ import threading
 from textual.widgets import Checkbox, Static
 
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.action_dialog import ActionDialog
-from buildx_tui.ui.screens.builders import BuildersScreen
-from buildx_tui.ui.screens.help import HelpScreen
-from buildx_tui.ui.widgets.builders_table import BuildersTable, RowRef
-from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
+from buildx_tui.ui.builders.screen import BuildersScreen
+from buildx_tui.ui.builders.table import BuildersTable, RowRef
+from buildx_tui.ui.common.action_dialog import ActionDialog
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.help import HelpScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
 from tests.ui import render
@@ -331,7 +331,7 @@ async def test_a_refresh_requested_during_a_refresh_runs_after_it():
 
 
 async def test_i_opens_the_inspector_and_esc_comes_back():
-    from buildx_tui.ui.screens.inspector import InspectorScreen
+    from buildx_tui.ui.inspect.screen import InspectorScreen
 
     app = make(FakeBackend(ls_output=fixture("buildx/ls.json")))
     async with app.run_test(size=SIZE) as pilot:
@@ -347,7 +347,7 @@ async def test_i_opens_the_inspector_and_esc_comes_back():
 
 
 async def test_c_opens_the_create_wizard_and_a_append_mode():
-    from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
+    from buildx_tui.ui.create.wizard import CreateWizardScreen
 
     app = make(FakeBackend(ls_output=fixture("buildx/ls.json")))
     async with app.run_test(size=SIZE) as pilot:
@@ -372,7 +372,7 @@ async def test_c_opens_the_create_wizard_and_a_append_mode():
 
 
 async def test_n_opens_the_build_form_for_the_selected_builder():
-    from buildx_tui.ui.screens.build_form import BuildFormScreen
+    from buildx_tui.ui.build.form import BuildFormScreen
 
     app = make(FakeBackend(ls_output=fixture("buildx/ls.json")))
     async with app.run_test(size=SIZE) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Button, RadioButton, Static
 
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.create_leave import LeaveNodeScreen
+from buildx_tui.ui.create.leave import LeaveNodeScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
 from tests.ui.test_create_wizard import plain, settle

@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, RadioButton, SelectionList
 
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.create_leave import LeaveNodeScreen
-from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
+from buildx_tui.ui.create.leave import LeaveNodeScreen
+from buildx_tui.ui.create.wizard import CreateWizardScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
 from tests.ui.test_create_wizard import (

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from textual.widgets import Checkbox, Input, RadioButton, SelectionList, Static
 
-from buildx_tui.core.create_run import Phase
+from buildx_tui.core.create.run import Phase
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.create_wizard import CreateWizardScreen
-from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.create.wizard import CreateWizardScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
 from tests.ui import render

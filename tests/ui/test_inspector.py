@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from textual.widgets import Input, Static
 from textual.widgets.tree import TreeNode
 
-from buildx_tui.core.imagetools import config_argv, index_argv, manifest_argv
+from buildx_tui.core.inspect.imagetools import config_argv, index_argv, manifest_argv
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.screens.builders import BuildersScreen
-from buildx_tui.ui.screens.inspector import InspectorHelp, InspectorScreen
-from buildx_tui.ui.widgets.command_log import CommandLog, EntryState
-from buildx_tui.ui.widgets.manifest_compare import ManifestCompare
-from buildx_tui.ui.widgets.manifest_nodes import NodeInfo, NodeKind
-from buildx_tui.ui.widgets.manifest_tree import ManifestTree
+from buildx_tui.ui.builders.screen import BuildersScreen
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.inspect.compare import ManifestCompare
+from buildx_tui.ui.inspect.nodes import NodeInfo, NodeKind
+from buildx_tui.ui.inspect.screen import InspectorHelp, InspectorScreen
+from buildx_tui.ui.inspect.tree import ManifestTree
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
 from tests.ui.render import plain

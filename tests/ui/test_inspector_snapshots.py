@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from buildx_tui.ui.screens.inspector import InspectorScreen
-from buildx_tui.ui.widgets.manifest_nodes import NodeKind
+from buildx_tui.ui.inspect.nodes import NodeKind
+from buildx_tui.ui.inspect.screen import InspectorScreen
 from tests.ui.test_inspector import (
     AMD64,
     ATT_AMD64,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from buildx_tui.ui.widgets.builders_table import BuildersTable, RowRef
+from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from tests.demo import demo_app
 
 SIZE = (120, 36)

@@ -11,7 +11,7 @@ import buildx_tui.core
 
 def test_core_does_not_import_textual():
     modules = [f"buildx_tui.core.{m.name}" for m in pkgutil.iter_modules(buildx_tui.core.__path__)]
-    assert "buildx_tui.core.client" in modules
+    assert "buildx_tui.core.docker.client" in modules
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"

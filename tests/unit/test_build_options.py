@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build_cache import (
+from buildx_tui.core.build.cache import (
     CacheEntry,
     cache_refusals,
     check_cache,
     parse_cache,
     parse_cache_entry,
 )
-from buildx_tui.core.build_checks import BuildEnv, check_spec, failure_hint
-from buildx_tui.core.build_options import (
+from buildx_tui.core.build.checks import BuildEnv, check_spec, failure_hint
+from buildx_tui.core.build.history import HistoryEntry
+from buildx_tui.core.build.options import (
     OptionError,
     Secret,
     SshForward,
@@ -32,9 +33,8 @@ from buildx_tui.core.build_options import (
     parse_ssh,
     parse_ssh_entry,
 )
-from buildx_tui.core.build_spec import BuildSpec, FormValues, Output, Severity, compile_form
+from buildx_tui.core.build.spec import BuildSpec, FormValues, Output, Severity, compile_form
 from buildx_tui.core.builders import Builder, Node, NodeStatus
-from buildx_tui.core.history import HistoryEntry
 
 
 def messages(issues, severity=None) -> list[str]:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build_checks import (
+from buildx_tui.core.build.checks import (
     BuildEnv,
     check_spec,
     containerd_store,
     dockerfile_stages,
     failure_hint,
 )
-from buildx_tui.core.build_spec import (
+from buildx_tui.core.build.spec import (
     BuildSpec,
     FormValues,
     Output,

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from buildx_tui.core import buildkitd_config as bc
-from buildx_tui.core.buildkitd_config import (
+from buildx_tui.core.create.buildkitd import config as bc
+from buildx_tui.core.create.buildkitd.config import (
     BuildkitdConfig,
     ConfigError,
     ConfigProblem,
@@ -1355,7 +1355,7 @@ def test_config_path_default_comes_from_platformdirs(
 
 def test_core_module_does_not_import_textual() -> None:
     code = (
-        "import sys, buildx_tui.core.buildkitd_config\n"
+        "import sys, buildx_tui.core.create.buildkitd.config\n"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'textual']\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.create_diagnose import Facts, explain
-from buildx_tui.core.create_probe import ProbeResult, probe_endpoint, probe_ssh
+from buildx_tui.core.create.diagnose import Facts, explain
+from buildx_tui.core.create.probe import ProbeResult, probe_endpoint, probe_ssh
 from tests.fakes import fixture
 
 SETTINGS = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from buildx_tui.core.builders import Builder, Node, NodeStatus
-from buildx_tui.core.buildkitd_config import RegistryConfig, backup_path
-from buildx_tui.core.create_draft import CreateDraft
-from buildx_tui.core.create_probe import ProbeResult
-from buildx_tui.core.create_run import (
+from buildx_tui.core.create.buildkitd.config import RegistryConfig, backup_path
+from buildx_tui.core.create.draft import CreateDraft
+from buildx_tui.core.create.probe import ProbeResult
+from buildx_tui.core.create.run import (
     ConfigWrite,
     CreatePlan,
     EventKind,
@@ -22,7 +22,7 @@ from buildx_tui.core.create_run import (
     StagedConfig,
     build_plan,
 )
-from buildx_tui.core.create_spec import CreateSpec
+from buildx_tui.core.create.spec import CreateSpec
 from tests.fakes import FakeBackend, Reply, fixture
 
 NAME = "wiz-rec-mirror"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from buildx_tui.core.builders import Builder, Node, NodeStatus
-from buildx_tui.core.create_draft import CreateDraft, WizardContext, WizardStep, check_step
-from buildx_tui.core.create_spec import (
+from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep, check_step
+from buildx_tui.core.create.spec import (
     CreateSpec,
     LeaveSpec,
     check_buildkitd_flags,
@@ -489,7 +489,7 @@ def test_each_step_checks_only_its_inputs(tmp_path: Path) -> None:
 
 
 def test_registry_step(tmp_path: Path) -> None:
-    from buildx_tui.core.buildkitd_config import RegistryConfig
+    from buildx_tui.core.create.buildkitd.config import RegistryConfig
 
     ctx = WizardContext()
     draft = CreateDraft(name="b", config_path="relative.toml")

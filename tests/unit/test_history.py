@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build_spec import BuildSpec, Output
-from buildx_tui.core.history import (
+from buildx_tui.core.build.history import (
     DATA_DIR_ENV,
     BuildOutputs,
     History,
@@ -19,13 +18,14 @@ from buildx_tui.core.history import (
     default_data_dir,
     parse_metadata,
 )
-from buildx_tui.core.login import (
+from buildx_tui.core.build.login import (
     LoginSpec,
     looks_like_auth_error,
     password_stdin,
     redact,
     validate_login,
 )
+from buildx_tui.core.build.spec import BuildSpec, Output
 from tests.fakes import fixture
 
 WHEN = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ import hashlib
 
 import pytest
 
-from buildx_tui.core.imagetools import (
+from buildx_tui.core.inspect.imagetools import (
     CONFIG_FORMAT,
     InspectJob,
     Level,
@@ -25,7 +25,7 @@ from buildx_tui.core.imagetools import (
     platform_notes,
     single_platform_index,
 )
-from buildx_tui.core.manifest import (
+from buildx_tui.core.inspect.manifest.model import (
     DiffStatus,
     ImageIndex,
     ImageManifest,

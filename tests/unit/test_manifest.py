@@ -1,4 +1,4 @@
-"""Tests of buildx_tui.core.manifest on recorded `docker buildx imagetools inspect` output.
+"""core/inspect/manifest tests on recorded `docker buildx imagetools inspect` output.
 
 The recorded fixtures (tests/fixtures/buildx/, copied verbatim from shared/fixtures/buildx/) come
 from buildx v0.36.1 pushing to a distribution 2.8 registry: see shared/fixtures/buildx/INDEX.md.
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from buildx_tui.core.manifest import (
+from buildx_tui.core.inspect.manifest.model import (
     ATTESTATION_MANIFEST,
     DOCKER_MANIFEST,
     DOCKER_MANIFEST_LIST,

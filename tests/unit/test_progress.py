@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.progress import (
+from buildx_tui.core.build.progress.names import normalize_platform, parse_timestamp
+from buildx_tui.core.build.progress.parser import (
     BuildProgress,
     LogLine,
     ProgressSnapshot,
     StepSnapshot,
     parse_vertex_name,
 )
-from buildx_tui.core.progress_names import normalize_platform, parse_timestamp
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildx"
 TWO = ("linux/amd64", "linux/arm64")
@@ -635,7 +635,7 @@ def test_progress_modules_import_only_the_stdlib() -> None:
     import sys
 
     code = (
-        "import sys, buildx_tui.core.progress as p\n"
+        "import sys, buildx_tui.core.build.progress.parser as p\n"
         "mods = {m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names)\n"
         "print(sorted(m for m in mods if not m.startswith('_') and m != 'buildx_tui'))"
     )

@@ -1,0 +1,333 @@
+"""Checks of a `BuildSpec` before it runs, and what a failed build means.
+
+`check_spec` says what is wrong with a spec: errors (bad paths, target, output file, …) block the
+build; refusals are combinations buildx itself will refuse (several platforms on the docker driver,
+`--load` of several platforms without the containerd image store, push without a tag, a platform
+the builder lacks); notes are facts worth knowing (emulated platforms are slower). Paths are
+checked here, on the machine that runs the docker CLI: that is where buildx reads the context,
+the Dockerfile, secret and key files and local cache folders from (the advanced options are
+checked by `core.build_options` and `core.build_cache`). `failure_hint` turns buildx's error text
+into a suggested fix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from buildx_tui.core.build.cache import cache_refusals, check_cache
+from buildx_tui.core.build.options import annotation_refusals, check_secrets, check_ssh
+from buildx_tui.core.build.spec import (
+    BuildSpec,
+    Issue,
+    Output,
+    Severity,
+    Support,
+    builder_running,
+    missing_platform,
+    reported_platforms,
+)
+from buildx_tui.core.builders import Builder
+
+__all__ = [
+    "STORE_PROBE_ARGV",
+    "BuildEnv",
+    "check_spec",
+    "containerd_store",
+    "dockerfile_stages",
+    "failure_hint",
+]
+
+
+# -- checks ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildEnv:
+    """What the checks know about where the build runs."""
+
+    builder: Builder | None = None
+    containerd_store: bool | None = None  # the engine's image store; None: not known
+    environ: Mapping[str, str] | None = None  # what the docker CLI runs with; None: os.environ
+
+
+_STAGE_RE = re.compile(r"^[a-z][a-z0-9_.-]*$")
+_FROM_AS = re.compile(r"^\s*FROM\s+.*?\s+AS\s+(\S+)\s*$", re.IGNORECASE)
+_URL_CONTEXT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.IGNORECASE)
+_MAX_DOCKERFILE_BYTES = 1 << 20
+
+
+def _check_paths(spec: BuildSpec) -> tuple[list[Issue], str | None]:
+    """Context and Dockerfile; returns the Dockerfile path when it can be read."""
+    issues: list[Issue] = []
+    if _URL_CONTEXT.match(spec.context):
+        return issues, None  # a remote (git/https) context: buildx fetches it
+    ctx = spec.context
+    if not os.path.exists(ctx):
+        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} does not exist"))
+    elif not os.path.isdir(ctx):
+        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} is not a directory"))
+    elif not os.access(ctx, os.R_OK | os.X_OK):
+        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} is not readable"))
+    if spec.dockerfile:
+        dockerfile = spec.dockerfile  # -f is relative to the current directory, as in buildx
+        label = "Dockerfile"
+    else:
+        dockerfile = os.path.join(ctx, "Dockerfile")
+        label = "Dockerfile (default: Dockerfile in the context)"
+        if issues:
+            return issues, None
+    if not os.path.exists(dockerfile):
+        issues.append(Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} does not exist"))
+    elif not os.path.isfile(dockerfile):
+        issues.append(Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} is not a file"))
+    elif not os.access(dockerfile, os.R_OK):
+        issues.append(
+            Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} is not readable")
+        )
+    else:
+        return issues, dockerfile
+    return issues, None
+
+
+def dockerfile_stages(path: str) -> list[str] | None:
+    """Stage names (`FROM … AS name`) of a Dockerfile, or None if it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read(_MAX_DOCKERFILE_BYTES)
+    except OSError:
+        return None
+    return [m.group(1).lower() for m in map(_FROM_AS.match, text.splitlines()) if m]
+
+
+def _check_target(spec: BuildSpec, dockerfile: str | None) -> list[Issue]:
+    target = spec.target
+    if not target:
+        return []
+    if not _STAGE_RE.match(target.lower()):
+        return [
+            Issue(
+                "target", Severity.ERROR, f"{target!r} is not a stage name (letters, digits, _ . -)"
+            )
+        ]
+    stages = dockerfile_stages(dockerfile) if dockerfile else None
+    if stages is not None and target.lower() not in stages:
+        known = ", ".join(stages) if stages else "none: no FROM … AS name"
+        return [
+            Issue(
+                "target", Severity.ERROR, f"no stage {target!r} in the Dockerfile (stages: {known})"
+            )
+        ]
+    return []
+
+
+def _check_output(spec: BuildSpec) -> list[Issue]:
+    if spec.output not in (Output.OCI, Output.TAR):
+        return []
+    dest = spec.dest
+    if not dest:
+        return [Issue("dest", Severity.ERROR, f"type={spec.output.value} needs a destination file")]
+    if dest == "-":
+        return [
+            Issue(
+                "dest",
+                Severity.ERROR,
+                "writing the tarball to stdout is not supported here: name a file",
+            )
+        ]
+    if "," in dest or '"' in dest:
+        return [Issue("dest", Severity.ERROR, 'the destination path cannot contain , or "')]
+    if os.path.isdir(dest):
+        return [Issue("dest", Severity.ERROR, f"{dest!r} is a directory: name a file")]
+    parent = os.path.dirname(os.path.abspath(dest))
+    if not os.path.isdir(parent):
+        return [Issue("dest", Severity.ERROR, f"folder {parent!r} does not exist")]
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return [Issue("dest", Severity.ERROR, f"folder {parent!r} is not writable")]
+    return []
+
+
+def _check_combinations(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    issues: list[Issue] = []
+    driver = env.builder.driver if env.builder is not None else ""
+    several = len(spec.platforms) > 1
+    store = env.containerd_store
+    store_hint = "" if store is False else " (unless the engine uses the containerd image store)"
+    if spec.output is Output.PUSH and not spec.tags:
+        issues.append(
+            Issue(
+                "tags",
+                Severity.REFUSAL,
+                "push needs at least one tag: add one (e.g. registry:5000/app:1)",
+            )
+        )
+    if driver == "docker" and several and store is not True:
+        issues.append(
+            Issue(
+                "platforms",
+                Severity.REFUSAL,
+                f"the docker driver cannot build several platforms at once{store_hint}: pick a "
+                "docker-container builder, or turn on the containerd image store",
+            )
+        )
+    if spec.output is Output.LOAD and several and store is not True:
+        issues.append(
+            Issue(
+                "output",
+                Severity.REFUSAL,
+                f"--load of several platforms needs the containerd image store{store_hint}: "
+                "push instead, or build one platform to load",
+            )
+        )
+    if driver == "docker" and spec.output is Output.OCI and store is not True:
+        issues.append(
+            Issue(
+                "output",
+                Severity.REFUSAL,
+                f"the docker driver cannot write an OCI layout{store_hint}: use a docker-container "
+                "builder",
+            )
+        )
+    if driver == "docker" and spec.output is Output.CACHE:
+        issues.append(
+            Issue(
+                "output", Severity.NOTE, "the docker driver loads the image into the engine anyway"
+            )
+        )
+    return issues
+
+
+def _check_platforms(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    builder = env.builder
+    if builder is None:
+        return []
+    reported = reported_platforms(builder)
+    if not reported or not builder_running(builder):
+        return []  # not running: its platforms are not all known
+    issues: list[Issue] = []
+    for name in spec.platforms:
+        choice = reported.get(name)
+        if choice is None:
+            reason, fix = missing_platform(name, builder)
+            issues.append(Issue("platforms", Severity.REFUSAL, f"{builder.name}: {reason} ({fix})"))
+        elif choice.support is Support.EMULATED:
+            issues.append(
+                Issue(
+                    "platforms",
+                    Severity.NOTE,
+                    f"{name} runs under QEMU emulation: expect it to be ~3x slower",
+                )
+            )
+    return issues
+
+
+def _check_options(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    environ = env.environ if env.environ is not None else os.environ
+    driver = env.builder.driver if env.builder is not None else ""
+    exports_image = spec.output in (Output.PUSH, Output.LOAD, Output.OCI) or driver == "docker"
+    return [
+        *check_secrets(spec.secrets, environ),
+        *check_ssh(spec.ssh, environ),
+        *check_cache(spec.cache_from, spec.cache_to, environ, exports_image=exports_image),
+        *cache_refusals(spec.cache_to, driver=driver, store=env.containerd_store),
+        *annotation_refusals(spec.annotations, driver=driver, store=env.containerd_store),
+    ]
+
+
+def check_spec(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    """Everything to say about ``spec`` before it runs; see `Severity`."""
+    path_issues, dockerfile = _check_paths(spec)
+    return [
+        *path_issues,
+        *_check_target(spec, dockerfile),
+        *_check_output(spec),
+        *_check_platforms(spec, env),
+        *_check_combinations(spec, env),
+        *_check_options(spec, env),
+    ]
+
+
+# -- the engine's image store ----------------------------------------------------------------------
+
+#: `docker info` field telling the classic image store from the containerd one.
+STORE_PROBE_ARGV: tuple[str, ...] = ("info", "--format", "{{json .DriverStatus}}")
+
+
+def containerd_store(driver_status_json: str) -> bool | None:
+    """From `docker info --format '{{json .DriverStatus}}'`: True when the engine uses the
+    containerd image store (``driver-type io.containerd.snapshotter.v1``), False for the classic
+    store, None when the output cannot be read."""
+    try:
+        pairs = json.loads(driver_status_json)
+    except ValueError:
+        return None
+    if not isinstance(pairs, list):
+        return None
+    for pair in pairs:
+        if isinstance(pair, list) and len(pair) == 2 and pair[0] == "driver-type":
+            return "containerd" in str(pair[1])
+    return False
+
+
+# -- what a failure means ------------------------------------------------------------------------
+
+_FAILURE_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        "no match for platform in manifest",
+        "A base image has no variant for a platform you asked for: build only the platforms "
+        "it provides (the manifest inspector lists them), or pick another base image.",
+    ),
+    (
+        "exec format error",
+        "The builder tried to run a binary of another architecture without an emulator: "
+        "install QEMU binfmt handlers (docker run --privileged --rm tonistiigi/binfmt "
+        "--install all), then restart the builder.",
+    ),
+    (
+        "multi-platform build is not supported for the docker driver",
+        "The docker driver builds one platform at a time: use a docker-container builder "
+        "(docker buildx create --driver docker-container), or turn on the containerd image store.",
+    ),
+    (
+        "docker exporter does not currently support exporting manifest lists",
+        "--load of several platforms needs the containerd image store: push instead, or load "
+        "one platform.",
+    ),
+    (
+        "cache export is not supported for the docker driver",
+        "The docker driver exports only inline cache: use a docker-container builder, "
+        "--cache-to type=inline, or turn on the containerd image store.",
+    ),
+    (
+        "index annotations not supported for single platform export",
+        "The docker driver writes no image index: use manifest: annotations, or a "
+        "docker-container builder.",
+    ),
+    (
+        "failed to solve: secret ",
+        "The Dockerfile mounts a secret the build was not given: add it under Advanced "
+        "(--secret id=NAME,src=FILE or id=NAME,env=VAR) with the id of its RUN --mount.",
+    ),
+    (
+        "make sure ssh_auth_sock is set",
+        "--ssh without key files forwards your ssh-agent: start one and ssh-add your key "
+        "before starting buildx-tui, or give key files (ID=~/.ssh/id_ed25519).",
+    ),
+    (
+        "http: server gave http response to https client",
+        "The registry speaks plain HTTP: declare it as http/insecure in the builder's "
+        "buildkitd.toml (daemon.json never reaches a container builder).",
+    ),
+)
+
+
+def failure_hint(error_text: str) -> str:
+    """A suggested fix for a failed build, from buildx's error text ('' when none applies)."""
+    low = error_text.lower()
+    for marker, hint in _FAILURE_HINTS:
+        if marker in low:
+            return hint
+    return ""

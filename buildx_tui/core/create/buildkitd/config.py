@@ -1,0 +1,374 @@
+"""buildkitd.toml for the builder wizard: model, validation, round-trip editing, atomic writing.
+
+The one import path for the rest of the program::
+
+    from buildx_tui.core.create.buildkitd.config import (
+        BuildkitdConfig, RegistryConfig, KeyPair, ConfigProblem, ConfigError,
+        read_config, parse, validate, has_errors, normalize, render, apply, write_atomic,
+        config_path_for_builder, DAEMON_JSON_TRAP,
+    )
+
+Flow of the wizard: ``text, config = read_config(path)`` (``""`` and an empty model when the file
+does not exist) -> the user edits ``config`` -> ``validate(config)`` lists errors and warnings per
+field (``normalize(config)`` offers the mirror fixes) -> ``apply(text, config)`` (``render(config)``
+for a new file) gives the exact bytes to show -> ``write_atomic(path, new_text)``.
+
+Decisions
+---------
+* **Errors.** :class:`ConfigError` (a ``ValueError`` holding ``problems``) is *raised* when text
+  cannot be loaded or edited: invalid TOML (``line``/``column`` set), wrong types for modelled keys
+  (``mirrors = "x"``: BuildKit would not start), a layout tomlkit cannot reproduce or edit.
+  :func:`validate` *returns* :class:`ConfigProblem` s (``severity`` ``"error"`` or ``"warning"``)
+  about values: host syntax, mirrors, duplicates, certificate files. ``render``/``apply`` write
+  what the model says; gate writing on ``not has_errors(validate(config))``.
+* **Mirror schemes.** BuildKit wants ``host[:port][/path]``; it drops a scheme (older versions
+  could not use it) and ``http://`` does *not* make it use plain HTTP: that is read from
+  ``[registry."MIRROR-HOST"] http = true``. So a scheme is a warning, the model keeps what the
+  user typed (an untouched file stays byte-identical), and :func:`normalize` strips schemes and
+  trailing slashes, drops repeats, and for an ``http://`` mirror (not localhost, whose default is
+  already plain HTTP) sets ``http = true`` on the mirror host's table, creating it if needed.
+* **Duplicates.** A dict cannot hold one host twice; TOML that declares a table twice is a syntax
+  error with its line. Spellings of one registry (case, scheme, trailing slash) are errors from
+  ``validate``; :func:`check_hosts` checks the wizard's rows before they become a dict. Repeated
+  mirrors are warnings. Docker Hub is ``docker.io``: ``index.docker.io`` and friends are warned.
+* **Editing.** Only what differs between the text's model and the new model is touched (see
+  :mod:`.edit`). Every result is parsed again and must hold exactly the
+  new model and, apart from it, the same data as before; otherwise ``ConfigError``. Comments
+  inside a removed registry table go with it; a comment block separated by a blank line at its
+  end (it introduces what follows) stays. CRLF files stay CRLF; the number of newlines at the
+  end of the file is kept.
+* **Backups.** ``write_atomic`` keeps exactly one previous version, ``<name>.bak`` next to the
+  file (e.g. ``mybuilder.toml.bak``), replaced on each write: predictable for the UI to name,
+  and no unbounded growth in the config directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import re
+import secrets
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from buildx_tui.core.create.buildkitd.edit import edit_document
+from buildx_tui.core.create.buildkitd.model import (
+    REGISTRY_KEYS,
+    BuildkitdConfig,
+    ConfigError,
+    ConfigProblem,
+    KeyPair,
+    RegistryConfig,
+    Severity,
+    host_field,
+    loads_toml,
+    model_from_data,
+    parse,
+)
+from buildx_tui.core.create.buildkitd.validate import (
+    DOCKER_HUB,
+    DOCKER_HUB_ALIASES,
+    MirrorRef,
+    canonical_host,
+    check_hosts,
+    has_errors,
+    host_syntax_error,
+    is_localhost,
+    mirror_syntax_error,
+    normalize,
+    parse_mirror,
+    validate,
+)
+
+__all__ = [
+    "APP_NAME",
+    "BACKUP_SUFFIX",
+    "DAEMON_JSON_TRAP",
+    "DOCKER_HUB",
+    "DOCKER_HUB_ALIASES",
+    "NEW_FILE_HEADER",
+    "REGISTRY_KEYS",
+    "BuildkitdConfig",
+    "ConfigError",
+    "ConfigProblem",
+    "KeyPair",
+    "MirrorRef",
+    "RegistryConfig",
+    "Severity",
+    "apply",
+    "backup_path",
+    "canonical_host",
+    "check_hosts",
+    "config_dir_default",
+    "config_path_for_builder",
+    "has_errors",
+    "host_field",
+    "host_syntax_error",
+    "is_localhost",
+    "mirror_syntax_error",
+    "normalize",
+    "parse",
+    "parse_mirror",
+    "read_config",
+    "render",
+    "validate",
+    "write_atomic",
+]
+
+APP_NAME = "buildx-tui"
+
+#: For the wizard to show next to the registry settings.
+DAEMON_JSON_TRAP = (
+    "A docker-container or kubernetes builder runs its own BuildKit, which never reads the "
+    'engine\'s /etc/docker/daemon.json: "insecure-registries" and "registry-mirrors" set there do '
+    "not apply to it. Set mirrors, http/insecure and certificates in this buildkitd.toml instead; "
+    "buildx hands it to the builder (--buildkitd-config) when it creates it."
+)
+
+#: First lines of a file written by :func:`render`.
+NEW_FILE_HEADER = (
+    "# BuildKit daemon configuration (buildkitd.toml), written by buildx-tui.\n"
+    "# Used with: docker buildx create --buildkitd-config <this file>\n"
+    "# Reference: https://docs.docker.com/build/buildkit/toml-configuration/\n"
+)
+
+BACKUP_SUFFIX = ".bak"
+
+_BUILDER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
+
+
+# --- rendering and editing ---------------------------------------------------------------
+
+
+def render(config: BuildkitdConfig) -> str:
+    """A new buildkitd.toml for ``config``: a short header comment, ``debug``, then one
+    ``[registry."HOST"]`` table per registry in dict order (keys indented two spaces, like
+    BuildKit's docs). Does not validate: see :func:`validate`."""
+    start = NEW_FILE_HEADER + "\n"
+    if config.debug is not None:
+        start += f"debug = {'true' if config.debug else 'false'}\n\n"
+    out = apply(start, config)
+    return out.rstrip("\n") + "\n"
+
+
+def apply(existing_text: str, config: BuildkitdConfig) -> str:
+    """``existing_text`` with the modelled part replaced by ``config``, changing only what
+    differs from what the text holds: comments, key order, unknown keys and tables are kept byte
+    for byte (see :mod:`buildx_tui.core.create.buildkitd.edit` for where changes land). If nothing
+    differs the text is returned unchanged.
+
+    Raises :class:`ConfigError` if ``existing_text`` is not valid TOML or has wrong types for the
+    modelled keys, or if the edit could not be made without changing something else (checked by
+    parsing the result again). Does not validate values: see :func:`validate`.
+    """
+    crlf = _uses_crlf(existing_text)
+    text = existing_text.replace("\r\n", "\n") if crlf else existing_text
+    before_data = loads_toml(text)
+    old = model_from_data(before_data)
+    if old == config:
+        return existing_text
+    try:
+        out = edit_document(text, old, config)
+    except ConfigError:
+        raise
+    except Exception as exc:  # tomlkit raises many types; the user needs one message
+        raise ConfigError(
+            ConfigProblem(
+                "",
+                "buildx-tui cannot edit this file's layout safely "
+                f"({type(exc).__name__}: {exc}); edit it by hand or start a new file",
+            )
+        ) from exc
+    _verify(out, before_data, old, config)
+    return out.replace("\n", "\r\n") if crlf else out
+
+
+def _uses_crlf(text: str) -> bool:
+    return "\r\n" in text and text.count("\r\n") == text.count("\n")
+
+
+def _verify(
+    out: str, before: Mapping[str, Any], old: BuildkitdConfig, new: BuildkitdConfig
+) -> None:
+    """The result must hold exactly ``new`` and, apart from that, the same data as before."""
+    try:
+        after = loads_toml(out)
+        got = model_from_data(after)
+    except ConfigError as exc:
+        raise _unsafe("the result would not load", exc) from exc
+    if got != new:
+        raise _unsafe("the result would not hold the new settings", None)
+    removed = set(old.registries) - set(new.registries)
+    added = set(new.registries) - set(old.registries)
+    if _others(before, drop=removed) != _others(after, drop=added):
+        raise _unsafe("other settings of the file would change", None)
+
+
+def _unsafe(why: str, cause: Exception | None) -> ConfigError:
+    detail = f" ({cause})" if cause else ""
+    return ConfigError(
+        ConfigProblem(
+            "",
+            f"buildx-tui cannot edit this file's layout safely: {why}{detail}; "
+            "edit it by hand or start a new file",
+        )
+    )
+
+
+def _others(data: Mapping[str, Any], drop: set[str]) -> dict[str, Any]:
+    """``data`` without the modelled keys (and without the registries in ``drop``)."""
+    rest = copy.deepcopy(dict(data))
+    rest.pop("debug", None)
+    registries = rest.get("registry")
+    if isinstance(registries, dict):
+        for host in list(registries):
+            table = registries[host]
+            if host in drop:
+                del registries[host]
+                continue
+            if isinstance(table, dict):
+                for key in REGISTRY_KEYS:
+                    table.pop(key, None)
+                if not table:
+                    del registries[host]
+        if not registries:
+            del rest["registry"]
+    return rest
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def config_dir_default() -> Path:
+    """``<user config dir>/buildx-tui`` from platformdirs (e.g. ``~/.config/buildx-tui``)."""
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def config_path_for_builder(name: str, config_dir: Path | str | None = None) -> Path:
+    """``<config_dir>/buildkitd/<name>.toml``; ``config_dir`` defaults to
+    :func:`config_dir_default` (tests pass a temporary directory).
+
+    ``name`` must be a valid buildx builder name (a letter, then letters, digits, ``.``, ``_``,
+    ``-``); buildx lower-cases builder names, so the file name is lower case too. Raises
+    ``ValueError`` otherwise (which also rules out paths like ``../x``).
+    """
+    if not _BUILDER_NAME.fullmatch(name):
+        raise ValueError(
+            f"invalid builder name {name!r}: it must start with a letter and may contain "
+            "only letters, digits, '.', '_' and '-'"
+        )
+    base = Path(config_dir) if config_dir is not None else config_dir_default()
+    return base / "buildkitd" / f"{name.lower()}.toml"
+
+
+def backup_path(path: Path | str) -> Path:
+    """Where :func:`write_atomic` keeps the previous version: ``<name>.bak`` next to it."""
+    p = Path(path)
+    return p.with_name(p.name + BACKUP_SUFFIX)
+
+
+def read_config(path: Path | str) -> tuple[str, BuildkitdConfig]:
+    """The text of ``path`` and its model; ``("", BuildkitdConfig())`` if it does not exist.
+    Raises :class:`ConfigError` as :func:`parse` does."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return "", BuildkitdConfig()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(ConfigProblem("", f"the file is not UTF-8 text ({exc.reason})")) from exc
+    return text, parse(text)
+
+
+def write_atomic(path: Path | str, text: str, backup: bool = True) -> Path | None:
+    """Replace ``path`` with ``text`` (UTF-8, newlines as given) so that readers see either the
+    old or the new file, never a part.
+
+    The text goes to a temporary file in the same directory, is fsynced, gets the mode of the
+    file it replaces (new files: 0666 minus the umask), then ``os.replace`` puts it in place and
+    the directory is fsynced. With ``backup`` and an existing file, the previous content is first
+    saved as ``<name>.bak`` (one generation, replaced on every write, same mode), itself written
+    atomically. A symlink at ``path`` is followed: its target is replaced, the link stays.
+    Missing parent directories are created.
+
+    On any failure the original file is untouched, temporary files are removed and the error
+    propagates. Returns the backup path, or ``None`` when none was made.
+    """
+    target = Path(os.path.realpath(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        st: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    mode = stat.S_IMODE(st.st_mode) if st is not None else None
+
+    new_tmp = _write_temp(target, text.encode("utf-8"), mode)
+    try:
+        saved: Path | None = None
+        if backup and st is not None:
+            saved = backup_path(target)
+            old_bytes = target.read_bytes()
+            bak_tmp = _write_temp(saved, old_bytes, mode)
+            try:
+                os.replace(bak_tmp, saved)
+            except BaseException:
+                _unlink_quietly(bak_tmp)
+                raise
+        os.replace(new_tmp, target)
+    except BaseException:
+        _unlink_quietly(new_tmp)
+        raise
+    _fsync_dir(target.parent)
+    return saved
+
+
+def _write_temp(beside: Path, data: bytes, mode: int | None) -> Path:
+    """Write ``data`` to a new hidden file next to ``beside``, fsynced, with ``mode`` (or, for a
+    new file, 0666 minus the umask, applied by the kernel)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            # a known mode is applied before any byte is written, so a 0600 file never has
+            # a world-readable temporary copy
+            fd = os.open(tmp, flags, 0o600 if mode is not None else 0o666)
+        except FileExistsError:
+            continue
+        break
+    else:
+        raise FileExistsError(f"cannot create a temporary file next to {beside}")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    return tmp
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

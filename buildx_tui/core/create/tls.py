@@ -1,0 +1,125 @@
+"""The remote driver's TLS files (cacert, cert, key), checked before buildx sees them.
+
+buildx wants absolute paths and refuses a cert without its key (or any of them without cacert);
+it reads the files as the user who runs docker. We also check that each exists, is readable,
+holds PEM of the right kind (a swapped cert/key is told), and that the private key is not
+readable by every user of the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import stat
+from collections.abc import Callable
+
+from buildx_tui.core.create.problem import CreateProblem, endpoint_scheme
+
+Access = Callable[[str, int], bool]
+
+
+def check_tls_files(
+    cacert: str,
+    cert: str,
+    key: str,
+    *,
+    endpoint: str = "",
+    access: Access = os.access,
+) -> list[CreateProblem]:
+    """The remote driver's TLS files: given together as buildx needs them, absolute, existing,
+    readable, PEM of the right kind; the private key not readable by every user."""
+    cacert, cert, key = cacert.strip(), cert.strip(), key.strip()
+    if not (cacert or cert or key):
+        return []
+    out: list[CreateProblem] = []
+    scheme = endpoint_scheme(endpoint.strip())
+    if scheme is not None and scheme != "tcp":
+        out.append(
+            CreateProblem(
+                "cacert",
+                f"TLS files are used only for tcp:// endpoints, not {scheme}://",
+                "warning",
+            )
+        )
+    if bool(cert) != bool(key):
+        missing = "key" if cert else "cert"
+        out.append(
+            CreateProblem(
+                missing,
+                "give the client certificate and its key together (buildx: tls enabled, but "
+                f"missing keys {missing})",
+            )
+        )
+    if not cacert:
+        out.append(
+            CreateProblem(
+                "cacert",
+                "with TLS buildx needs the CA certificate that signed the server's certificate "
+                "(buildx: tls enabled, but missing keys cacert)",
+            )
+        )
+    for field, path, kind in (
+        ("cacert", cacert, "cert"),
+        ("cert", cert, "cert"),
+        ("key", key, "key"),
+    ):
+        if path:
+            out.extend(_check_pem_file(field, path, kind, access))
+    if cacert and cert and os.path.abspath(cacert) == os.path.abspath(cert):
+        out.append(
+            CreateProblem(
+                "cacert",
+                "the CA certificate and the client certificate are the same file; cacert must "
+                "be the CA that signed the server's certificate",
+            )
+        )
+    return out
+
+
+def _check_pem_file(field: str, path: str, kind: str, access: Access) -> list[CreateProblem]:
+    what = {"cacert": "CA certificate", "cert": "client certificate", "key": "private key"}[field]
+    if not os.path.isabs(path):
+        return [
+            CreateProblem(
+                field,
+                f"buildx needs an absolute path for {field} (it refuses '{path}'): "
+                f"{os.path.abspath(os.path.expanduser(path))}",
+            )
+        ]
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return [CreateProblem(field, f"{what}: {path} does not exist")]
+    except OSError as exc:
+        return [CreateProblem(field, f"{what}: cannot look at {path}: {exc.strerror}")]
+    if not stat.S_ISREG(st.st_mode):
+        return [CreateProblem(field, f"{what}: {path} is not a regular file")]
+    if not access(path, os.R_OK):
+        return [
+            CreateProblem(
+                field,
+                f"{what}: {path} is not readable by you; buildx reads it as the user who runs "
+                "docker",
+            )
+        ]
+    out: list[CreateProblem] = []
+    if kind == "key" and st.st_mode & stat.S_IROTH:
+        out.append(
+            CreateProblem(
+                field,
+                f"the private key {path} is readable by every user of this machine (mode "
+                f"{stat.S_IMODE(st.st_mode):04o}); protect it first: chmod 600 {shlex.quote(path)}",
+            )
+        )
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        return [*out, CreateProblem(field, f"{what}: cannot read {path}: {exc.strerror}")]
+    if kind == "key" and b"PRIVATE KEY-----" not in head:
+        hint = " (it holds a certificate: key and cert swapped?)" if b"CERTIFICATE" in head else ""
+        out.append(CreateProblem(field, f"{path} is not a PEM private key{hint}"))
+    if kind == "cert" and b"-----BEGIN CERTIFICATE-----" not in head:
+        hint = " (it holds a private key: key and cert swapped?)" if b"PRIVATE KEY" in head else ""
+        out.append(CreateProblem(field, f"{path} is not a PEM certificate{hint}"))
+    return out

@@ -1,0 +1,42 @@
+"""The interface the UI needs from docker. `BuildxClient` is the real one; tests pass a fake."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from buildx_tui.core.docker.client import CommandResult, Refresh
+
+
+class Backend(Protocol):
+    def list_builders(self) -> Refresh:
+        """One `buildx ls --format json`, parsed (or the problem that prevented it)."""
+        ...
+
+    def prefetched(self) -> Refresh | None:
+        """A refresh already available without blocking (the early `ls`), else None."""
+        ...
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        on_line: Callable[[str], None] | None = None,
+        stdin: bytes | None = None,
+        timeout: float | None = None,
+        token: object | None = None,
+        keep_tail: int | None = None,
+        on_start: Callable[[], None] | None = None,
+    ) -> CommandResult:
+        """Run ``docker … <argv>`` to completion; stream output lines to ``on_line``; with
+        ``keep_tail``, the result holds only about the last that many bytes of each stream;
+        ``on_start`` is called once the process exists (or could not be started)."""
+        ...
+
+    def cancel(self, token: object) -> bool:
+        """Cancel the run started with ``token``."""
+        ...
+
+    def display(self, argv: Sequence[str]) -> str:
+        """The command line the user is shown for ``argv``."""
+        ...

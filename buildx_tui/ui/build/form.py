@@ -1,0 +1,588 @@
+"""The build launcher: a form that shows the exact `docker buildx build` command as it changes,
+checks everything before anything runs, and starts the build screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TextArea,
+)
+
+from buildx_tui.core.build.checks import (
+    STORE_PROBE_ARGV,
+    BuildEnv,
+    check_spec,
+    containerd_store,
+)
+from buildx_tui.core.build.history import History
+from buildx_tui.core.build.spec import (
+    OUTPUT_LABELS,
+    BuildSpec,
+    FormValues,
+    Issue,
+    Output,
+    Severity,
+    compile_form,
+    emulator_fix,
+    platform_choices,
+    registry_of,
+)
+from buildx_tui.core.builders import Builder, LsResult
+from buildx_tui.core.docker.client import CommandResult, Refresh
+from buildx_tui.ui.build.advanced_options import OPTION_LABEL, OPTION_WIDGET, AdvancedOptions
+from buildx_tui.ui.build.confirm import BuildConfirmScreen
+from buildx_tui.ui.build.platform_picker import PlatformPicker
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+
+if TYPE_CHECKING:
+    from buildx_tui.core.docker.backend import Backend
+
+FIELDS = (
+    "builder",
+    "context",
+    "dockerfile",
+    "target",
+    "tags",
+    "build_args",
+    "platforms",
+    "output",
+    "dest",
+    *OPTION_WIDGET,
+)
+FIELD_WIDGET = {
+    "builder": "#builder",
+    "context": "#context",
+    "dockerfile": "#dockerfile",
+    "target": "#target",
+    "tags": "#tags",
+    "build_args": "#build-args",
+    "platforms": "#extra-platforms",
+    "output": "#output",
+    "dest": "#dest",
+    **OPTION_WIDGET,
+}
+FIELD_LABEL = {
+    "builder": "builder",
+    "context": "context",
+    "dockerfile": "Dockerfile",
+    "target": "target",
+    "tags": "tags",
+    "build_args": "build args",
+    "platforms": "platforms",
+    "output": "output",
+    "dest": "dest file",
+    **OPTION_LABEL,
+}
+MARK = {
+    Severity.ERROR: ("✖ ", "bold red"),
+    Severity.REFUSAL: ("⚠ buildx will refuse: ", "bold yellow"),
+    Severity.NOTE: ("• ", "cyan"),
+}
+
+
+def builder_label(builder: Builder) -> str:
+    current = " *" if builder.current else ""
+    return f"{builder.name}{current}  ({builder.driver}, {builder.status.value})"
+
+
+class BuildFormScreen(Screen[None]):
+    """``builder`` preselects a builder (the builders screen passes the selected one); ``spec``
+    fills the form (editing a past build)."""
+
+    CSS_PATH = "build.tcss"
+    BINDINGS = [
+        Binding("ctrl+b,f5", "build", "Build", id="build_form.build"),
+        Binding("ctrl+o", "copy_command", "Copy cmd", id="build_form.copy"),
+        Binding("ctrl+l", "login", "Log in", id="build_form.login"),
+        Binding("ctrl+r", "history", "History", id="build_form.history"),
+        Binding("f1,question_mark", "help", "Help", key_display="F1", id="build_form.help"),
+        Binding("escape", "back", "Back", id="build_form.back"),
+    ]
+
+    @dataclass
+    class BuildersLoaded(Message):
+        refresh: Refresh
+
+    @dataclass
+    class StoreProbed(Message):
+        result: CommandResult
+
+    def __init__(
+        self,
+        builder: Builder | None = None,
+        *,
+        spec: BuildSpec | None = None,
+        history: History | None = None,
+    ) -> None:
+        super().__init__()
+        self.builder = builder
+        self.ls: LsResult | None = None
+        self.history = history if history is not None else History()
+        self.store: bool | None = None
+        self.issues: list[Issue] = []
+        self.spec: BuildSpec | None = None
+        name = builder.name if builder else (spec.builder if spec else "")
+        choices = platform_choices(builder)
+        if spec is not None:
+            self.initial = FormValues.from_spec(spec, [c.name for c in choices])
+        else:
+            self.initial = FormValues(builder=name)
+        self._log_ids: dict[str, int] = {}
+
+    @property
+    def backend(self) -> Backend:
+        backend: Backend = self.app.backend  # type: ignore[attr-defined]
+        return backend
+
+    # -- layout ------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        v = self.initial
+        yield Header()
+        with Horizontal(id="form-columns"):
+            with VerticalScroll(id="form-left"):
+                yield self._row(
+                    "Builder",
+                    Select[str](
+                        [(v.builder, v.builder)] if v.builder else [],
+                        value=v.builder if v.builder else Select.NULL,
+                        prompt="pick a builder",
+                        allow_blank=not v.builder,
+                        compact=True,
+                        id="builder",
+                    ),
+                    "builder",
+                )
+                yield self._row(
+                    "Context",
+                    Input(
+                        v.context,
+                        placeholder="folder sent to the builder",
+                        compact=True,
+                        id="context",
+                    ),
+                    "context",
+                )
+                yield self._row(
+                    "Dockerfile",
+                    Input(
+                        v.dockerfile,
+                        placeholder="default: Dockerfile in the context",
+                        compact=True,
+                        id="dockerfile",
+                    ),
+                    "dockerfile",
+                )
+                yield self._row(
+                    "Target",
+                    Input(
+                        v.target,
+                        placeholder="stage to build (default: last)",
+                        compact=True,
+                        id="target",
+                    ),
+                    "target",
+                )
+                yield self._row(
+                    "Tags",
+                    Input(
+                        v.tags,
+                        placeholder="registry/name:tag … (space or comma)",
+                        compact=True,
+                        id="tags",
+                    ),
+                    "tags",
+                )
+                yield Label("Build args  KEY=VALUE, one per line", classes="field-label wide")
+                yield TextArea(
+                    v.build_args,
+                    id="build-args",
+                    soft_wrap=False,
+                    show_line_numbers=False,
+                    compact=True,
+                )
+                yield Static("", id="err-build_args", classes="field-error")
+                yield Label("Output", classes="field-label wide")
+                with RadioSet(id="output", compact=True):
+                    for output in Output:
+                        yield RadioButton(
+                            OUTPUT_LABELS[output],
+                            value=output is v.output,
+                            id=f"out-{output.value}",
+                            compact=True,
+                        )
+                yield Static("", id="err-output", classes="field-error")
+                yield self._row(
+                    "Dest file",
+                    Input(
+                        v.dest,
+                        placeholder="for oci / tar: path of the tarball",
+                        compact=True,
+                        id="dest",
+                    ),
+                    "dest",
+                )
+                with Horizontal(id="flags"):
+                    yield Checkbox("--no-cache", v.no_cache, id="no-cache", compact=True)
+                    yield Checkbox("--pull", v.pull, id="pull", compact=True)
+            with VerticalScroll(id="form-right"):
+                yield PlatformPicker(
+                    platform_choices(self.builder),
+                    v.platforms,
+                    note=self._emulator_note(),
+                    id="platforms",
+                )
+                yield self._row(
+                    "Other",
+                    Input(
+                        v.extra_platforms,
+                        placeholder="e.g. linux/amd64/v3, linux/mips64le",
+                        compact=True,
+                        id="extra-platforms",
+                    ),
+                    "platforms",
+                )
+                yield AdvancedOptions(v, id="advanced")
+        yield Static("", id="checks")
+        yield Static("", id="command")
+        with Horizontal(id="form-buttons"):
+            yield Button("Build", id="do-build", variant="primary", compact=True)
+            yield Button("Copy command", id="do-copy", compact=True)
+            yield Button("Log in…", id="do-login", compact=True)
+            yield Button("History", id="do-history", compact=True)
+        yield CommandLog(id="command-log")
+        yield Footer()
+
+    @staticmethod
+    def _row(label: str, widget: Input | Select[str], field: str) -> Vertical:
+        return Vertical(
+            Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
+            Static("", id=f"err-{field}", classes="field-error"),
+            classes="field",
+            id=f"row-{widget.id}",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#form-left").border_title = "Build"
+        self._title_platforms()
+        self.query_one("#command").border_title = "Command  (ctrl+o copies)"
+        self.query_one("#checks").border_title = "Checks"
+        self.query_one("#context", Input).focus()
+        self._load_builders()
+        self._probe_store()
+        self.revalidate()
+
+    def _emulator_note(self) -> str:
+        if self.builder is None:
+            return ""
+        return f"{self.builder.name} cannot run them; fix: {emulator_fix(self.builder)}"
+
+    def _title_platforms(self) -> None:
+        b = self.builder
+        title = f"Platforms · {b.name} ({b.driver})" if b else "Platforms"
+        self.query_one("#form-right").border_title = title
+
+    # -- background probes -------------------------------------------------------------------------
+    def _log_start(self, key: str, argv: tuple[str, ...]) -> None:
+        self._log_ids[key] = self.query_one(CommandLog).start(self.backend.display(argv))
+
+    def _log_finish(
+        self, key: str, ok: bool, duration: float, tail: str = "", note: str = ""
+    ) -> None:
+        entry = self._log_ids.pop(key, None)
+        if entry is not None:
+            state = EntryState.OK if ok else EntryState.FAILED
+            self.query_one(CommandLog).finish(entry, state, duration, tail=tail, note=note)
+
+    def _load_builders(self) -> None:
+        self._log_start("ls", ("buildx", "ls", "--format", "json"))
+        self._ls_worker()
+
+    @work(thread=True, exclusive=True, group="form-ls", exit_on_error=False)
+    def _ls_worker(self) -> None:
+        self.post_message(self.BuildersLoaded(self.backend.list_builders()))
+
+    @work(thread=True, exclusive=True, group="form-store", exit_on_error=False)
+    def _store_worker(self) -> None:
+        self.post_message(self.StoreProbed(self.backend.run(STORE_PROBE_ARGV, timeout=30)))
+
+    def _probe_store(self) -> None:
+        self._log_start("store", STORE_PROBE_ARGV)
+        self._store_worker()
+
+    def on_build_form_screen_store_probed(self, message: StoreProbed) -> None:
+        result = message.result
+        self.store = containerd_store(result.stdout) if result.ok else None
+        note = {True: "containerd image store", False: "classic image store", None: "unknown"}
+        self._log_finish(
+            "store",
+            result.ok,
+            result.duration_s,
+            result.error_text() if not result.ok else "",
+            note[self.store],
+        )
+        self.revalidate()
+
+    def on_build_form_screen_builders_loaded(self, message: BuildersLoaded) -> None:
+        refresh = message.refresh
+        fatal = refresh.problem is not None and refresh.problem.fatal
+        self._log_finish(
+            "ls",
+            not fatal,
+            refresh.duration_s,
+            refresh.problem.detail if fatal and refresh.problem else "",
+        )
+        self.ls = refresh.ls
+        if self.ls is None:
+            return
+        select = self.query_one("#builder", Select)
+        wanted = self.builder.name if self.builder else self.initial.builder
+        chosen = self.ls.get(wanted) if wanted else None
+        if chosen is None and not wanted:
+            chosen = self.ls.current or (self.ls.builders[0] if self.ls.builders else None)
+        options = [(builder_label(b), b.name) for b in self.ls.builders]
+        if wanted and chosen is None:
+            options.append((f"{wanted}  (not found)", wanted))
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            if chosen is not None:
+                select.value = chosen.name
+            elif wanted:
+                select.value = wanted
+        if chosen is not None:
+            self._use_builder(chosen)
+
+    # -- builder -----------------------------------------------------------------------------------
+    @on(Select.Changed, "#builder")
+    def _builder_changed(self, event: Select.Changed) -> None:
+        if self.ls is not None and isinstance(event.value, str):
+            builder = self.ls.get(event.value)
+            if builder is not None:
+                self._use_builder(builder)
+                return
+        self.revalidate()
+
+    @work(exclusive=True, group="form-picker")
+    async def _use_builder(self, builder: Builder) -> None:
+        self.builder = builder
+        picker = self.query_one(PlatformPicker)
+        keep = picker.selected or self.initial.platforms
+        await picker.set_choices(platform_choices(builder), keep, self._emulator_note())
+        self._title_platforms()
+        self.revalidate()
+
+    # -- values and checks -------------------------------------------------------------------------
+    def values(self) -> FormValues:
+        select = self.query_one("#builder", Select)
+        builder = select.value if isinstance(select.value, str) else ""
+        radio = self.query_one("#output", RadioSet).pressed_button
+        output = (
+            Output(radio.id.removeprefix("out-"))
+            if radio is not None and radio.id
+            else Output.CACHE
+        )
+        return FormValues(
+            builder=builder,
+            context=self.query_one("#context", Input).value,
+            dockerfile=self.query_one("#dockerfile", Input).value,
+            target=self.query_one("#target", Input).value,
+            tags=self.query_one("#tags", Input).value,
+            build_args=self.query_one("#build-args", TextArea).text,
+            platforms=self.query_one(PlatformPicker).selected,
+            extra_platforms=self.query_one("#extra-platforms", Input).value,
+            output=output,
+            dest=self.query_one("#dest", Input).value,
+            no_cache=self.query_one("#no-cache", Checkbox).value,
+            pull=self.query_one("#pull", Checkbox).value,
+            **self.query_one(AdvancedOptions).texts(),
+        )
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    @on(RadioSet.Changed)
+    @on(PlatformPicker.Changed)
+    def _changed(self) -> None:
+        self.revalidate()
+
+    def revalidate(self) -> None:
+        values = self.values()
+        spec, issues = compile_form(values)
+        parsed = not any(i.severity is Severity.ERROR for i in issues)
+        issues = issues + check_spec(spec, BuildEnv(self.builder, self.store))
+        issues.sort(key=lambda i: FIELDS.index(i.field) if i.field in FIELDS else len(FIELDS))
+        self.spec, self.issues = (spec if parsed else None), issues
+        self.query_one("#row-dest").display = values.output in (Output.OCI, Output.TAR)
+        self.query_one(AdvancedOptions).show_count(spec.advanced)
+        self._show_field_errors()
+        self._show_checks()
+        self._show_command()
+
+    def _show_field_errors(self) -> None:
+        for field in FIELDS:
+            msgs = [i for i in self.issues if i.field == field and i.severity is Severity.ERROR]
+            box = self.query_one(f"#err-{field}", Static)
+            box.display = bool(msgs)
+            box.update(Text("\n".join("✖ " + i.message for i in msgs), "red"))
+            widget = self.query_one(FIELD_WIDGET[field])
+            widget.set_class(bool(msgs), "-invalid")
+
+    def _show_checks(self) -> None:
+        """Errors in short (each is shown in full under its field), then refusals and notes."""
+        lines = []
+        errors = [i for i in self.issues if i.severity is Severity.ERROR]
+        if errors:
+            mark, style = MARK[Severity.ERROR]
+            lines.append(Text(mark, style).append(errors[0].message, "red"))
+            if len(errors) > 1:
+                fields = ", ".join(dict.fromkeys(FIELD_LABEL[i.field] for i in errors[1:]))
+                lines.append(
+                    Text(mark, style).append(f"{len(errors) - 1} more in: {fields}", "red")
+                )
+        for severity in (Severity.REFUSAL, Severity.NOTE):
+            mark, style = MARK[severity]
+            lines += [
+                Text(mark, style).append(i.message) for i in self.issues if i.severity is severity
+            ]
+        if not any(i.severity is not Severity.NOTE for i in self.issues):
+            lines.insert(0, Text("✔ ready to build", "green"))
+        self.query_one("#checks", Static).update(Group(*lines))
+
+    def user_command(self) -> str | None:
+        return self.backend.display(self.spec.argv()) if self.spec is not None else None
+
+    def _show_command(self) -> None:
+        command = self.user_command()
+        text = Text()
+        if command is None:
+            text.append("fix the errors above to see the command", "dim")
+        else:
+            text.append("$ ", "dim")
+            text.append(command, "bold")
+            text.append(
+                "\n  the TUI adds --progress=rawjson --metadata-file <temporary file> "
+                "to follow the build",
+                "dim",
+            )
+        self.query_one("#command", Static).update(text)
+
+    # -- actions -----------------------------------------------------------------------------------
+    @on(Button.Pressed, "#do-build")
+    def action_build(self) -> None:
+        self.revalidate()
+        errors = [i for i in self.issues if i.severity is Severity.ERROR]
+        if errors or self.spec is None:
+            first = errors[0] if errors else None
+            self.notify(
+                (first.message if first else "the form is incomplete")
+                + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+                title="Fix the form first",
+                severity="error",
+            )
+            if first is not None:
+                if first.field in OPTION_WIDGET:
+                    self.query_one(AdvancedOptions).collapsed = False
+                self.query_one(FIELD_WIDGET.get(first.field, "#context")).focus()
+            return
+        spec = self.spec
+        refusals = [i.message for i in self.issues if i.severity is Severity.REFUSAL]
+        if refusals:
+
+            def confirmed(go: bool | None) -> None:
+                if go:
+                    self._start(spec)
+
+            self.app.push_screen(BuildConfirmScreen(refusals, self.user_command() or ""), confirmed)
+            return
+        self._start(spec)
+
+    def _start(self, spec: BuildSpec) -> None:
+        from buildx_tui.ui.build.progress import BuildProgressScreen
+
+        self.app.push_screen(BuildProgressScreen(spec, builder=self.builder, history=self.history))
+
+    @on(Button.Pressed, "#do-copy")
+    def action_copy_command(self) -> None:
+        command = self.user_command()
+        if command is None:
+            self.notify("Fix the form first: there is no command yet.", severity="warning")
+            return
+        self.app.copy_to_clipboard(command)
+        self.notify(f"Copied: {command}", timeout=3)
+
+    @on(Button.Pressed, "#do-login")
+    def action_login(self) -> None:
+        from buildx_tui.ui.common.login import LoginScreen
+
+        tags = self.spec.tags if self.spec is not None else ()
+        registry = registry_of(tags[0]) if tags else ""
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.notify("Logged in.", timeout=4)
+
+        self.app.push_screen(LoginScreen(registry), done)
+
+    @on(Button.Pressed, "#do-history")
+    def action_history(self) -> None:
+        from buildx_tui.ui.build.history import BuildHistoryScreen
+
+        def picked(spec: BuildSpec | None) -> None:
+            if spec is not None:
+                self.load_spec(spec)
+
+        self.app.push_screen(BuildHistoryScreen(self.history), picked)
+
+    def load_spec(self, spec: BuildSpec) -> None:
+        """Fill the form with a past build's settings."""
+        values = FormValues.from_spec(spec, self.query_one(PlatformPicker).offered)
+        self.initial = values
+        self.query_one("#context", Input).value = values.context
+        self.query_one("#dockerfile", Input).value = values.dockerfile
+        self.query_one("#target", Input).value = values.target
+        self.query_one("#tags", Input).value = values.tags
+        self.query_one("#build-args", TextArea).text = values.build_args
+        self.query_one("#extra-platforms", Input).value = values.extra_platforms
+        self.query_one(f"#out-{values.output.value}", RadioButton).value = True
+        self.query_one("#dest", Input).value = values.dest
+        self.query_one("#no-cache", Checkbox).value = values.no_cache
+        self.query_one("#pull", Checkbox).value = values.pull
+        self.query_one(AdvancedOptions).load(values)
+        builder = self.ls.get(spec.builder) if self.ls is not None else None
+        if builder is not None:
+            self.query_one("#builder", Select).value = builder.name
+        picker = self.query_one(PlatformPicker)
+        self._reset_picker(picker, values.platforms)
+
+    @work(exclusive=True, group="form-picker")
+    async def _reset_picker(self, picker: PlatformPicker, platforms: tuple[str, ...]) -> None:
+        await picker.set_choices(platform_choices(self.builder), platforms, self._emulator_note())
+        self.revalidate()
+
+    def action_help(self) -> None:
+        from buildx_tui.ui.build.help import BuildFormHelp
+
+        self.app.push_screen(BuildFormHelp.for_form(self.BINDINGS, self.app.BINDINGS))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

@@ -1,0 +1,190 @@
+"""Past builds: command, result, duration; run one again with the same settings, or edit it.
+
+Dismissed with a `BuildSpec` when the user asks to edit one (the build form fills itself from it),
+else with None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from buildx_tui.core.build.checks import BuildEnv, check_spec
+from buildx_tui.core.build.history import History, HistoryEntry
+from buildx_tui.core.build.spec import BuildSpec, Severity
+from buildx_tui.ui.build.confirm import BuildConfirmScreen
+from buildx_tui.ui.build.lane import RESULT_MARK, fmt_secs
+
+
+class BuildHistoryScreen(Screen[BuildSpec | None]):
+    CSS_PATH = "build.tcss"
+    BINDINGS = [
+        Binding("enter,r", "rerun", "Run again", id="build_history.rerun"),
+        Binding("e", "edit", "Edit in form", id="build_history.edit"),
+        Binding("i", "inspect", "Inspect manifest", id="build_history.inspect"),
+        Binding("y", "copy_command", "Copy cmd", id="build_history.copy"),
+        Binding("question_mark", "help", "Help", key_display="?", id="build_history.help"),
+        Binding("escape", "close", "Back", id="build_history.back"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        entries: list[HistoryEntry]
+        error: str
+        skipped: int
+
+    def __init__(self, history: History) -> None:
+        super().__init__()
+        self.history = history
+        self.entries: list[HistoryEntry] = []  # newest first
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="history-details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.border_title = f"Build history · {self.history.path}"
+        for label in ("when (UTC)", "result", "time", "builder", "platforms", "image / output"):
+            table.add_column(label, key=label)
+        self.query_one("#history-details", Static).update(Text("loading…", "dim"))
+        self._load()
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            entries = self.history.load()
+            error = ""
+        except OSError as e:
+            entries, error = [], f"could not read {self.history.path}: {e}"
+        self.post_message(self.Loaded(entries, error, self.history.skipped))
+
+    def on_build_history_screen_loaded(self, message: Loaded) -> None:
+        self.entries = list(reversed(message.entries))
+        table = self.query_one(DataTable)
+        table.clear()
+        for row, entry in enumerate(self.entries):
+            mark, style = RESULT_MARK.get(entry.result, ("?", ""))
+            spec = entry.spec
+            table.add_row(
+                entry.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+                Text(f"{mark} {entry.result}", style),
+                fmt_secs(entry.duration_s),
+                spec.builder,
+                ", ".join(p.removeprefix("linux/") for p in spec.platforms) or "(builder's)",
+                ", ".join(spec.tags) or spec.output.value,
+                key=str(row),  # ids could repeat in a hand-edited file: never crash on it
+            )
+        if message.error:
+            self.notify(message.error, severity="error")
+        if message.skipped:
+            self.notify(f"{message.skipped} damaged history lines were skipped", severity="warning")
+        self._show_details()
+        table.focus()
+
+    def selected(self) -> HistoryEntry | None:
+        table = self.query_one(DataTable)
+        if not self.entries or table.cursor_row < 0 or table.cursor_row >= len(self.entries):
+            return None
+        return self.entries[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def _show_details(self) -> None:
+        entry = self.selected()
+        details = self.query_one("#history-details", Static)
+        if entry is None:
+            details.update(
+                Text("No builds yet: builds you start from the build form appear here.", "dim")
+            )
+            return
+        lines = [Text("$ " + entry.command, "bold")]
+        if entry.outputs.digest:
+            lines.append(Text(f"digest {entry.outputs.digest}  {entry.outputs.reference}", "dim"))
+        for lane in entry.lanes:
+            mark, style = RESULT_MARK.get(lane.result, ("?", ""))
+            line = Text(f"{mark} {lane.platform:<16}", style)
+            line.append(f" {fmt_secs(lane.wall_time):>7}  {lane.steps} steps, {lane.cached} cached")
+            if lane.failed_step:
+                line.append(f"  failed at {lane.failed_step}", "red")
+            lines.append(line)
+        if entry.error:
+            lines.append(Text("error: " + entry.error, "red"))
+        details.update(Group(*lines))
+
+    def action_rerun(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        spec = entry.spec
+        issues = check_spec(spec, BuildEnv())
+        errors = [i.message for i in issues if i.severity is Severity.ERROR]
+        if errors:
+            self.notify("\n".join(errors), title="Cannot run it again", severity="error")
+            return
+        refusals = [i.message for i in issues if i.severity is Severity.REFUSAL]
+        if refusals:
+
+            def confirmed(go: bool | None) -> None:
+                if go:
+                    self._start(spec)
+
+            self.app.push_screen(BuildConfirmScreen(refusals, entry.command), confirmed)
+            return
+        self._start(spec)
+
+    def _start(self, spec: BuildSpec) -> None:
+        from buildx_tui.ui.build.progress import BuildProgressScreen
+
+        self.app.push_screen(BuildProgressScreen(spec, history=self.history))
+
+    def action_edit(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        from buildx_tui.ui.build.form import BuildFormScreen
+
+        stack = self.app.screen_stack
+        if len(stack) > 1 and isinstance(stack[-2], BuildFormScreen):
+            self.dismiss(entry.spec)
+        else:
+            self.app.switch_screen(BuildFormScreen(spec=entry.spec, history=self.history))
+
+    def action_inspect(self) -> None:
+        entry = self.selected()
+        reference = entry.outputs.reference if entry is not None else ""
+        if not reference:
+            self.notify("That build pushed nothing to inspect.", severity="warning")
+            return
+        try:
+            from buildx_tui.ui.inspect.screen import InspectorScreen
+        except ImportError:
+            self.notify(
+                f"The manifest inspector is not available. Reference: {reference}",
+                severity="warning",
+            )
+            return
+        self.app.push_screen(InspectorScreen(reference=reference))
+
+    def action_copy_command(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self.app.copy_to_clipboard(entry.command)
+            self.notify(f"Copied: {entry.command}", timeout=3)
+
+    def action_help(self) -> None:
+        from buildx_tui.ui.build.help import BuildHistoryHelp
+
+        self.app.push_screen(BuildHistoryHelp.for_history(self.BINDINGS, self.app.BINDINGS))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

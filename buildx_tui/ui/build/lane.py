@@ -1,0 +1,483 @@
+"""One lane of a running build: a platform's steps (or the shared steps), its clock and log tail.
+
+The lane is drawn from an immutable `LaneSnapshot`; it never sees the parser. Focus it and move
+the cursor over its steps with ↑/↓; Enter asks to open the full log of the step under the cursor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group
+from rich.control import strip_control_codes
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot
+from buildx_tui.core.build.spec import Support
+
+STEP_ICON = {
+    "pending": ("·", "dim"),
+    "running": ("⟳", "bold cyan"),
+    "done": ("✔", "green"),
+    "cached": ("✔", "dim green"),
+    "error": ("✖", "bold red"),
+    "cancelled": ("⊘", "yellow"),
+}
+RESULT_MARK = {
+    "running": ("⟳", "bold cyan"),
+    "success": ("✔", "bold green"),
+    "failed": ("✖", "bold red"),
+    "cancelled": ("⊘", "bold yellow"),
+    "stopped": ("⊘", "yellow"),
+}
+BADGE = {
+    Support.NATIVE: ("native", "green"),
+    Support.EMULATED: ("QEMU", "yellow"),
+    Support.UNKNOWN: ("", ""),
+    Support.MISSING: ("unsupported", "red"),
+}
+MAX_LOG_ROWS = 8
+
+
+def fmt_secs(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def bar(fraction: float, width: int, style: str) -> Text:
+    width = max(1, width)
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    text = Text("━" * filled, style)
+    text.append("━" * (width - filled), "grey23")
+    return text
+
+
+def lane_result(lane: LaneSnapshot) -> str:
+    """The lane's result as shown: the shared lane of a build that failed elsewhere did not fail
+    itself (its export never ran): it is "stopped", not "failed"."""
+    if lane.kind == "shared" and lane.result == "failed" and not lane.steps_failed:
+        return "stopped"
+    return lane.result
+
+
+def lane_title(lane: LaneSnapshot) -> str:
+    if lane.kind == "shared":
+        return "shared steps"
+    return lane.platform or lane.key
+
+
+def step_duration(step: StepSnapshot, now: float | None) -> tuple[str, str]:
+    if step.state == "cached":
+        return "cached", "dim green"
+    if step.state == "running":
+        return fmt_secs(step.elapsed(now)) + "…", "cyan"
+    if step.state == "pending":
+        return "", ""
+    if step.started is None:
+        return "", ""
+    return fmt_secs(step.duration), "red" if step.state == "error" else "dim"
+
+
+def step_position(step: StepSnapshot) -> str:
+    if step.index is not None:
+        return f"{step.index}/{step.total}"
+    return ""
+
+
+def step_line(
+    step: StepSnapshot, width: int, now: float | None, *, cursor: bool, pos_column: bool = True
+) -> Text:
+    icon, icon_style = STEP_ICON.get(step.state, ("?", ""))
+    duration, duration_style = step_duration(step, now)
+    pos = step_position(step)
+    left = Text()
+    left.append(f"{icon} ", icon_style)
+    if pos_column:
+        left.append(f"{pos:>5} ", "bold" if step.state == "running" else "dim")
+    name_width = max(4, width - left.cell_len - len(duration) - 1)
+    name = Text(step.name, "red" if step.state == "error" else "")
+    name.truncate(name_width, overflow="ellipsis")
+    left.append_text(name)
+    pad = max(1, width - left.cell_len - len(duration))
+    left.append(" " * pad)
+    left.append(duration, duration_style)
+    if cursor:
+        left.stylize("reverse")
+    return left
+
+
+def _tenths(value: float | None) -> int | None:
+    return None if value is None else round(value * 10)
+
+
+def _window(count: int, focus: int, rows: int) -> tuple[int, int]:
+    """[start, end) of the steps shown in ``rows`` rows, keeping ``focus`` visible."""
+    if count <= rows:
+        return 0, count
+    start = max(0, min(focus - rows + 3, count - rows))
+    return start, start + rows
+
+
+class LaneView(Widget, can_focus=True):
+    """A lane; its border shows the platform and whether it runs natively or under QEMU."""
+
+    DEFAULT_CSS = """
+    LaneView {
+        border: round $primary-darken-1;
+        padding: 0 1;
+        height: 1fr;
+        min-width: 30;
+    }
+    LaneView:focus { border: round $accent; }
+    LaneView.-success { border: round $success-darken-1; }
+    LaneView.-failed { border: heavy $error; }
+    LaneView.-cancelled, LaneView.-stopped { border: round $warning; }
+    LaneView.-success:focus, LaneView.-failed:focus, LaneView.-cancelled:focus,
+    LaneView.-stopped:focus {
+        border: round $accent;
+    }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Step up", show=False, id="lane.up"),
+        Binding("down,j", "move(1)", "Step down", show=False, id="lane.down"),
+        Binding("home", "jump(0)", "First step", show=False, id="lane.home"),
+        Binding("end", "jump(-1)", "Last step", show=False, id="lane.end"),
+        Binding("enter,o", "open", "Open log", id="lane.open"),
+    ]
+
+    @dataclass
+    class OpenStep(Message):
+        lane: str
+        digest: str
+
+    def __init__(
+        self,
+        lane_key: str,
+        *,
+        support: Support | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.lane_key = lane_key
+        self.support = support
+        self.lane: LaneSnapshot | None = None
+        self.now: float | None = None
+        self.ratio: float | None = None
+        self.cursor: str | None = None  # digest of the step under the cursor
+        self._signature: tuple[object, ...] | None = None
+        self._version = 0  # bumped by each repaint: the cached strips are then stale
+        self._strips: list[Strip] = []
+        # what the cached strips were made for: (width, height, focused), and the version
+        self._strips_frame: tuple[int, int, bool] | None = None
+        self._strips_version = -1
+        self._shown_title: str | None = None
+        self._shown_subtitle: str | None = None
+
+    # -- data --------------------------------------------------------------------------------------
+    def show(self, lane: LaneSnapshot, now: float | None, ratio: float | None = None) -> None:
+        # Unchanged steps are the same objects from one snapshot to the next: skip the repaint
+        # when nothing the lane draws has changed (the shared lane, mostly, while others run).
+        signature = (
+            tuple(map(id, lane.steps)),
+            lane.result,
+            _tenths(lane.wall_time),
+            _tenths(lane.current_elapsed),
+            _tenths(ratio),
+        )
+        if signature == self._signature:
+            return
+        self._signature = signature
+        self.lane = lane
+        self.now = now
+        self.ratio = ratio
+        # Setting a border title repaints the whole lane: only when its text changes (while the
+        # lane runs its clock there counts whole seconds; the running step's clock has tenths).
+        title = self._title()
+        if title != self._shown_title:
+            self._shown_title = self.border_title = title
+        subtitle = self._subtitle()
+        if subtitle != self._shown_subtitle:
+            self._shown_subtitle = self.border_subtitle = subtitle
+        shown = lane_result(lane)
+        for result in ("success", "failed", "cancelled", "stopped"):
+            self.set_class(shown == result, f"-{result}")
+        self._repaint()
+
+    def _title(self) -> str:
+        lane = self.lane
+        assert lane is not None
+        title = lane_title(lane)
+        if lane.kind == "platform" and not lane.requested:
+            title += " (build platform)"
+        label, _ = BADGE.get(self.support, ("", "")) if self.support else ("", "")
+        return f"{title} · {label}" if label else title
+
+    def _subtitle(self) -> str:
+        lane = self.lane
+        assert lane is not None
+        wall = lane.wall_time
+        parts = [fmt_secs(wall)] if wall is not None else []
+        if wall is not None and lane.result == "running" and lane.current is not None:
+            parts = [fmt_secs(float(int(wall))).replace(".0s", "s")]  # whole seconds: see show()
+        if self.ratio is not None and self.ratio >= 1.05:
+            parts.append(f"×{self.ratio:.1f}")  # noqa: RUF001
+        return " ".join(parts)
+
+    def focus_index(self) -> int:
+        lane = self.lane
+        if lane is None or not lane.steps:
+            return 0
+        steps = lane.steps
+        if self.cursor is not None and self.has_focus:
+            for i, s in enumerate(steps):
+                if s.digest == self.cursor:
+                    return i
+        for i, s in enumerate(steps):
+            if s.state == "error":
+                return i
+        if lane.current is not None:
+            for i, s in enumerate(steps):
+                if s.digest == lane.current.digest:
+                    return i
+        last = 0
+        for i, s in enumerate(steps):
+            if s.state != "pending":
+                last = i
+        return last
+
+    def log_step(self) -> StepSnapshot | None:
+        """The step whose log tail is shown: cursor, else the failure, else the running one,
+        else the last step that wrote anything."""
+        lane = self.lane
+        if lane is None or not lane.steps:
+            return None
+        if self.has_focus and self.cursor is not None:
+            step = lane.step(self.cursor)
+            if step is not None:
+                return step
+        if lane.failed_step is not None:
+            return lane.failed_step
+        if lane.current is not None and lane.current.logs:
+            return lane.current
+        for step in reversed(lane.steps):
+            if step.logs:
+                return step
+        return lane.current
+
+    # -- keys --------------------------------------------------------------------------------------
+    def _ensure_cursor(self) -> int:
+        index = self.focus_index()
+        if self.lane is not None and self.lane.steps:
+            self.cursor = self.lane.steps[index].digest
+        return index
+
+    def action_move(self, delta: int) -> None:
+        if self.lane is None or not self.lane.steps:
+            return
+        index = self._ensure_cursor() if self.cursor is None else self.focus_index()
+        index = max(0, min(len(self.lane.steps) - 1, index + delta))
+        self.cursor = self.lane.steps[index].digest
+        self._repaint()
+
+    def action_jump(self, index: int) -> None:
+        if self.lane is None or not self.lane.steps:
+            return
+        self.cursor = self.lane.steps[index].digest
+        self._repaint()
+
+    def action_open(self) -> None:
+        if self.lane is None or not self.lane.steps:
+            return
+        if self.cursor is None:
+            self._ensure_cursor()
+        if self.cursor is not None:
+            self.post_message(self.OpenStep(self.lane_key, self.cursor))
+
+    def on_focus(self) -> None:
+        if self.cursor is None:
+            self._ensure_cursor()
+        self._repaint()
+
+    def on_blur(self) -> None:
+        self._repaint()
+
+    # -- drawing -----------------------------------------------------------------------------------
+    # Line API: the lane's rows are made once per change as Strips cut to the width (no Rich
+    # wrapping pass, which cost ~30 ms a frame for three lanes under a log flood), and each row
+    # the compositor asks for is taken from that list.
+    def _repaint(self) -> None:
+        """Repaint the rows that changed (all of them when the size or style changed)."""
+        self._version += 1
+        old, old_frame = self._strips, self._strips_frame
+        if not self.is_mounted or old_frame is None or not self.content_size:
+            self.refresh()
+            return
+        self._make_strips()
+        if self._strips_frame != old_frame:
+            self.refresh()  # resized or (un)focused: every row
+            return
+        new = self._strips
+        width = self.content_size.width
+        rows = max(len(old), len(new))
+        changed = [
+            Region(0, y, width, 1)
+            for y in range(rows)
+            if y >= len(old) or y >= len(new) or old[y] != new[y]
+        ]
+        if changed:
+            self.refresh(*changed)
+
+    def notify_style_update(self) -> None:
+        self._version += 1  # a new theme or class: colours of the cached strips are stale
+        super().notify_style_update()
+
+    def _frame(self) -> tuple[int, int, bool]:
+        size = self.content_size
+        return (size.width, size.height, self.has_focus)
+
+    def _make_strips(self) -> None:
+        console = self.app.console
+        base = self.rich_style
+        width = self.content_size.width
+        self._strips = [
+            # Text.render leaves out the Text's own style when it has no spans: apply it here.
+            Strip(text.render(console), text.cell_len)
+            .apply_style(console.get_style(text.style))
+            .crop_extend(0, width, None)
+            .apply_style(base)
+            for text in self.lines()
+        ]
+        self._strips_frame = self._frame()
+        self._strips_version = self._version
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips_version != self._version or self._strips_frame != self._frame():
+            self._make_strips()
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.content_size.width, self.rich_style)
+
+    def render(self) -> Group:
+        """The rows as one Rich renderable (for tests and text export)."""
+        return Group(*self.lines())
+
+    def lines(self) -> list[Text]:
+        """The lane's rows, each cut to the content width."""
+        lane = self.lane
+        width = max(10, self.content_size.width)
+        height = max(3, self.content_size.height)
+        if lane is None:
+            return [Text("waiting for the first step…", "dim")]
+        head = self._summary_line(lane)
+        head.truncate(width, overflow="ellipsis")
+        lines: list[Text] = [head, self._bar(lane, width)]
+        room = max(1, height - len(lines))
+        failed = lane.failed_step
+        errors = self._error_lines(failed.error, width) if failed and failed.error else []
+        room_for_steps = max(1, room - len(errors))
+        log_step = self.log_step()
+        log_want = 0
+        if log_step is not None and (log_step.logs or log_step.state == "running"):
+            log_want = 1 + max(1, min(MAX_LOG_ROWS, len(log_step.logs)))
+        steps = len(lane.steps) or 1
+        if room_for_steps >= steps + log_want:
+            step_rows, log_rows = steps, room_for_steps - steps
+        else:
+            log_rows = min(log_want, room_for_steps // 3)
+            step_rows = room_for_steps - log_rows
+        lines += self._steps(lane, width, step_rows)
+        lines += errors[: max(0, room - step_rows)]
+        if log_rows >= 2 and log_step is not None:
+            lines += self._log_tail(log_step, width, min(log_rows - 1, MAX_LOG_ROWS * 2))
+        return lines
+
+    @staticmethod
+    def _error_lines(error: str, width: int, rows: int = 2) -> list[Text]:
+        flat = " ".join(error.split())
+        chunks = [flat[i : i + width] for i in range(0, len(flat), width)] or [""]
+        out = [Text(c, "red") for c in chunks[:rows]]
+        if len(chunks) > rows:
+            out[-1] = Text(chunks[rows - 1][: max(1, width - 1)] + "…", "red")
+        return out
+
+    def _summary_line(self, lane: LaneSnapshot) -> Text:
+        result = lane_result(lane)
+        mark, style = RESULT_MARK.get(result, ("?", ""))
+        text = Text(f"{mark} ", style)
+        failed = lane.failed_step
+        if failed is not None:
+            text.append(f"failed at {step_position(failed) or failed.name}", "bold red")
+            text.append(f" · {lane.steps_done}/{lane.steps_total} ok", "")
+        elif result in ("cancelled", "stopped"):
+            text.append(result, style)
+            text.append(f" · {lane.steps_done}/{lane.steps_total} ok", "")
+        else:
+            text.append(f"{lane.steps_finished}/{lane.steps_total} steps", "bold")
+        if lane.steps_cached:
+            text.append(f" · {lane.steps_cached} cached", "dim green")
+        if lane.current is not None and lane.result == "running":
+            elapsed = fmt_secs(lane.current_elapsed)
+            text.append(f" · {elapsed} on {step_position(lane.current) or 'step'}", "cyan")
+        return text
+
+    def _bar(self, lane: LaneSnapshot, width: int) -> Text:
+        style = {
+            "running": "cyan",
+            "success": "green",
+            "failed": "red",
+            "cancelled": "yellow",
+            "stopped": "yellow",
+        }.get(lane_result(lane), "cyan")
+        return bar(lane.progress, width, style)
+
+    def _steps(self, lane: LaneSnapshot, width: int, rows: int) -> list[Text]:
+        steps = lane.steps
+        if not steps:
+            return [Text("no steps yet", "dim")]
+        start, end = _window(len(steps), self.focus_index(), rows)
+        show_cursor = self.has_focus
+        pos_column = any(s.index is not None for s in steps)
+        out = [
+            step_line(
+                s,
+                width,
+                self.now,
+                cursor=show_cursor and s.digest == self.cursor,
+                pos_column=pos_column,
+            )
+            for s in steps[start:end]
+        ]
+        if start > 0:
+            done = sum(1 for s in steps[:start] if s.finished)
+            out[0] = Text(f"  ↑ {start} earlier ({done} finished)", "dim")
+        if end < len(steps) and len(out) > 1:
+            out[-1] = Text(f"  ↓ {len(steps) - end + 1} more", "dim")
+        return out
+
+    def _log_tail(self, step: StepSnapshot, width: int, rows: int) -> list[Text]:
+        pos = step_position(step)
+        head = Text(f"─ log {pos} {step.name}".rstrip(), "dim bold")
+        head.truncate(width, overflow="ellipsis")
+        out = [head]
+        tail = step.logs[-rows:] if step.logs else ()
+        if not tail:
+            out.append(Text("  (no output)", "dim"))
+        for line in tail:
+            style = "red" if line.stream == 2 and step.state == "error" else ""
+            text = Text(strip_control_codes(line.text.expandtabs(4)), style)
+            text.truncate(width, overflow="ellipsis")
+            out.append(text)
+        return out

@@ -1,0 +1,129 @@
+"""Platform checkboxes for a builder: native first, emulated ones marked slower, missing ones
+disabled with the reason (and the fix in their tooltip)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Checkbox, Static
+
+from buildx_tui.core.build.spec import PlatformChoice, Support
+
+SUPPORT_LABEL = {
+    Support.NATIVE: ("native", "green"),
+    Support.EMULATED: ("QEMU · slower", "yellow"),
+    Support.UNKNOWN: ("", "dim"),
+    Support.MISSING: ("", "red"),
+}
+
+
+def checkbox_id(name: str) -> str:
+    return "plat-" + "".join(c if c.isalnum() else "-" for c in name)
+
+
+def choice_label(choice: PlatformChoice) -> Text:
+    text, style = SUPPORT_LABEL[choice.support]
+    label = Text(f"{choice.name:<14}", "bold" if choice.selectable else "dim")
+    if choice.support is Support.MISSING:
+        label.append(f" {choice.reason}", "red")
+    elif text:
+        label.append(f" {text}", style)
+    if choice.pinned:
+        label.append(" · pinned", "cyan")
+    return label
+
+
+class PlatformPicker(Vertical):
+    """Emits `Changed` with the ticked platforms, in the order shown."""
+
+    DEFAULT_CSS = """
+    PlatformPicker { height: auto; }
+    PlatformPicker Checkbox {
+        height: 1; border: none; padding: 0; margin: 0; background: transparent;
+    }
+    PlatformPicker #platform-note { color: $text-muted; height: auto; }
+    """
+
+    @dataclass
+    class Changed(Message):
+        picker: PlatformPicker
+        selected: tuple[str, ...]
+
+        @property
+        def control(self) -> PlatformPicker:
+            return self.picker
+
+    def __init__(
+        self,
+        choices: Sequence[PlatformChoice] = (),
+        selected: Iterable[str] = (),
+        *,
+        note: str = "",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.choices = list(choices)
+        self._selected = set(selected)
+        self.note = note  # how to get the platforms the builder lacks
+
+    def compose(self) -> ComposeResult:
+        yield from self._boxes()
+
+    def _boxes(self) -> list[Static | Checkbox]:
+        widgets: list[Static | Checkbox] = []
+        for choice in self.choices:
+            box = Checkbox(
+                choice_label(choice),
+                value=choice.name in self._selected and choice.selectable,
+                disabled=not choice.selectable,
+                id=checkbox_id(choice.name),
+                compact=True,
+            )
+            tip = choice.fix or choice.reason
+            if tip:
+                box.tooltip = tip
+            widgets.append(box)
+        unknown = next((c for c in self.choices if c.support is Support.UNKNOWN), None)
+        if unknown is not None and unknown.reason:
+            widgets.append(Static(unknown.reason, id="platform-note"))
+        elif self.note and any(c.support is Support.MISSING for c in self.choices):
+            widgets.append(Static(f"Greyed out: {self.note}", id="platform-note"))
+        return widgets
+
+    async def set_choices(
+        self, choices: Sequence[PlatformChoice], selected: Iterable[str], note: str = ""
+    ) -> None:
+        """Show another builder's platforms; keeps the ticks that still apply."""
+        self.choices = list(choices)
+        self._selected = set(selected)
+        self.note = note
+        await self.remove_children()
+        await self.mount_all(self._boxes())
+
+    @property
+    def selected(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.choices if c.name in self._selected and c.selectable)
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.choices)
+
+    @on(Checkbox.Changed)
+    def _ticked(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        name = next(
+            (c.name for c in self.choices if checkbox_id(c.name) == event.checkbox.id), None
+        )
+        if name is None:
+            return
+        if event.value:
+            self._selected.add(name)
+        else:
+            self._selected.discard(name)
+        self.post_message(self.Changed(self, self.selected))

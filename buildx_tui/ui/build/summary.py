@@ -1,0 +1,156 @@
+"""Renderables for the build screen's head line (overall bar) and the end-of-build summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from buildx_tui.core.build.history import BuildOutputs
+from buildx_tui.core.build.progress.model import LaneSnapshot, ProgressSnapshot
+from buildx_tui.core.build.spec import Output, Support
+from buildx_tui.ui.build.lane import RESULT_MARK, bar, fmt_secs, lane_result
+
+MIN_TIMED_S = 0.5  # shorter lanes say nothing about emulation speed
+MEDIA_TYPES = {
+    "application/vnd.oci.image.index.v1+json": "OCI image index",
+    "application/vnd.oci.image.manifest.v1+json": "OCI image manifest",
+    "application/vnd.docker.distribution.manifest.list.v2+json": "Docker manifest list",
+    "application/vnd.docker.distribution.manifest.v2+json": "Docker image manifest",
+}
+RESULT_WORD = {
+    "running": "building",
+    "success": "built",
+    "failed": "failed",
+    "cancelled": "cancelled",
+}
+
+
+def slowdowns(lanes: tuple[LaneSnapshot, ...], support: Mapping[str, Support]) -> dict[str, float]:
+    """Wall time of each platform lane over the fastest native lane's (or the fastest lane's,
+    when nothing is known to be native)."""
+    timed = {
+        lane.key: lane.wall_time
+        for lane in lanes
+        if lane.kind == "platform" and lane.wall_time is not None and lane.wall_time >= MIN_TIMED_S
+    }
+    if len(timed) < 2:
+        return {}
+    native = [t for k, t in timed.items() if support.get(k) is Support.NATIVE]
+    base = min(native) if native else min(timed.values())
+    return {k: t / base for k, t in timed.items()}
+
+
+def head_line(
+    snap: ProgressSnapshot | None,
+    *,
+    builder: str,
+    what: str,
+    width: int,
+    cancelling: bool = False,
+) -> RenderableType:
+    """``⟳ building app:1 on lab-container · 4.2s`` over an overall progress bar."""
+    result = snap.result if snap is not None else "running"
+    mark, style = RESULT_MARK.get(result, ("?", ""))
+    line = Text(f"{mark} ", style)
+    word = "cancelling" if cancelling and result == "running" else RESULT_WORD.get(result, result)
+    line.append(word, style)
+    line.append(f" {what}" if what else "", "bold")
+    line.append(f" on {builder}", "")
+    if snap is not None and snap.wall_time is not None:
+        line.append(f" · {fmt_secs(snap.wall_time)}", "dim")
+    lanes = snap.all_lanes if snap is not None else ()
+    total = sum(lane.steps_total for lane in lanes)
+    if result in ("running", "success"):
+        progress = snap.progress if snap is not None else 0.0
+        done = sum(lane.steps_finished for lane in lanes)
+        tail = f" {progress * 100:3.0f}%  {done}/{total} steps"
+    else:  # steps stopped by the failure or the cancel are finished, not done
+        done = sum(lane.steps_done for lane in lanes)
+        progress = done / total if total else 0.0
+        tail = f" {done}/{total} steps done"
+    bar_style = {"success": "green", "failed": "red", "cancelled": "yellow"}.get(result, "cyan")
+    row = bar(progress, max(10, width - len(tail)), bar_style)
+    row.append(tail, "bold")
+    return Group(line, row)
+
+
+def summary(
+    snap: ProgressSnapshot,
+    outputs: BuildOutputs,
+    *,
+    output: Output,
+    duration_s: float,
+    support: Mapping[str, Support],
+    error: str,
+    hint: str,
+    exit_code: int | None,
+) -> RenderableType:
+    parts: list[RenderableType] = []
+    mark, style = RESULT_MARK.get(snap.result, ("?", ""))
+    head = Text(f"{mark} ", style)
+    if snap.result == "success":
+        head.append(f"Build succeeded in {fmt_secs(duration_s)}", style)
+    elif snap.result == "cancelled":
+        head.append(f"Build cancelled after {fmt_secs(duration_s)}", style)
+        head.append(
+            f" — docker buildx ended (exit {exit_code}); BuildKit stopped the running steps",
+            "yellow",
+        )
+    else:
+        head.append(f"Build failed after {fmt_secs(duration_s)}", style)
+        if exit_code is not None:
+            head.append(f" (exit {exit_code})", "dim")
+    parts.append(head)
+    if outputs.digest:
+        line = Text("digest  ", "dim")
+        line.append(outputs.digest, "bold")
+        kind = MEDIA_TYPES.get(outputs.media_type)
+        if kind:
+            line.append(f"  {kind}", "dim")
+        parts.append(line)
+    if outputs.image_names:
+        verb = "pushed  " if output is Output.PUSH else "image   "
+        line = Text(verb, "dim")
+        line.append(", ".join(outputs.image_names), "bold")
+        if output is Output.PUSH and outputs.digest:
+            line.append("   i: inspect the manifest", "cyan")
+        parts.append(line)
+    parts.append(lane_table(snap, support))
+    if error:
+        parts.append(Text("error   " + error, "red"))
+    if hint:
+        parts.append(Text("fix     " + hint, "bold yellow"))
+    return Group(*parts)
+
+
+def lane_table(snap: ProgressSnapshot, support: Mapping[str, Support]) -> Table:
+    ratios = slowdowns(snap.lanes, support)
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="dim")
+    for name in ("platform", "result", "time", "steps", "cached", "slowdown", "failing step"):
+        table.add_column(name, no_wrap=name != "failing step")
+    for lane in snap.all_lanes:
+        if lane.kind == "shared" and not lane.steps:
+            continue
+        result = lane_result(lane)
+        mark, style = RESULT_MARK.get(result, ("?", ""))
+        name = "shared" if lane.kind == "shared" else (lane.platform or lane.key)
+        badge = support.get(lane.key)
+        label = Text(name)
+        if badge is Support.EMULATED:
+            label.append(" (QEMU)", "yellow")
+        # The slowdown of emulated lanes (or of every lane when nothing is known to be native).
+        ratio = ratios.get(lane.key) if badge is not Support.NATIVE else None
+        failed = lane.failed_step
+        table.add_row(
+            label,
+            Text(f"{mark} {result}", style),
+            fmt_secs(lane.wall_time),
+            f"{lane.steps_done}/{lane.steps_total}",
+            str(lane.steps_cached),
+            f"×{ratio:.1f}" if ratio is not None else "",  # noqa: RUF001
+            Text(f"{failed.position} {failed.name}".strip(), "red") if failed else "",
+        )
+    return table

@@ -1,0 +1,500 @@
+"""The home screen: the user's buildx builders, their nodes, details, and the everyday actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+
+from buildx_tui.core.builders import Builder, LsResult
+from buildx_tui.core.commands import BootstrapSpec, RemoveSpec, StopSpec, UseSpec
+from buildx_tui.core.docker.client import CommandResult, Refresh
+from buildx_tui.core.docker.problems import Problem
+from buildx_tui.ui.builders.details import BuilderDetails
+from buildx_tui.ui.builders.table import BuildersTable, RowRef
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+
+if TYPE_CHECKING:
+    from buildx_tui.ui.app import BuildxApp
+    from buildx_tui.ui.common.action_dialog import ActionDialog, Spec
+
+# Dialogs and help are imported when first opened: they are not needed for the first frame.
+
+
+@dataclass(frozen=True)
+class Action:
+    """One builder action: what it is called, what the row shows while it runs."""
+
+    name: str
+    busy: str
+
+
+DETAILS_DELAY_S = 0.05
+
+USE = Action("use", "switching")
+BOOTSTRAP = Action("bootstrap", "starting")
+STOP = Action("stop", "stopping")
+REMOVE = Action("remove", "removing")
+
+
+class BuildersScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", id="builders.refresh"),
+        Binding("u", "use", "Use", id="builders.use"),
+        Binding("U", "use_options", "Use with options", show=False, id="builders.use_options"),
+        Binding("b", "bootstrap", "Bootstrap", id="builders.bootstrap"),
+        Binding("s", "stop", "Stop", id="builders.stop"),
+        Binding("d,delete", "remove", "Remove", id="builders.remove"),
+        Binding("n", "new_build", "Build", id="builders.build"),
+        Binding("c", "create", "Create", id="builders.create"),
+        Binding("a", "append_node", "Add node", show=False, id="builders.append_node"),
+        Binding("L", "leave_node", "Remove node", show=False, id="builders.leave_node"),
+        Binding("i", "inspect", "Inspect", id="builders.inspect"),
+        Binding("slash", "filter", "Filter", key_display="/", id="builders.filter"),
+        Binding("y", "copy_command", "Copy last command", show=False, id="builders.copy"),
+        Binding("escape", "back", "Back", show=False, id="builders.back"),
+        Binding("question_mark", "help", "Help", key_display="?", id="builders.help"),
+    ]
+
+    @dataclass
+    class Refreshed(Message):
+        refresh: Refresh
+
+    @dataclass
+    class ActionLine(Message):
+        entry_id: int
+        line: str
+
+    @dataclass
+    class ActionDone(Message):
+        entry_id: int
+        action: Action
+        builder: str
+        result: CommandResult
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ls: LsResult | None = None
+        self.problem: Problem | None = None
+        self.needle = ""
+        self.busy: dict[str, str] = {}
+        self._refreshing = False
+        self._refresh_again = False
+        self._first_load = True
+        self._ls_entry: int | None = None
+        self._selected_ref: RowRef | None = None
+        self._details_timer: Timer | None = None
+
+    @property
+    def bx(self) -> BuildxApp:
+        from buildx_tui.ui.app import BuildxApp
+
+        assert isinstance(self.app, BuildxApp)
+        return self.app
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="problem")
+        yield Input(placeholder="filter builders: name, driver, endpoint, platform…", id="filter")
+        with Vertical(id="main"):
+            yield BuildersTable(id="builders")
+            yield BuilderDetails(id="details", clock=self.bx.clock)
+        yield CommandLog(id="command-log")
+        yield Footer(compact=True)
+
+    AUTO_FOCUS = "#builders"
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.query_one("#problem", Static).display = False
+        self.action_refresh()
+        if self.bx.refresh_interval > 0:
+            self.set_interval(self.bx.refresh_interval, self._auto_refresh)
+
+    # -- refresh ---------------------------------------------------------------------------------
+    def _auto_refresh(self) -> None:
+        if not self._refreshing and not self.busy and self.app.screen is self:
+            self.action_refresh()
+
+    def action_refresh(self) -> None:
+        if self._refreshing:
+            # An `ls` is in flight but may predate what just changed: run one more after it.
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        log = self.query_one(CommandLog)
+        command = self.bx.backend.display(("buildx", "ls", "--format", "json"))
+        last = log.entries[-1] if log.entries else None
+        if last is not None and last.command == command and last.state is EntryState.OK:
+            self._ls_entry = last.id
+            last.state = EntryState.RUNNING
+        else:
+            self._ls_entry = log.start(command)
+        ready = self.bx.backend.prefetched() if self._first_load else None
+        if ready is not None:
+            # The early `ls` already finished: fill the table before the first frame.
+            self.on_builders_screen_refreshed(self.Refreshed(ready))
+        else:
+            self._refresh_worker()
+
+    @work(thread=True, group="refresh", exit_on_error=False)  # one at a time: see _refreshing
+    def _refresh_worker(self) -> None:
+        self.post_message(self.Refreshed(self.bx.backend.list_builders()))
+
+    def on_builders_screen_refreshed(self, message: Refreshed) -> None:
+        self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self.call_later(self.action_refresh)
+        refresh = message.refresh
+        log = self.query_one(CommandLog)
+        if self._ls_entry is not None:
+            failed = refresh.problem is not None and refresh.problem.fatal
+            log.finish(
+                self._ls_entry,
+                EntryState.FAILED if failed else EntryState.OK,
+                refresh.duration_s,
+                tail=refresh.problem.detail if failed and refresh.problem else "",
+                note=self._ls_note(refresh.ls),
+            )
+        self.ls = refresh.ls
+        self.problem = refresh.problem
+        self._show_problem()
+        prefer = None
+        if self._first_load and self.ls is not None:
+            self._first_load = False
+            current = self.ls.current
+            prefer = RowRef(current.name) if current is not None else None
+        self._render_table(prefer)
+
+    @staticmethod
+    def _ls_note(ls: LsResult | None) -> str:
+        if ls is None:
+            return ""
+        n = len(ls.builders)
+        return f"{n} builder{'s' if n != 1 else ''}"
+
+    def _show_problem(self) -> None:
+        panel = self.query_one("#problem", Static)
+        problem = self.problem
+        self.set_class(problem is not None and problem.fatal, "-fatal")
+        self.set_class(problem is not None and not problem.fatal, "-warning")
+        if problem is None:
+            panel.display = False
+            return
+        panel.display = True
+        panel.update(
+            Group(
+                Text(("✖ " if problem.fatal else "⚠ ") + problem.title, "bold"),
+                Text(problem.detail),
+                Text("How to fix: " + problem.fix, "italic"),
+            )
+        )
+
+    def _render_table(self, prefer: RowRef | None = None) -> None:
+        self.query_one(BuildersTable).show(
+            self.ls, needle=self.needle, busy=self.busy, prefer=prefer
+        )
+
+    # -- selection and details -------------------------------------------------------------------
+    @on(BuildersTable.Selected)
+    def _selected(self, message: BuildersTable.Selected) -> None:
+        # Debounced: holding j/k does not re-render the (Rich-heavy) details for every row,
+        # and the first frame shows the table without waiting for the details.
+        self._selected_ref = message.ref
+        if self._details_timer is None:
+            self._details_timer = self.set_timer(DETAILS_DELAY_S, self._show_details)
+
+    def _show_details(self) -> None:
+        self._details_timer = None
+        ref = self._selected_ref
+        builder = self.ls.get(ref.builder) if (self.ls and ref) else None
+        node = None
+        if builder is not None and ref is not None and ref.node is not None:
+            node = next((n for n in builder.nodes if n.name == ref.node), None)
+        self.query_one(BuilderDetails).show(builder, node)
+
+    def selected_builder(self) -> Builder | None:
+        ref = self.query_one(BuildersTable).selected
+        if ref is None or self.ls is None:
+            return None
+        return self.ls.get(ref.builder)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _target(self) -> Builder | None:
+        """The selected builder, if an action may run on it now (else say why)."""
+        builder = self.selected_builder()
+        if builder is None:
+            self.notify("Select a builder first.", severity="warning")
+            return None
+        if builder.name in self.busy:
+            self.notify(f"{builder.name} is busy ({self.busy[builder.name]}).", severity="warning")
+            return None
+        return builder
+
+    def action_use(self) -> None:
+        builder = self._target()
+        if builder is not None:
+            self.run_action(USE, builder.name, UseSpec(builder.name))
+
+    def action_use_options(self) -> None:
+        from buildx_tui.ui.common.action_dialog import ActionDialog, Option
+
+        builder = self._target()
+        if builder is None:
+            return
+        name = builder.name
+
+        def make(v: dict[str, bool]) -> Spec:
+            return UseSpec(name, default=v["default"], global_=v["global"])
+
+        self._ask(
+            ActionDialog(
+                f"Use builder {name}",
+                "Make this the builder that `docker buildx build` uses.",
+                make,
+                self.bx.backend.display,
+                [
+                    Option("default", "--default: default for the current Docker context"),
+                    Option("global", "--global: keep it when the Docker context changes"),
+                ],
+                confirm_label="Use",
+            ),
+            USE,
+            name,
+        )
+
+    def action_bootstrap(self) -> None:
+        builder = self._target()
+        if builder is not None:
+            self.run_action(BOOTSTRAP, builder.name, BootstrapSpec(builder.name))
+
+    def action_stop(self) -> None:
+        from buildx_tui.ui.common.action_dialog import ActionDialog
+
+        builder = self._target()
+        if builder is None:
+            return
+        name = builder.name
+        self._ask(
+            ActionDialog(
+                f"Stop builder {name}?",
+                "Stops its BuildKit daemon; running builds on it are cancelled. "
+                "Bootstrap (b) starts it again; the build cache is kept.",
+                lambda _v: StopSpec(name),
+                self.bx.backend.display,
+                danger=True,
+                confirm_label="Stop",
+            ),
+            STOP,
+            name,
+        )
+
+    def action_remove(self) -> None:
+        from buildx_tui.ui.common.action_dialog import ActionDialog, Option
+
+        builder = self._target()
+        if builder is None:
+            return
+        name = builder.name
+        if name == "default" and builder.driver == "docker":
+            self.notify(
+                "The default builder belongs to the Docker engine and cannot be removed.",
+                severity="warning",
+            )
+            return
+
+        def make(v: dict[str, bool]) -> Spec:
+            return RemoveSpec(name, keep_state=v["keep_state"], keep_daemon=v["keep_daemon"])
+
+        self._ask(
+            ActionDialog(
+                f"Remove builder {name}?",
+                "Removes the builder and, unless kept, its BuildKit state (build cache).",
+                make,
+                self.bx.backend.display,
+                [
+                    Option("keep_state", "--keep-state: keep BuildKit state (cache volume)"),
+                    Option("keep_daemon", "--keep-daemon: keep the BuildKit daemon running"),
+                ],
+                danger=True,
+                confirm_label="Remove",
+            ),
+            REMOVE,
+            name,
+        )
+
+    def _ask(self, dialog: ActionDialog, action: Action, builder: str) -> None:
+        def done(spec: Spec | None) -> None:
+            if spec is not None:
+                self.run_action(action, builder, spec)
+
+        self.app.push_screen(dialog, done)
+
+    def run_action(self, action: Action, builder: str, spec: Spec) -> None:
+        argv = spec.argv()
+        entry_id = self.query_one(CommandLog).start(self.bx.backend.display(argv))
+        self.busy[builder] = action.busy
+        self._render_table()
+        self._action_worker(entry_id, action, builder, argv)
+
+    @work(thread=True, group="actions", exit_on_error=False)
+    def _action_worker(
+        self, entry_id: int, action: Action, builder: str, argv: Sequence[str]
+    ) -> None:
+        def on_line(line: str) -> None:
+            self.post_message(self.ActionLine(entry_id, line))
+
+        result = self.bx.backend.run(argv, on_line=on_line)
+        self.post_message(self.ActionDone(entry_id, action, builder, result))
+
+    def on_builders_screen_action_line(self, message: ActionLine) -> None:
+        self.query_one(CommandLog).line(message.entry_id, message.line)
+
+    def on_builders_screen_action_done(self, message: ActionDone) -> None:
+        result = message.result
+        self.busy.pop(message.builder, None)
+        state = EntryState.OK if result.ok else EntryState.FAILED
+        if result.cancelled:
+            state = EntryState.CANCELLED
+        self.query_one(CommandLog).finish(
+            message.entry_id,
+            state,
+            result.duration_s,
+            tail="" if result.ok else result.error_text(),
+        )
+        if result.ok:
+            self.notify(f"{message.action.name} {message.builder}: done", timeout=3)
+        else:
+            self.notify(
+                result.error_text(),
+                title=f"{message.action.name} {message.builder} failed",
+                severity="error",
+                timeout=10,
+            )
+        self._render_table()
+        self.action_refresh()
+
+    # -- other screens ---------------------------------------------------------------------------
+    def action_new_build(self) -> None:
+        from buildx_tui.ui.build.form import BuildFormScreen
+
+        self.app.push_screen(BuildFormScreen(self.selected_builder()))
+
+    def action_create(self) -> None:
+        from buildx_tui.ui.create.wizard import CreateWizardScreen
+
+        self.app.push_screen(CreateWizardScreen(self.ls), self._after_create)
+
+    def action_append_node(self) -> None:
+        from buildx_tui.ui.create.wizard import CreateWizardScreen
+
+        builder = self.selected_builder()
+        if builder is None or builder.driver == "docker":
+            self.notify("Select a builder that is not a docker-driver builder.", severity="warning")
+            return
+        self.app.push_screen(
+            CreateWizardScreen(self.ls, append_to=builder.name), self._after_create
+        )
+
+    def action_leave_node(self) -> None:
+        from buildx_tui.ui.create.leave import LeaveNodeScreen
+
+        builder = self.selected_builder()
+        if builder is None:
+            self.notify("Select a builder first.", severity="warning")
+            return
+        ref = self.query_one(BuildersTable).selected
+        self.app.push_screen(
+            LeaveNodeScreen(builder, ref.node if ref is not None else None), self._after_create
+        )
+
+    def _after_create(self, name: str | None) -> None:
+        if name:
+            self.action_refresh()
+
+    def action_inspect(self) -> None:
+        from buildx_tui.ui.inspect.screen import InspectorScreen
+
+        self.app.push_screen(InspectorScreen())
+
+    # -- filter, help, copy ----------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.needle = event.value.strip()
+        self._render_table()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(BuildersTable).focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.needle = ""
+            self._render_table()
+            self.query_one(BuildersTable).focus()
+
+    def action_help(self) -> None:
+        from buildx_tui.ui.common.help import HelpScreen
+
+        table = self.query_one(BuildersTable)
+        self.app.push_screen(
+            HelpScreen(
+                [
+                    ("Builders", self.BINDINGS),
+                    ("Table", [*table.BINDINGS, *_TABLE_NAV]),
+                    ("Everywhere", self.app.BINDINGS),
+                ]
+            )
+        )
+
+    def action_copy_command(self) -> None:
+        command = self.query_one(CommandLog).last_command()
+        if command:
+            self.app.copy_to_clipboard(command)
+            self.notify(f"Copied: {command}", timeout=3)
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """Actions offered in the command palette (ctrl+p)."""
+        return [
+            ("Refresh builders", "docker buildx ls --format json", self.action_refresh),
+            ("Use builder", "docker buildx use NAME", self.action_use),
+            ("Use builder with options", "--default / --global", self.action_use_options),
+            ("Bootstrap builder", "docker buildx inspect --bootstrap NAME", self.action_bootstrap),
+            ("Stop builder", "docker buildx stop NAME", self.action_stop),
+            ("Remove builder", "docker buildx rm NAME", self.action_remove),
+            ("New build", "docker buildx build … on the selected builder", self.action_new_build),
+            ("Create builder", "wizard: docker buildx create …", self.action_create),
+            ("Add a node to builder", "docker buildx create --append …", self.action_append_node),
+            ("Remove a node", "docker buildx create --leave …", self.action_leave_node),
+            ("Inspect an image", "docker buildx imagetools inspect REF", self.action_inspect),
+            ("Filter builders", "show only matching builders", self.action_filter),
+            ("Copy last command", "to the clipboard", self.action_copy_command),
+            ("Help", "every key binding", self.action_help),
+        ]
+
+
+_TABLE_NAV = [
+    Binding("up,down", "", "Move between builders and nodes"),
+    Binding("pageup,pagedown", "", "Page"),
+]

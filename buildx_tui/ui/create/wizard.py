@@ -1,0 +1,435 @@
+"""The create / append wizard: name, driver, endpoint, node, registries (buildkitd.toml), review;
+then it runs `buildx create`, bootstrap and `use` with live status, and undoes a failed attempt.
+
+Push ``CreateWizardScreen(existing_ls)`` (or ``append_to=NAME``); it dismisses with the
+builder's name after a successful run, or ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
+
+from buildx_tui.core.builders import LsResult
+from buildx_tui.core.create.buildkitd.config import ConfigError, config_path_for_builder
+from buildx_tui.core.create.diagnose import Explanation
+from buildx_tui.core.create.draft import (
+    STEP_TITLES,
+    STEPS,
+    CreateDraft,
+    WizardContext,
+    WizardStep,
+    check_step,
+)
+from buildx_tui.core.create.probe import ProbeResult, probe_endpoint
+from buildx_tui.core.create.run import (
+    CreatePlan,
+    EventKind,
+    Phase,
+    RunEvent,
+    Runner,
+    RunOutcome,
+    build_plan,
+)
+from buildx_tui.core.create.spec import (
+    CONTEXT_LS_ARGV,
+    CreateProblem,
+    endpoint_scheme,
+    errors_in,
+    parse_context_names,
+)
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.create.step_base import StepPanel
+from buildx_tui.ui.create.step_basics import DriverChoice, DriverStep, NameStep
+from buildx_tui.ui.create.step_endpoint import EndpointStep, probe_text
+from buildx_tui.ui.create.step_node import NodeStep
+from buildx_tui.ui.create.step_registry import RegistryStep
+from buildx_tui.ui.create.step_review import ReviewStep, RunPanel
+
+if TYPE_CHECKING:
+    from buildx_tui.ui.app import BuildxApp
+
+
+_SEP = "  ›  "  # noqa: RUF001 (a breadcrumb separator)
+
+
+class CreateWizardScreen(Screen[str | None]):
+    CSS_PATH = "create.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="create.cancel"),
+        Binding("ctrl+n", "next", "Next", id="create.next"),
+        Binding("ctrl+b", "back", "Back", id="create.back"),
+        Binding("q", "close", "Close", show=False, id="create.close"),
+    ]
+    AUTO_FOCUS = None
+
+    @dataclass
+    class Loaded(Message):
+        ls: LsResult | None
+        contexts: list[str] | None
+
+    @dataclass
+    class Progress(Message):
+        event: RunEvent
+
+    @dataclass
+    class Finished(Message):
+        outcome: RunOutcome
+
+    @dataclass
+    class ReviewProbed(Message):
+        endpoint: str
+        result: ProbeResult | None
+
+    def __init__(
+        self,
+        existing: LsResult | None = None,
+        append_to: str | None = None,
+        *,
+        config_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self._existing = existing
+        self._config_dir = config_dir
+        self.draft = CreateDraft(name=append_to or "", append=append_to is not None)
+        self.ctx = WizardContext(existing=existing.builders if existing else ())
+        self.index = 0
+        self.plan: CreatePlan | None = None
+        self.outcome: RunOutcome | None = None
+        self.running = False
+        self._runner: Runner | None = None
+        self._auto_config_path: str | None = None
+        self._log_ids: dict[Phase, int] = {}
+
+    @property
+    def bx(self) -> BuildxApp:
+        from buildx_tui.ui.app import BuildxApp
+
+        assert isinstance(self.app, BuildxApp)
+        return self.app
+
+    @property
+    def step(self) -> WizardStep:
+        return STEPS[self.index]
+
+    def panel(self, step: WizardStep | None = None) -> StepPanel:
+        return self.query_one(f"#step-{(step or self.step).value}", StepPanel)
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="wizard-steps")
+        with ContentSwitcher(id="wizard-body", initial="step-name"):
+            yield NameStep(id="step-name")
+            yield DriverStep(id="step-driver")
+            yield EndpointStep(id="step-endpoint")
+            yield NodeStep(id="step-node")
+            yield RegistryStep(id="step-registry")
+            yield ReviewStep(id="step-review")
+            yield RunPanel(id="step-run")
+        yield Static("", id="wizard-problems")
+        with Horizontal(id="wizard-buttons"):
+            yield Button("Back", id="wizard-back")
+            yield Button("Next", variant="primary", id="wizard-next")
+            yield Button("Cancel", id="wizard-cancel")
+        yield CommandLog(id="wizard-log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "buildx-tui"
+        self.sub_title = (
+            f"append a node to {self.draft.name}" if self.draft.append else "create a builder"
+        )
+        self.query_one("#wizard-problems", Static).display = False
+        self.query_one(CommandLog).display = False
+        self._load_context()
+        self._enter(0)
+
+    @work(thread=True, exclusive=True, group="wizard-load", exit_on_error=False)
+    def _load_context(self) -> None:
+        ls = self._existing
+        if ls is None:
+            ls = self.bx.backend.list_builders().ls
+        result = self.bx.backend.run(CONTEXT_LS_ARGV, timeout=30)
+        contexts = parse_context_names(result.stdout) if result.ok else None
+        self.post_message(self.Loaded(ls, contexts))
+
+    def on_create_wizard_screen_loaded(self, message: Loaded) -> None:
+        builders = message.ls.builders if message.ls else self.ctx.existing
+        self.ctx = WizardContext(existing=builders, contexts=message.contexts)
+        if not self.running and self.outcome is None:
+            self.panel().context_changed(self.ctx)
+
+    # -- navigation --------------------------------------------------------------------------
+    def _enter(self, index: int) -> None:
+        self.index = index
+        self.query_one(ContentSwitcher).current = f"step-{self.step.value}"
+        panel = self.panel()
+        panel.load(self.draft, self.ctx)
+        self._show_problems([])
+        if self.step is WizardStep.REVIEW:
+            self._prepare_review()
+        self._update_chrome()
+        first = panel.first_input()
+        if first is not None:
+            first.focus()
+        else:
+            self.query_one("#wizard-next", Button).focus()
+
+    def action_next(self) -> None:
+        if self.running:
+            return
+        if self.outcome is not None:
+            if self.outcome.ok:
+                self.dismiss(self.plan.name if self.plan else None)
+            return
+        panel = self.panel()
+        panel.store(self.draft)
+        hold = getattr(panel, "hold", None)
+        if hold:
+            self._show_problems([CreateProblem("config", hold, "warning")])
+            return
+        problems = check_step(self.step, self.draft, self.ctx)
+        panel.mark(problems)
+        if errors_in(problems):
+            self._show_problems(problems)
+            bad = panel.invalid_widget(problems)
+            if bad is not None:
+                bad.focus()
+            return
+        if self.step is WizardStep.NAME:
+            target = self.ctx.append_target(self.draft)
+            if target is not None:
+                self.draft.driver = target.driver  # buildx requires the builder's own driver
+            self._default_config_path()
+        if self.step is WizardStep.REVIEW:
+            self._start_run()
+            return
+        self._enter(self.index + 1)
+
+    def action_back(self) -> None:
+        if self.running:
+            return
+        if self.outcome is not None:
+            if self.outcome.ok:
+                return
+            self.outcome = None
+            self._enter(STEPS.index(WizardStep.REVIEW))
+            return
+        if self.index > 0:
+            self.panel().store(self.draft)
+            self._enter(self.index - 1)
+
+    def action_cancel(self) -> None:
+        if self.running:
+            if self._runner is not None:
+                self._runner.cancel()
+            return
+        if self.outcome is not None and self.outcome.ok:
+            self.dismiss(self.plan.name if self.plan else None)
+            return
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        """q: leave the wizard — but never stop a run by accident (Esc or Stop does that)."""
+        if self.running:
+            self.notify("Still running: Stop (or Esc) cancels it and undoes what was done.")
+            return
+        self.action_cancel()
+
+    @on(Button.Pressed, "#wizard-next")
+    def _next_pressed(self) -> None:
+        self.action_next()
+
+    @on(Button.Pressed, "#wizard-back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#wizard-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    @on(DriverChoice.Chosen)
+    def _submitted(self) -> None:
+        self.action_next()
+
+    def _default_config_path(self) -> None:
+        """Name the builder's config file after it (or its builder, for an appended node),
+        unless the user chose another path; an existing file is read and edited."""
+        name = self.draft.name.strip()
+        try:
+            auto = str(config_path_for_builder(name, self._config_dir or self._app_config_dir()))
+        except ValueError:
+            return
+        current = self.draft.config_path
+        if current and current != self._auto_config_path:
+            return  # the user's own choice
+        if auto != current:
+            self.draft.load_config(auto)
+        self._auto_config_path = auto
+
+    def _app_config_dir(self) -> Path | None:
+        value = getattr(self.app, "config_dir", None)
+        return Path(value) if value else None
+
+    # -- review ------------------------------------------------------------------------------
+    def _prepare_review(self) -> None:
+        review = self.query_one(ReviewStep)
+        problems = check_step(WizardStep.REVIEW, self.draft, self.ctx)
+        try:
+            self.plan = build_plan(self.draft, self.ctx.append_target(self.draft))
+        except ConfigError as exc:
+            self._show_problems([CreateProblem("config", str(exc))])
+            return
+        warnings = [p for p in problems if p.severity == "warning"]
+        review.show_plan(self.plan, warnings, self.bx.backend.display)
+        if self.draft.driver == "remote" and endpoint_scheme(self.draft.endpoint) in (
+            "tcp",
+            "unix",
+        ):
+            files = (self.draft.cacert, self.draft.cert, self.draft.key, self.draft.servername)
+            self._review_probe(self.draft.endpoint, files)
+
+    @work(thread=True, exclusive=True, group="review-probe", exit_on_error=False)
+    def _review_probe(self, endpoint: str, files: tuple[str, str, str, str]) -> None:
+        cacert, cert, key, servername = files
+        result = probe_endpoint(endpoint, cacert=cacert, cert=cert, key=key, servername=servername)
+        self.post_message(self.ReviewProbed(endpoint, result))
+
+    def on_create_wizard_screen_review_probed(self, message: ReviewProbed) -> None:
+        if self.step is WizardStep.REVIEW and self.outcome is None:
+            self.query_one(ReviewStep).show_probe(probe_text(message.endpoint, message.result))
+
+    # -- running -----------------------------------------------------------------------------
+    def _start_run(self) -> None:
+        try:
+            plan = build_plan(self.draft, self.ctx.append_target(self.draft))
+        except ConfigError as exc:
+            self._show_problems([CreateProblem("config", str(exc))])
+            return
+        self.plan = plan
+        self.running = True
+        self._log_ids.clear()
+        self.query_one(ContentSwitcher).current = "step-run"
+        self.query_one(RunPanel).start(plan, self.bx.backend.display)
+        self.query_one(CommandLog).display = True
+        self._show_problems([])
+        self._update_chrome()
+        runner = Runner(plan, self.bx.backend, lambda e: self.post_message(self.Progress(e)))
+        self._runner = runner
+        self._run_worker(runner)
+
+    @work(thread=True, exclusive=True, group="create", exit_on_error=False)
+    def _run_worker(self, runner: Runner) -> None:
+        self.post_message(self.Finished(runner.run()))
+
+    def on_create_wizard_screen_progress(self, message: Progress) -> None:
+        e = message.event
+        self.query_one(RunPanel).event(e)
+        if e.phase is Phase.CONFIG:
+            return
+        log = self.query_one(CommandLog)
+        if e.kind is EventKind.START:
+            self._log_ids[e.phase] = log.start(e.text)
+        elif e.kind is EventKind.LINE and e.phase in self._log_ids:
+            log.line(self._log_ids[e.phase], e.text)
+        elif e.phase in self._log_ids:
+            state = EntryState.OK if e.kind is EventKind.OK else EntryState.FAILED
+            log.finish(self._log_ids[e.phase], state, e.duration_s, tail=e.text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in the run must not leave the wizard spinning: report it as a failure."""
+        if event.worker.group == "create" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.post_message(
+                self.Finished(
+                    RunOutcome(
+                        False,
+                        explanation=Explanation(
+                            "buildx-tui failed while carrying out the plan",
+                            f"{type(error).__name__}: {error}",
+                            "Look at the command log above and at the builders list (r): what "
+                            "ran before the failure may need undoing by hand.",
+                        ),
+                    )
+                )
+            )
+
+    def on_create_wizard_screen_finished(self, message: Finished) -> None:
+        self.running = False
+        self._runner = None
+        self.outcome = message.outcome
+        name = self.plan.name if self.plan else ""
+        self.query_one(RunPanel).finish(message.outcome, name)
+        if message.outcome.ok:
+            self.notify(f"{name}: ready", timeout=4)
+        self._update_chrome()
+        self.query_one("#wizard-next" if message.outcome.ok else "#wizard-back", Button).focus()
+
+    # -- chrome ------------------------------------------------------------------------------
+    def _update_chrome(self) -> None:
+        back = self.query_one("#wizard-back", Button)
+        nxt = self.query_one("#wizard-next", Button)
+        cancel = self.query_one("#wizard-cancel", Button)
+        if self.running:
+            back.display, nxt.display = False, False
+            cancel.label = "Stop"
+        elif self.outcome is not None:
+            back.display = not self.outcome.ok
+            back.disabled = False
+            nxt.display = self.outcome.ok
+            nxt.label = "Done"
+            cancel.label = "Close"
+            cancel.display = not self.outcome.ok
+        else:
+            back.display = True
+            back.disabled = self.index == 0
+            nxt.display = True
+            cancel.display = True
+            cancel.label = "Cancel"
+            verb = "Append node" if self.draft.append else "Create"
+            nxt.label = verb if self.step is WizardStep.REVIEW else "Next"
+        self.query_one("#wizard-steps", Static).update(self._steps_text())
+
+    def _steps_text(self) -> Text:
+        text = Text()
+        running_or_done = self.running or self.outcome is not None
+        for i, step in enumerate(STEPS):
+            if i:
+                text.append(_SEP, "dim")
+            label = f"{i + 1} {STEP_TITLES[step]}"
+            if running_or_done or i < self.index:
+                text.append(label, "green")
+            elif i == self.index:
+                text.append(f" {label} ", "bold reverse")
+            else:
+                text.append(label, "dim")
+        if running_or_done:
+            text.append(_SEP, "dim")
+            text.append(" Run ", "bold reverse")
+        return text
+
+    def _show_problems(self, problems: list[CreateProblem]) -> None:
+        box = self.query_one("#wizard-problems", Static)
+        box.display = bool(problems)
+        text = Text()
+        for i, p in enumerate(problems):
+            if i:
+                text.append("\n")
+            error = p.severity == "error"
+            text.append("✖ " if error else "⚠ ", "bold red" if error else "bold yellow")
+            text.append(p.message)
+        box.set_class(bool(errors_in(problems)), "-errors")
+        box.update(text)

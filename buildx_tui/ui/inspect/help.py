@@ -1,0 +1,20 @@
+"""`?` on the manifest inspector: the app's help screen with the inspector's legend."""
+
+from __future__ import annotations
+
+from buildx_tui.ui.common.help import HelpScreen
+
+LEGEND = [
+    ("linux/amd64", "bold cyan", "a platform of the image (expand it: manifest, config, layers)"),
+    ("sha256:0123…", "dim", "a digest, shortened; y copies the full digest of the line"),
+    ("attestation", "magenta", "provenance / SBOM attached to the platform above it"),
+    ("total", "green", "config + compressed layers: what a pull of that platform downloads"),
+    ("✖ / ⚠", "bold red", "your platform missing / another common platform missing"),
+    ("≠ differs", "bold yellow", "compare: same platform, different manifest digest"),
+]
+
+
+class InspectorHelp(HelpScreen):
+    """The app's help, with the inspector's legend."""
+
+    LEGEND = LEGEND
