@@ -43,7 +43,8 @@ if str(ROOT) not in sys.path:
 
 from buildx_tui.core.build.history import History  # noqa: E402
 from buildx_tui.core.build.spec import BuildSpec, Output  # noqa: E402
-from buildx_tui.core.docker.client import BuildxClient, ClientOptions, CommandResult  # noqa: E402
+from buildx_tui.core.docker.client import BuildxClient  # noqa: E402
+from buildx_tui.core.docker.types import ClientOptions, CommandResult  # noqa: E402
 from buildx_tui.ui.app import BuildxApp  # noqa: E402
 from buildx_tui.ui.build.form import BuildFormScreen  # noqa: E402
 from buildx_tui.ui.build.progress import BuildProgressScreen  # noqa: E402

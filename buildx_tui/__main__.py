@@ -49,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("buildx-tui: --refresh must be 0 or more seconds", file=sys.stderr)
         return 2
 
-    from buildx_tui.core.docker.client import ClientOptions, start_prefetch
+    from buildx_tui.core.docker.client import start_prefetch
+    from buildx_tui.core.docker.types import ClientOptions
 
     options = ClientOptions(
         docker=args.docker, context=args.context, host=args.host, config=args.config

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildx_tui.core.docker.client import BuildxClient, ClientOptions, CommandResult, Refresh
+from buildx_tui.core.docker.client import BuildxClient
+from buildx_tui.core.docker.types import ClientOptions, CommandResult, Refresh
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from buildx_tui.core.docker.backend import Backend
-from buildx_tui.core.docker.client import BuildxClient, ClientOptions, Prefetch
+from buildx_tui.core.docker.client import BuildxClient, Prefetch
+from buildx_tui.core.docker.types import ClientOptions
 
 
 def _utc_now() -> datetime:

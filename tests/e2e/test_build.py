@@ -25,7 +25,8 @@ from textual.widgets import Checkbox, Input, RadioButton, Select, Static
 from buildx_tui.core.build.history import History
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
-from buildx_tui.core.docker.client import BuildxClient, ClientOptions
+from buildx_tui.core.docker.client import BuildxClient
+from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.build.form import BuildFormScreen
 from buildx_tui.ui.build.platform_picker import checkbox_id

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from buildx_tui.core.docker.client import BuildxClient, ClientOptions
+from buildx_tui.core.docker.client import BuildxClient
+from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable, RowRef

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, RadioButton, SelectionList, Static
 
-from buildx_tui.core.docker.client import BuildxClient, ClientOptions
+from buildx_tui.core.docker.client import BuildxClient
+from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable

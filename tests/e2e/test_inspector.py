@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.docker.client import BuildxClient, ClientOptions
+from buildx_tui.core.docker.client import BuildxClient
+from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.core.inspect.manifest.model import ImageIndex, ImageManifest
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.common.command_log import CommandLog, EntryState

@@ -24,7 +24,7 @@ from buildx_tui.core.build.checks import STORE_PROBE_ARGV
 from buildx_tui.core.build.history import History
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder, Node, NodeStatus, parse_ls_json
-from buildx_tui.core.docker.client import CommandResult
+from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from tests.demo import FIXED_NOW

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from python_on_whales.client_config import ClientConfig
 
-from buildx_tui.core.docker.client import BuildxClient, ClientOptions, ls_argv, start_prefetch
-from buildx_tui.core.docker.problems import ProblemKind
+from buildx_tui.core.docker.client import BuildxClient, ls_argv, start_prefetch
+from buildx_tui.core.docker.types import ClientOptions, ProblemKind
 from tests.fakes import fixture
 
 
@@ -140,7 +140,7 @@ def test_on_start_is_called_once_the_process_exists_even_when_it_cannot(tmp_path
 
 
 def test_error_text_keeps_the_lines_that_continue_an_error():
-    from buildx_tui.core.docker.client import CommandResult
+    from buildx_tui.core.docker.types import CommandResult
 
     def error_of(name: str) -> str:
         return CommandResult((), "", 1, "", fixture(name), 0.0).error_text()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from buildx_tui.core.builders import parse_ls_json
-from buildx_tui.core.docker.client import ClientOptions
-from buildx_tui.core.docker.problems import ProblemKind, diagnose_ls_failure, diagnose_ls_result
+from buildx_tui.core.docker.problems import diagnose_ls_failure, diagnose_ls_result
+from buildx_tui.core.docker.types import ClientOptions, ProblemKind
 from tests.fakes import fixture
 
 OPTS = ClientOptions()

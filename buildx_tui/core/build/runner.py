@@ -31,7 +31,7 @@ from buildx_tui.core.build.history import BuildOutputs, parse_metadata
 from buildx_tui.core.build.progress.parser import BuildProgress, ProgressSnapshot
 from buildx_tui.core.build.spec import BuildSpec
 from buildx_tui.core.docker.backend import Backend
-from buildx_tui.core.docker.client import CommandResult
+from buildx_tui.core.docker.types import CommandResult
 
 MIN_INTERVAL_S = 0.05
 GC_FREEZE_S = 0.5

@@ -33,7 +33,7 @@ from buildx_tui.core.create.draft import CreateDraft
 from buildx_tui.core.create.probe import ProbeResult, probe_endpoint, probe_ssh
 from buildx_tui.core.create.spec import CreateSpec, LeaveSpec, find_builder, next_node_name
 from buildx_tui.core.docker.backend import Backend
-from buildx_tui.core.docker.client import CommandResult
+from buildx_tui.core.docker.types import CommandResult
 
 
 class Phase(StrEnum):

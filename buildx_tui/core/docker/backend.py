@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from buildx_tui.core.docker.client import CommandResult, Refresh
+from buildx_tui.core.docker.types import CommandResult, Refresh
 
 
 class Backend(Protocol):

@@ -24,41 +24,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from buildx_tui.core.builders import LsParseError, LsResult, parse_ls_json
+from buildx_tui.core.builders import LsParseError, parse_ls_json
 from buildx_tui.core.commands import LS_ARGV, VERSION_ARGV, display
-from buildx_tui.core.docker.problems import Problem, diagnose_ls_failure, diagnose_ls_result
+from buildx_tui.core.docker.problems import diagnose_ls_failure, diagnose_ls_result
 from buildx_tui.core.docker.store import Pinned, docker_config_dir, read_pinned_platforms
+from buildx_tui.core.docker.types import ClientOptions, CommandResult, Refresh
 
 if TYPE_CHECKING:
     from python_on_whales.client_config import ClientConfig
 
 LS_TIMEOUT_S = 60.0
-ERROR_FOLLOW_LINES = 3
-
-
-@dataclass(frozen=True)
-class ClientOptions:
-    """How to reach docker; passed to python-on-whales' ClientConfig."""
-
-    docker: str = "docker"
-    context: str | None = None
-    host: str | None = None
-    config: str | None = None
-
-    def global_args(self) -> list[str]:
-        """Global docker CLI flags, in python-on-whales' order."""
-        args: list[str] = []
-        if self.config is not None:
-            args += ["--config", self.config]
-        if self.context is not None:
-            args += ["--context", self.context]
-        if self.host is not None:
-            args += ["--host", self.host]
-        return args
-
-    def display_prefix(self) -> list[str]:
-        """What the user is shown before the buildx argv: the binary as they named it."""
-        return [self.docker, *self.global_args()]
 
 
 def resolve_docker(options: ClientOptions) -> str | None:
@@ -77,51 +52,6 @@ def subprocess_env() -> dict[str, str]:
     env = dict(os.environ)
     env["DOCKER_CLI_EXPERIMENTAL"] = "enabled"  # as python-on-whales does for buildx
     return env
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    argv: tuple[str, ...]  # the buildx part, e.g. ("buildx", "use", "x")
-    command: str  # the equivalent command line shown to the user
-    returncode: int
-    stdout: str
-    stderr: str
-    duration_s: float
-    cancelled: bool = False
-    stdout_bytes: bytes = b""  # stdout exactly as received (e.g. `imagetools inspect --raw`)
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0 and not self.cancelled
-
-    def error_text(self) -> str:
-        """The lines a user needs: buildx's ERROR lines (each with up to `ERROR_FOLLOW_LINES`
-        lines that continue it, such as ssh's "Host key verification failed."), else the tail
-        of stderr."""
-        lines = [ln for ln in self.stderr.splitlines() if ln.strip()]
-        picked: list[str] = []
-        follow = 0
-        for line in lines:
-            if line.startswith("ERROR:"):
-                picked.append(line)
-                follow = ERROR_FOLLOW_LINES
-            elif follow and not line.startswith(("#", "{")):  # not progress or rawjson
-                picked.append(line)
-                follow -= 1
-            else:
-                follow = 0
-        picked = picked or lines[-6:] or [f"exit status {self.returncode}"]
-        return "\n".join(picked)
-
-
-@dataclass(frozen=True)
-class Refresh:
-    """The outcome of one refresh: builders (possibly with a problem) or only a problem."""
-
-    command: str
-    duration_s: float
-    ls: LsResult | None = None
-    problem: Problem | None = None
 
 
 class Prefetch:

@@ -1,38 +1,17 @@
 """What is wrong with the user's docker set-up, in words they can act on.
 
 Each diagnosis comes from output we already have (one `ls` per refresh): no extra process.
+The diagnoses are :class:`~buildx_tui.core.docker.types.Problem` s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from buildx_tui.core.docker.types import ClientOptions, Problem, ProblemKind
 
 if TYPE_CHECKING:
     from buildx_tui.core.builders import LsResult
-    from buildx_tui.core.docker.client import ClientOptions
-
-
-class ProblemKind(StrEnum):
-    DOCKER_MISSING = "docker-missing"
-    BUILDX_MISSING = "buildx-missing"
-    BUILDX_TOO_OLD = "buildx-too-old"
-    ENGINE_UNREACHABLE = "engine-unreachable"
-    LS_FAILED = "ls-failed"
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: ProblemKind
-    title: str
-    detail: str
-    fix: str
-
-    @property
-    def fatal(self) -> bool:
-        """Fatal problems leave nothing to list; an unreachable engine still lists builders."""
-        return self.kind is not ProblemKind.ENGINE_UNREACHABLE
 
 
 def docker_missing(options: ClientOptions) -> Problem:

@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any, Final, Generic, TypeVar
 
 from buildx_tui.core.docker.backend import Backend
-from buildx_tui.core.docker.client import CommandResult
+from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.inspect.manifest.model import (
     Descriptor,
     ImageConfig,

@@ -48,7 +48,7 @@ from buildx_tui.core.build.spec import (
     registry_of,
 )
 from buildx_tui.core.builders import Builder, LsResult
-from buildx_tui.core.docker.client import CommandResult, Refresh
+from buildx_tui.core.docker.types import CommandResult, Refresh
 from buildx_tui.ui.build.advanced_options import OPTION_LABEL, OPTION_WIDGET, AdvancedOptions
 from buildx_tui.ui.build.confirm import BuildConfirmScreen
 from buildx_tui.ui.build.platform_picker import PlatformPicker

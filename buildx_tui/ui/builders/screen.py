@@ -19,8 +19,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.commands import BootstrapSpec, RemoveSpec, StopSpec, UseSpec
-from buildx_tui.core.docker.client import CommandResult, Refresh
-from buildx_tui.core.docker.problems import Problem
+from buildx_tui.core.docker.types import CommandResult, Problem, Refresh
 from buildx_tui.ui.builders.details import BuilderDetails
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from buildx_tui.ui.common.command_log import CommandLog, EntryState

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from buildx_tui.core.build.login import LoginSpec, password_stdin, redact, validate_login
-from buildx_tui.core.docker.client import CommandResult
+from buildx_tui.core.docker.types import CommandResult
 
 if TYPE_CHECKING:
     from buildx_tui.core.docker.backend import Backend

@@ -23,7 +23,7 @@ from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.create.diagnose import Facts, explain
 from buildx_tui.core.create.spec import LeaveSpec
-from buildx_tui.core.docker.client import CommandResult
+from buildx_tui.core.docker.types import CommandResult
 
 if TYPE_CHECKING:
     from buildx_tui.ui.app import BuildxApp
