@@ -1,24 +1,29 @@
-"""BuildxApp(backend) and make_app(): the backend is injected; tests pass a fake."""
+"""BuildxApp: the one owner of navigation and of the services; make_app() builds the real one.
+
+Screens never import each other: they post a message from :mod:`buildx_tui.ui.navigation` and
+the handlers here import the target screen when first needed (the first frame loads only the
+builders list) and push or switch. The backend is injected: tests pass a fake.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
-from textual.app import App, SystemCommand
+from textual import on
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from buildx_tui.core.build.history import History
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.client import BuildxClient, Prefetch
 from buildx_tui.core.docker.types import ClientOptions
+from buildx_tui.ui import navigation as nav
+from buildx_tui.ui.services import AppScreen, Services, ServicesApp, utc_now
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class BuildxApp(App[None]):
+class BuildxApp(ServicesApp):
     CSS_PATH = "app.tcss"
     TITLE = "buildx-tui"
     BINDINGS = [
@@ -32,14 +37,24 @@ class BuildxApp(App[None]):
         backend: Backend,
         *,
         refresh_interval: float = 10.0,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
+        history: History | None = None,
         subtitle: str = "",
     ) -> None:
-        super().__init__()
-        self.backend = backend
-        self.refresh_interval = refresh_interval
-        self.clock = clock
+        super().__init__(
+            Services(
+                backend=backend,
+                history=history if history is not None else History(),
+                clock=clock,
+                refresh_interval=refresh_interval,
+            )
+        )
         self.sub_title = subtitle
+
+    @property
+    def backend(self) -> Backend:
+        """The docker gateway (tests and scripts read it here; screens use ``services``)."""
+        return self.services.backend
 
     def on_mount(self) -> None:
         from buildx_tui.ui.builders.screen import BuildersScreen
@@ -47,13 +62,99 @@ class BuildxApp(App[None]):
         self.push_screen(BuildersScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers the actions of the screen it was opened on (each screen lists
-        them in `palette_commands()`), then Textual's own."""
-        palette_commands = getattr(screen, "palette_commands", None)
-        if callable(palette_commands):
-            for title, help_text, callback in palette_commands():
+        """The palette offers the actions of the screen it was opened on, then Textual's own."""
+        if isinstance(screen, AppScreen):
+            for title, help_text, callback in screen.palette_commands():
                 yield SystemCommand(title, help_text, callback)
         yield from super().get_system_commands(screen)
+
+    # -- navigation: every move between features goes through here ------------------------------
+    @on(nav.OpenBuildForm)
+    def _open_build_form(self, message: nav.OpenBuildForm) -> None:
+        from buildx_tui.ui.build.form import BuildFormScreen
+
+        self.push_screen(BuildFormScreen(message.builder, spec=message.spec))
+
+    @on(nav.StartBuild)
+    def _start_build(self, message: nav.StartBuild) -> None:
+        """Check -> confirm what buildx will refuse -> the live build screen."""
+        from buildx_tui.core.build.checks import BuildEnv, check_spec
+        from buildx_tui.core.build.issue import Severity
+
+        issues = message.issues
+        if issues is None:
+            issues = tuple(check_spec(message.spec, BuildEnv()))
+        errors = [i.message for i in issues if i.severity is Severity.ERROR]
+        if errors:
+            self.notify("\n".join(errors), title="Cannot run it again", severity="error")
+            return
+        refusals = [i.message for i in issues if i.severity is Severity.REFUSAL]
+        if not refusals:
+            self._open_build(message)
+            return
+        from buildx_tui.ui.build.confirm import BuildConfirmScreen
+
+        def confirmed(go: bool | None) -> None:
+            if go:
+                self._open_build(message)
+
+        self.push_screen(BuildConfirmScreen(refusals, message.command), confirmed)
+
+    def _open_build(self, message: nav.StartBuild) -> None:
+        from buildx_tui.ui.build.progress import BuildProgressScreen
+
+        screen = BuildProgressScreen(message.spec, builder=message.builder)
+        if message.replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    @on(nav.EditBuild)
+    def _edit_build(self, message: nav.EditBuild) -> None:
+        from buildx_tui.ui.build.form import BuildFormScreen
+
+        stack = self.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        if isinstance(below, BuildFormScreen):
+            self.pop_screen()
+            if below.spec != message.spec:  # from the history; a build's own form is as it was
+                below.load_spec(message.spec)
+        else:
+            self.switch_screen(BuildFormScreen(message.builder, spec=message.spec))
+
+    @on(nav.OpenBuildHistory)
+    def _open_build_history(self) -> None:
+        from buildx_tui.ui.build.history import BuildHistoryScreen
+
+        self.push_screen(BuildHistoryScreen())
+
+    @on(nav.OpenInspector)
+    def _open_inspector(self, message: nav.OpenInspector) -> None:
+        from buildx_tui.ui.inspect.screen import InspectorScreen
+
+        self.push_screen(InspectorScreen(reference=message.reference or None))
+
+    @on(nav.OpenCreateWizard)
+    def _open_create_wizard(self, message: nav.OpenCreateWizard) -> None:
+        from buildx_tui.ui.create.wizard import CreateWizardScreen
+
+        screen = CreateWizardScreen(message.ls, append_to=message.append_to)
+        self.push_screen(screen, self._builders_changed)
+
+    @on(nav.OpenLeaveNode)
+    def _open_leave_node(self, message: nav.OpenLeaveNode) -> None:
+        from buildx_tui.ui.create.leave import LeaveNodeScreen
+
+        self.push_screen(LeaveNodeScreen(message.builder, message.node), self._builders_changed)
+
+    def _builders_changed(self, name: str | None) -> None:
+        """A wizard or the node dialog ended: tell the builders screen (it refreshes)."""
+        from buildx_tui.ui.builders.screen import BuildersScreen
+
+        if name:
+            for screen in self.screen_stack:
+                if isinstance(screen, BuildersScreen):
+                    screen.post_message(nav.BuildersChanged(name))
 
 
 def describe_target(options: ClientOptions) -> str:

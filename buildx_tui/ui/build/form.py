@@ -4,23 +4,20 @@ checks everything before anything runs, and starts the build screen."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
     Footer,
     Header,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     Select,
@@ -36,7 +33,6 @@ from buildx_tui.core.build.checks import (
 )
 from buildx_tui.core.build.history import History
 from buildx_tui.core.build.spec import (
-    OUTPUT_LABELS,
     BuildSpec,
     FormValues,
     Issue,
@@ -49,63 +45,23 @@ from buildx_tui.core.build.spec import (
 )
 from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.docker.types import CommandResult, Refresh
-from buildx_tui.ui.build.advanced_options import OPTION_LABEL, OPTION_WIDGET, AdvancedOptions
-from buildx_tui.ui.build.confirm import BuildConfirmScreen
+from buildx_tui.ui import navigation as nav
+from buildx_tui.ui.build.advanced_options import OPTION_WIDGET, AdvancedOptions
+from buildx_tui.ui.build.form_fields import (
+    FIELD_LABEL,
+    FIELD_WIDGET,
+    FIELDS,
+    MARK,
+    builder_label,
+    main_fields,
+    row,
+)
 from buildx_tui.ui.build.platform_picker import PlatformPicker
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
-
-if TYPE_CHECKING:
-    from buildx_tui.core.docker.backend import Backend
-
-FIELDS = (
-    "builder",
-    "context",
-    "dockerfile",
-    "target",
-    "tags",
-    "build_args",
-    "platforms",
-    "output",
-    "dest",
-    *OPTION_WIDGET,
-)
-FIELD_WIDGET = {
-    "builder": "#builder",
-    "context": "#context",
-    "dockerfile": "#dockerfile",
-    "target": "#target",
-    "tags": "#tags",
-    "build_args": "#build-args",
-    "platforms": "#extra-platforms",
-    "output": "#output",
-    "dest": "#dest",
-    **OPTION_WIDGET,
-}
-FIELD_LABEL = {
-    "builder": "builder",
-    "context": "context",
-    "dockerfile": "Dockerfile",
-    "target": "target",
-    "tags": "tags",
-    "build_args": "build args",
-    "platforms": "platforms",
-    "output": "output",
-    "dest": "dest file",
-    **OPTION_LABEL,
-}
-MARK = {
-    Severity.ERROR: ("✖ ", "bold red"),
-    Severity.REFUSAL: ("⚠ buildx will refuse: ", "bold yellow"),
-    Severity.NOTE: ("• ", "cyan"),
-}
+from buildx_tui.ui.services import AppScreen
 
 
-def builder_label(builder: Builder) -> str:
-    current = " *" if builder.current else ""
-    return f"{builder.name}{current}  ({builder.driver}, {builder.status.value})"
-
-
-class BuildFormScreen(Screen[None]):
+class BuildFormScreen(AppScreen[None]):
     """``builder`` preselects a builder (the builders screen passes the selected one); ``spec``
     fills the form (editing a past build)."""
 
@@ -137,7 +93,7 @@ class BuildFormScreen(Screen[None]):
         super().__init__()
         self.builder = builder
         self.ls: LsResult | None = None
-        self.history = history if history is not None else History()
+        self._history = history
         self.store: bool | None = None
         self.issues: list[Issue] = []
         self.spec: BuildSpec | None = None
@@ -150,9 +106,8 @@ class BuildFormScreen(Screen[None]):
         self._log_ids: dict[str, int] = {}
 
     @property
-    def backend(self) -> Backend:
-        backend: Backend = self.app.backend  # type: ignore[attr-defined]
-        return backend
+    def history(self) -> History:
+        return self._history if self._history is not None else self.services.history
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -160,90 +115,7 @@ class BuildFormScreen(Screen[None]):
         yield Header()
         with Horizontal(id="form-columns"):
             with VerticalScroll(id="form-left"):
-                yield self._row(
-                    "Builder",
-                    Select[str](
-                        [(v.builder, v.builder)] if v.builder else [],
-                        value=v.builder if v.builder else Select.NULL,
-                        prompt="pick a builder",
-                        allow_blank=not v.builder,
-                        compact=True,
-                        id="builder",
-                    ),
-                    "builder",
-                )
-                yield self._row(
-                    "Context",
-                    Input(
-                        v.context,
-                        placeholder="folder sent to the builder",
-                        compact=True,
-                        id="context",
-                    ),
-                    "context",
-                )
-                yield self._row(
-                    "Dockerfile",
-                    Input(
-                        v.dockerfile,
-                        placeholder="default: Dockerfile in the context",
-                        compact=True,
-                        id="dockerfile",
-                    ),
-                    "dockerfile",
-                )
-                yield self._row(
-                    "Target",
-                    Input(
-                        v.target,
-                        placeholder="stage to build (default: last)",
-                        compact=True,
-                        id="target",
-                    ),
-                    "target",
-                )
-                yield self._row(
-                    "Tags",
-                    Input(
-                        v.tags,
-                        placeholder="registry/name:tag … (space or comma)",
-                        compact=True,
-                        id="tags",
-                    ),
-                    "tags",
-                )
-                yield Label("Build args  KEY=VALUE, one per line", classes="field-label wide")
-                yield TextArea(
-                    v.build_args,
-                    id="build-args",
-                    soft_wrap=False,
-                    show_line_numbers=False,
-                    compact=True,
-                )
-                yield Static("", id="err-build_args", classes="field-error")
-                yield Label("Output", classes="field-label wide")
-                with RadioSet(id="output", compact=True):
-                    for output in Output:
-                        yield RadioButton(
-                            OUTPUT_LABELS[output],
-                            value=output is v.output,
-                            id=f"out-{output.value}",
-                            compact=True,
-                        )
-                yield Static("", id="err-output", classes="field-error")
-                yield self._row(
-                    "Dest file",
-                    Input(
-                        v.dest,
-                        placeholder="for oci / tar: path of the tarball",
-                        compact=True,
-                        id="dest",
-                    ),
-                    "dest",
-                )
-                with Horizontal(id="flags"):
-                    yield Checkbox("--no-cache", v.no_cache, id="no-cache", compact=True)
-                    yield Checkbox("--pull", v.pull, id="pull", compact=True)
+                yield from main_fields(v)
             with VerticalScroll(id="form-right"):
                 yield PlatformPicker(
                     platform_choices(self.builder),
@@ -251,7 +123,7 @@ class BuildFormScreen(Screen[None]):
                     note=self._emulator_note(),
                     id="platforms",
                 )
-                yield self._row(
+                yield row(
                     "Other",
                     Input(
                         v.extra_platforms,
@@ -271,15 +143,6 @@ class BuildFormScreen(Screen[None]):
             yield Button("History", id="do-history", compact=True)
         yield CommandLog(id="command-log")
         yield Footer()
-
-    @staticmethod
-    def _row(label: str, widget: Input | Select[str], field: str) -> Vertical:
-        return Vertical(
-            Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
-            Static("", id=f"err-{field}", classes="field-error"),
-            classes="field",
-            id=f"row-{widget.id}",
-        )
 
     def on_mount(self) -> None:
         self.query_one("#form-left").border_title = "Build"
@@ -503,22 +366,14 @@ class BuildFormScreen(Screen[None]):
                     self.query_one(AdvancedOptions).collapsed = False
                 self.query_one(FIELD_WIDGET.get(first.field, "#context")).focus()
             return
-        spec = self.spec
-        refusals = [i.message for i in self.issues if i.severity is Severity.REFUSAL]
-        if refusals:
-
-            def confirmed(go: bool | None) -> None:
-                if go:
-                    self._start(spec)
-
-            self.app.push_screen(BuildConfirmScreen(refusals, self.user_command() or ""), confirmed)
-            return
-        self._start(spec)
-
-    def _start(self, spec: BuildSpec) -> None:
-        from buildx_tui.ui.build.progress import BuildProgressScreen
-
-        self.app.push_screen(BuildProgressScreen(spec, builder=self.builder, history=self.history))
+        self.post_message(
+            nav.StartBuild(
+                self.spec,
+                self.user_command() or "",
+                builder=self.builder,
+                issues=tuple(self.issues),
+            )
+        )
 
     @on(Button.Pressed, "#do-copy")
     def action_copy_command(self) -> None:
@@ -544,13 +399,7 @@ class BuildFormScreen(Screen[None]):
 
     @on(Button.Pressed, "#do-history")
     def action_history(self) -> None:
-        from buildx_tui.ui.build.history import BuildHistoryScreen
-
-        def picked(spec: BuildSpec | None) -> None:
-            if spec is not None:
-                self.load_spec(spec)
-
-        self.app.push_screen(BuildHistoryScreen(self.history), picked)
+        self.post_message(nav.OpenBuildHistory())
 
     def load_spec(self, spec: BuildSpec) -> None:
         """Fill the form with a past build's settings."""

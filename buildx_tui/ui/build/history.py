@@ -1,7 +1,7 @@
 """Past builds: command, result, duration; run one again with the same settings, or edit it.
 
-Dismissed with a `BuildSpec` when the user asks to edit one (the build form fills itself from it),
-else with None.
+Run again, edit and inspect are asked of the app (ui/navigation.py): editing fills the build form
+this history was opened from, or opens one.
 """
 
 from __future__ import annotations
@@ -14,17 +14,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from buildx_tui.core.build.checks import BuildEnv, check_spec
 from buildx_tui.core.build.history import History, HistoryEntry
-from buildx_tui.core.build.spec import BuildSpec, Severity
-from buildx_tui.ui.build.confirm import BuildConfirmScreen
+from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.build.lane import RESULT_MARK, fmt_secs
+from buildx_tui.ui.services import AppScreen
 
 
-class BuildHistoryScreen(Screen[BuildSpec | None]):
+class BuildHistoryScreen(AppScreen[None]):
     CSS_PATH = "build.tcss"
     BINDINGS = [
         Binding("enter,r", "rerun", "Run again", id="build_history.rerun"),
@@ -41,9 +39,9 @@ class BuildHistoryScreen(Screen[BuildSpec | None]):
         error: str
         skipped: int
 
-    def __init__(self, history: History) -> None:
+    def __init__(self, history: History | None = None) -> None:
         super().__init__()
-        self.history = history
+        self.history = history if history is not None else self.services.history
         self.entries: list[HistoryEntry] = []  # newest first
 
     def compose(self) -> ComposeResult:
@@ -125,39 +123,12 @@ class BuildHistoryScreen(Screen[BuildSpec | None]):
         entry = self.selected()
         if entry is None:
             return
-        spec = entry.spec
-        issues = check_spec(spec, BuildEnv())
-        errors = [i.message for i in issues if i.severity is Severity.ERROR]
-        if errors:
-            self.notify("\n".join(errors), title="Cannot run it again", severity="error")
-            return
-        refusals = [i.message for i in issues if i.severity is Severity.REFUSAL]
-        if refusals:
-
-            def confirmed(go: bool | None) -> None:
-                if go:
-                    self._start(spec)
-
-            self.app.push_screen(BuildConfirmScreen(refusals, entry.command), confirmed)
-            return
-        self._start(spec)
-
-    def _start(self, spec: BuildSpec) -> None:
-        from buildx_tui.ui.build.progress import BuildProgressScreen
-
-        self.app.push_screen(BuildProgressScreen(spec, history=self.history))
+        self.post_message(nav.StartBuild(entry.spec, entry.command))
 
     def action_edit(self) -> None:
         entry = self.selected()
-        if entry is None:
-            return
-        from buildx_tui.ui.build.form import BuildFormScreen
-
-        stack = self.app.screen_stack
-        if len(stack) > 1 and isinstance(stack[-2], BuildFormScreen):
-            self.dismiss(entry.spec)
-        else:
-            self.app.switch_screen(BuildFormScreen(spec=entry.spec, history=self.history))
+        if entry is not None:
+            self.post_message(nav.EditBuild(entry.spec))
 
     def action_inspect(self) -> None:
         entry = self.selected()
@@ -165,15 +136,7 @@ class BuildHistoryScreen(Screen[BuildSpec | None]):
         if not reference:
             self.notify("That build pushed nothing to inspect.", severity="warning")
             return
-        try:
-            from buildx_tui.ui.inspect.screen import InspectorScreen
-        except ImportError:
-            self.notify(
-                f"The manifest inspector is not available. Reference: {reference}",
-                severity="warning",
-            )
-            return
-        self.app.push_screen(InspectorScreen(reference=reference))
+        self.post_message(nav.OpenInspector(reference))
 
     def action_copy_command(self) -> None:
         entry = self.selected()

@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from buildx_tui.core.build.checks import failure_hint
@@ -36,13 +35,15 @@ from buildx_tui.core.build.spec import (
     registry_of,
 )
 from buildx_tui.core.builders import Builder
+from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.build.lane import LaneView
 from buildx_tui.ui.build.log import BuildLogScreen
 from buildx_tui.ui.build.summary import head_line, slowdowns, summary
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.services import AppScreen
 
 if TYPE_CHECKING:
-    from buildx_tui.core.docker.backend import Backend
+    pass
 
 MAX_COLUMNS = 3
 #: How long the build's reader may wait for a frame to be drawn (see BuildRunner.ui_wait_s).
@@ -57,7 +58,7 @@ def lane_id(key: str) -> str:
     return "lane-" + "".join(c if c.isalnum() else "-" for c in key)
 
 
-class BuildProgressScreen(Screen[None]):
+class BuildProgressScreen(AppScreen[None]):
     CSS_PATH = "build.tcss"
     #: Clock that makes running steps' elapsed times advance between events (tests set None:
     #: then times are those stamped in the stream, and snapshots are reproducible).
@@ -97,7 +98,7 @@ class BuildProgressScreen(Screen[None]):
         super().__init__()
         self.spec = spec
         self.builder = builder
-        self.history = history if history is not None else History()
+        self.history = history if history is not None else self.services.history
         self.support: dict[str, Support] = (
             {c.name: c.support for c in platform_choices(builder)} if builder else {}
         )
@@ -107,6 +108,7 @@ class BuildProgressScreen(Screen[None]):
         self.cancelling = False
         self.crashed = False  # the build thread failed with an exception (a bug): not running
         self._entry_id: int | None = None
+        self._log_screen: BuildLogScreen | None = None  # a step's log, followed while shown
         # The build starts as the screen is made (it is always made to be shown at once): its
         # first ~25 ms of loading, composing and styling run alongside the docker CLI starting.
         self.runner = BuildRunner(
@@ -121,7 +123,8 @@ class BuildProgressScreen(Screen[None]):
         # The build thread posts to this screen before it is mounted: make its message queue here,
         # on the app's thread (made lazily by the first post, two threads could each make one and
         # a message would be lost).
-        self._thread_init()
+        init_queue: Callable[[], None] = self._thread_init  # Textual's own, untyped
+        init_queue()
         # A plain thread (a Textual worker would start only once the screen is mounted), in a
         # copy of this context: the screen finds its app through it until it is mounted.
         context = contextvars.copy_context()
@@ -132,11 +135,6 @@ class BuildProgressScreen(Screen[None]):
         # GIL, and spawning takes a dozen hand-offs, each up to 5 ms while the UI composes
         # (20-40 ms in all; alone, 2-8 ms).
         self.runner.wait_started(START_WAIT_S)
-
-    @property
-    def backend(self) -> Backend:
-        backend: Backend = self.app.backend  # type: ignore[attr-defined]
-        return backend
 
     @property
     def running(self) -> bool:
@@ -260,9 +258,9 @@ class BuildProgressScreen(Screen[None]):
         if added:
             self._layout_lanes()
         self._draw_head()
-        top = self.app.screen
-        if isinstance(top, BuildLogScreen):
-            top.follow(snap)
+        log = self._log_screen
+        if log is not None and log.is_current:
+            log.follow(snap)
 
     def _layout_lanes(self) -> None:
         grid = self.query_one("#lanes", Grid)
@@ -391,44 +389,28 @@ class BuildProgressScreen(Screen[None]):
         lane = self.snapshot.lane(message.lane)
         step = lane.step(message.digest) if lane is not None else None
         if step is not None:
-            self.app.push_screen(BuildLogScreen(message.lane, step))
+            self._log_screen = BuildLogScreen(message.lane, step)
+            self.app.push_screen(self._log_screen)
 
     def action_inspect(self) -> None:
         if self.outcome is None or not self.outcome.outputs.reference:
             self.notify("Nothing was pushed: there is no manifest to inspect.", severity="warning")
             return
-        reference = self.outcome.outputs.reference
-        try:
-            from buildx_tui.ui.inspect.screen import InspectorScreen
-        except ImportError:
-            self.notify(
-                f"The manifest inspector is not available in this version. Reference: {reference}",
-                severity="warning",
-                timeout=10,
-            )
-            return
-        self.app.push_screen(InspectorScreen(reference=reference))
+        self.post_message(nav.OpenInspector(self.outcome.outputs.reference))
 
     def action_rerun(self) -> None:
         if self.running:
             return
-        self.app.switch_screen(
-            BuildProgressScreen(self.spec, builder=self.builder, history=self.history)
+        self.post_message(
+            nav.StartBuild(
+                self.spec, self.user_command, builder=self.builder, issues=(), replace=True
+            )
         )
 
     def action_edit(self) -> None:
         if self.running:
             return
-        from buildx_tui.ui.build.form import BuildFormScreen
-
-        stack = self.app.screen_stack
-        below = stack[-2] if len(stack) > 1 else None
-        if isinstance(below, BuildFormScreen):
-            self.app.pop_screen()
-        else:
-            self.app.switch_screen(
-                BuildFormScreen(self.builder, spec=self.spec, history=self.history)
-            )
+        self.post_message(nav.EditBuild(self.spec, self.builder))
 
     def action_login(self) -> None:
         from buildx_tui.ui.common.login import LoginScreen
@@ -440,9 +422,7 @@ class BuildProgressScreen(Screen[None]):
         self.app.push_screen(LoginScreen(self.registry()), done)
 
     def action_history(self) -> None:
-        from buildx_tui.ui.build.history import BuildHistoryScreen
-
-        self.app.push_screen(BuildHistoryScreen(self.history))
+        self.post_message(nav.OpenBuildHistory())
 
     def action_help(self) -> None:
         from buildx_tui.ui.build.help import BuildProgressHelp

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
@@ -13,19 +13,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.commands import BootstrapSpec, RemoveSpec, StopSpec, UseSpec
 from buildx_tui.core.docker.types import CommandResult, Problem, Refresh
+from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.builders.details import BuilderDetails
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 if TYPE_CHECKING:
-    from buildx_tui.ui.app import BuildxApp
     from buildx_tui.ui.common.action_dialog import ActionDialog, Spec
 
 # Dialogs and help are imported when first opened: they are not needed for the first frame.
@@ -47,7 +47,7 @@ STOP = Action("stop", "stopping")
 REMOVE = Action("remove", "removing")
 
 
-class BuildersScreen(Screen[None]):
+class BuildersScreen(AppScreen[None]):
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="builders.refresh"),
         Binding("u", "use", "Use", id="builders.use"),
@@ -91,16 +91,10 @@ class BuildersScreen(Screen[None]):
         self._refreshing = False
         self._refresh_again = False
         self._first_load = True
+        self._select_after_refresh: str | None = None  # a builder just created or used
         self._ls_entry: int | None = None
         self._selected_ref: RowRef | None = None
         self._details_timer: Timer | None = None
-
-    @property
-    def bx(self) -> BuildxApp:
-        from buildx_tui.ui.app import BuildxApp
-
-        assert isinstance(self.app, BuildxApp)
-        return self.app
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -109,7 +103,7 @@ class BuildersScreen(Screen[None]):
         yield Input(placeholder="filter builders: name, driver, endpoint, platform…", id="filter")
         with Vertical(id="main"):
             yield BuildersTable(id="builders")
-            yield BuilderDetails(id="details", clock=self.bx.clock)
+            yield BuilderDetails(id="details", clock=self.services.clock)
         yield CommandLog(id="command-log")
         yield Footer(compact=True)
 
@@ -119,13 +113,21 @@ class BuildersScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         self.query_one("#problem", Static).display = False
         self.action_refresh()
-        if self.bx.refresh_interval > 0:
-            self.set_interval(self.bx.refresh_interval, self._auto_refresh)
+        interval = self.services.refresh_interval
+        if interval > 0:
+            self.set_interval(interval, self._refresh_tick)
 
     # -- refresh ---------------------------------------------------------------------------------
-    def _auto_refresh(self) -> None:
+    def _refresh_tick(self) -> None:
+        """The auto-refresh: skipped while an `ls` or an action runs, or while a dialog or
+        another screen is on top (their commands are the user's focus; `ls` can wait)."""
         if not self._refreshing and not self.busy and self.app.screen is self:
             self.action_refresh()
+
+    @on(nav.BuildersChanged)
+    def _builders_changed(self, message: nav.BuildersChanged) -> None:
+        self._select_after_refresh = message.name
+        self.action_refresh()
 
     def action_refresh(self) -> None:
         if self._refreshing:
@@ -134,14 +136,14 @@ class BuildersScreen(Screen[None]):
             return
         self._refreshing = True
         log = self.query_one(CommandLog)
-        command = self.bx.backend.display(("buildx", "ls", "--format", "json"))
+        command = self.backend.display(("buildx", "ls", "--format", "json"))
         last = log.entries[-1] if log.entries else None
         if last is not None and last.command == command and last.state is EntryState.OK:
             self._ls_entry = last.id
             last.state = EntryState.RUNNING
         else:
             self._ls_entry = log.start(command)
-        ready = self.bx.backend.prefetched() if self._first_load else None
+        ready = self.backend.prefetched() if self._first_load else None
         if ready is not None:
             # The early `ls` already finished: fill the table before the first frame.
             self.on_builders_screen_refreshed(self.Refreshed(ready))
@@ -150,7 +152,7 @@ class BuildersScreen(Screen[None]):
 
     @work(thread=True, group="refresh", exit_on_error=False)  # one at a time: see _refreshing
     def _refresh_worker(self) -> None:
-        self.post_message(self.Refreshed(self.bx.backend.list_builders()))
+        self.post_message(self.Refreshed(self.backend.list_builders()))
 
     def on_builders_screen_refreshed(self, message: Refreshed) -> None:
         self._refreshing = False
@@ -176,6 +178,10 @@ class BuildersScreen(Screen[None]):
             self._first_load = False
             current = self.ls.current
             prefer = RowRef(current.name) if current is not None else None
+        wanted = self._select_after_refresh
+        if wanted is not None and self.ls is not None and self.ls.get(wanted) is not None:
+            self._select_after_refresh = None
+            prefer = RowRef(wanted)
         self._render_table(prefer)
 
     @staticmethod
@@ -246,7 +252,7 @@ class BuildersScreen(Screen[None]):
     def action_use(self) -> None:
         builder = self._target()
         if builder is not None:
-            self.run_action(USE, builder.name, UseSpec(builder.name))
+            self._run_action(USE, builder.name, UseSpec(builder.name))
 
     def action_use_options(self) -> None:
         from buildx_tui.ui.common.action_dialog import ActionDialog, Option
@@ -264,7 +270,7 @@ class BuildersScreen(Screen[None]):
                 f"Use builder {name}",
                 "Make this the builder that `docker buildx build` uses.",
                 make,
-                self.bx.backend.display,
+                self.backend.display,
                 [
                     Option("default", "--default: default for the current Docker context"),
                     Option("global", "--global: keep it when the Docker context changes"),
@@ -278,7 +284,7 @@ class BuildersScreen(Screen[None]):
     def action_bootstrap(self) -> None:
         builder = self._target()
         if builder is not None:
-            self.run_action(BOOTSTRAP, builder.name, BootstrapSpec(builder.name))
+            self._run_action(BOOTSTRAP, builder.name, BootstrapSpec(builder.name))
 
     def action_stop(self) -> None:
         from buildx_tui.ui.common.action_dialog import ActionDialog
@@ -293,7 +299,7 @@ class BuildersScreen(Screen[None]):
                 "Stops its BuildKit daemon; running builds on it are cancelled. "
                 "Bootstrap (b) starts it again; the build cache is kept.",
                 lambda _v: StopSpec(name),
-                self.bx.backend.display,
+                self.backend.display,
                 danger=True,
                 confirm_label="Stop",
             ),
@@ -323,7 +329,7 @@ class BuildersScreen(Screen[None]):
                 f"Remove builder {name}?",
                 "Removes the builder and, unless kept, its BuildKit state (build cache).",
                 make,
-                self.bx.backend.display,
+                self.backend.display,
                 [
                     Option("keep_state", "--keep-state: keep BuildKit state (cache volume)"),
                     Option("keep_daemon", "--keep-daemon: keep the BuildKit daemon running"),
@@ -338,13 +344,13 @@ class BuildersScreen(Screen[None]):
     def _ask(self, dialog: ActionDialog, action: Action, builder: str) -> None:
         def done(spec: Spec | None) -> None:
             if spec is not None:
-                self.run_action(action, builder, spec)
+                self._run_action(action, builder, spec)
 
         self.app.push_screen(dialog, done)
 
-    def run_action(self, action: Action, builder: str, spec: Spec) -> None:
+    def _run_action(self, action: Action, builder: str, spec: Spec) -> None:
         argv = spec.argv()
-        entry_id = self.query_one(CommandLog).start(self.bx.backend.display(argv))
+        entry_id = self.query_one(CommandLog).start(self.backend.display(argv))
         self.busy[builder] = action.busy
         self._render_table()
         self._action_worker(entry_id, action, builder, argv)
@@ -356,7 +362,7 @@ class BuildersScreen(Screen[None]):
         def on_line(line: str) -> None:
             self.post_message(self.ActionLine(entry_id, line))
 
-        result = self.bx.backend.run(argv, on_line=on_line)
+        result = self.backend.run(argv, on_line=on_line)
         self.post_message(self.ActionDone(entry_id, action, builder, result))
 
     def on_builders_screen_action_line(self, message: ActionLine) -> None:
@@ -375,6 +381,8 @@ class BuildersScreen(Screen[None]):
             tail="" if result.ok else result.error_text(),
         )
         if result.ok:
+            if message.action is USE:
+                self._select_after_refresh = message.builder
             self.notify(f"{message.action.name} {message.builder}: done", timeout=3)
         else:
             self.notify(
@@ -386,48 +394,30 @@ class BuildersScreen(Screen[None]):
         self._render_table()
         self.action_refresh()
 
-    # -- other screens ---------------------------------------------------------------------------
+    # -- other screens (the app opens them: see ui/navigation.py) -------------------------------
     def action_new_build(self) -> None:
-        from buildx_tui.ui.build.form import BuildFormScreen
-
-        self.app.push_screen(BuildFormScreen(self.selected_builder()))
+        self.post_message(nav.OpenBuildForm(self.selected_builder()))
 
     def action_create(self) -> None:
-        from buildx_tui.ui.create.wizard import CreateWizardScreen
-
-        self.app.push_screen(CreateWizardScreen(self.ls), self._after_create)
+        self.post_message(nav.OpenCreateWizard(self.ls))
 
     def action_append_node(self) -> None:
-        from buildx_tui.ui.create.wizard import CreateWizardScreen
-
         builder = self.selected_builder()
         if builder is None or builder.driver == "docker":
             self.notify("Select a builder that is not a docker-driver builder.", severity="warning")
             return
-        self.app.push_screen(
-            CreateWizardScreen(self.ls, append_to=builder.name), self._after_create
-        )
+        self.post_message(nav.OpenCreateWizard(self.ls, append_to=builder.name))
 
     def action_leave_node(self) -> None:
-        from buildx_tui.ui.create.leave import LeaveNodeScreen
-
         builder = self.selected_builder()
         if builder is None:
             self.notify("Select a builder first.", severity="warning")
             return
         ref = self.query_one(BuildersTable).selected
-        self.app.push_screen(
-            LeaveNodeScreen(builder, ref.node if ref is not None else None), self._after_create
-        )
-
-    def _after_create(self, name: str | None) -> None:
-        if name:
-            self.action_refresh()
+        self.post_message(nav.OpenLeaveNode(builder, ref.node if ref is not None else None))
 
     def action_inspect(self) -> None:
-        from buildx_tui.ui.inspect.screen import InspectorScreen
-
-        self.app.push_screen(InspectorScreen())
+        self.post_message(nav.OpenInspector())
 
     # -- filter, help, copy ----------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -473,8 +463,7 @@ class BuildersScreen(Screen[None]):
             self.app.copy_to_clipboard(command)
             self.notify(f"Copied: {command}", timeout=3)
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        """Actions offered in the command palette (ctrl+p)."""
+    def palette_commands(self) -> list[PaletteCommand]:
         return [
             ("Refresh builders", "docker buildx ls --format json", self.action_refresh),
             ("Use builder", "docker buildx use NAME", self.action_use),

@@ -12,6 +12,7 @@ from itertools import count
 
 from rich.console import Group
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -69,7 +70,7 @@ class CommandLog(VerticalScroll):
         self._body = Static("", id="command-log-body")
         self.border_title = "Commands (what each key runs)"
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._body
 
     def start(self, command: str) -> int:

@@ -15,19 +15,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from buildx_tui.core.build.login import LoginSpec, password_stdin, redact, validate_login
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.ui.services import AppModalScreen
 
 if TYPE_CHECKING:
-    from buildx_tui.core.docker.backend import Backend
+    pass
 
 LOGIN_TIMEOUT_S = 60.0
 
 
-class LoginScreen(ModalScreen[bool]):
+class LoginScreen(AppModalScreen[bool]):
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     #login-box {
@@ -53,11 +53,6 @@ class LoginScreen(ModalScreen[bool]):
         self.registry = registry
         self.username = username
         self.busy = False
-
-    @property
-    def backend(self) -> Backend:
-        backend: Backend = self.app.backend  # type: ignore[attr-defined]
-        return backend
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):

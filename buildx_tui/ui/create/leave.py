@@ -8,7 +8,6 @@ leave (buildx refuses): the dialog says so and offers nothing to run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
@@ -17,19 +16,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.create.diagnose import Facts, explain
 from buildx_tui.core.create.spec import LeaveSpec
 from buildx_tui.core.docker.types import CommandResult
-
-if TYPE_CHECKING:
-    from buildx_tui.ui.app import BuildxApp
+from buildx_tui.ui.services import AppModalScreen
 
 
-class LeaveNodeScreen(ModalScreen[str | None]):
+class LeaveNodeScreen(AppModalScreen[str | None]):
     CSS_PATH = "create.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="leave.cancel")]
 
@@ -43,13 +39,6 @@ class LeaveNodeScreen(ModalScreen[str | None]):
         self.nodes = [n.name for n in builder.nodes]
         self.initial = node if node in self.nodes else (self.nodes[-1] if self.nodes else None)
         self.running = False
-
-    @property
-    def bx(self) -> BuildxApp:
-        from buildx_tui.ui.app import BuildxApp
-
-        assert isinstance(self.app, BuildxApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         can_leave = len(self.nodes) > 1
@@ -97,7 +86,7 @@ class LeaveNodeScreen(ModalScreen[str | None]):
 
     def _show_command(self) -> None:
         spec = self.spec()
-        text = Text("$ " + self.bx.backend.display(spec.argv()), "bold") if spec else Text("")
+        text = Text("$ " + self.backend.display(spec.argv()), "bold") if spec else Text("")
         self.query_one("#leave-command", Static).update(text)
 
     @on(RadioSet.Changed, "#leave-nodes")
@@ -116,7 +105,7 @@ class LeaveNodeScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="leave", exit_on_error=False)
     def _run(self, argv: list[str]) -> None:
-        self.post_message(self.Done(self.bx.backend.run(argv, timeout=120)))
+        self.post_message(self.Done(self.backend.run(argv, timeout=120)))
 
     def on_leave_node_screen_done(self, message: Done) -> None:
         self.running = False

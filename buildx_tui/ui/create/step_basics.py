@@ -22,8 +22,8 @@ class NameStep(StepPanel):
     step = WizardStep.NAME
     FIELDS = {"name": "#name"}
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._existing: tuple[Builder, ...] = ()
 
     def compose(self) -> ComposeResult:

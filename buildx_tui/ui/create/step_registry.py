@@ -38,8 +38,8 @@ class RegistryStep(StepPanel):
     step = WizardStep.REGISTRY
     FIELDS = {"config": "#config-path"}
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._draft = CreateDraft()
         self._regs: dict[str, RegistryConfig] = {}
         self._original: set[str] = set()

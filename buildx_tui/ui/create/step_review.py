@@ -38,8 +38,8 @@ PHASE_TITLES = {
 class ReviewStep(StepPanel):
     step = WizardStep.REVIEW
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._plan: CreatePlan | None = None
         self._display: Display = " ".join
 
@@ -169,8 +169,8 @@ class _PhaseState:
 class RunPanel(VerticalScroll):
     """What the run does, step by step, live; then its result."""
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._phases: list[_PhaseState] = []
 
     def compose(self) -> ComposeResult:

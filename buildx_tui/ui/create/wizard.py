@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -56,15 +54,12 @@ from buildx_tui.ui.create.step_endpoint import EndpointStep, probe_text
 from buildx_tui.ui.create.step_node import NodeStep
 from buildx_tui.ui.create.step_registry import RegistryStep
 from buildx_tui.ui.create.step_review import ReviewStep, RunPanel
-
-if TYPE_CHECKING:
-    from buildx_tui.ui.app import BuildxApp
-
+from buildx_tui.ui.services import AppScreen
 
 _SEP = "  ›  "  # noqa: RUF001 (a breadcrumb separator)
 
 
-class CreateWizardScreen(Screen[str | None]):
+class CreateWizardScreen(AppScreen[str | None]):
     CSS_PATH = "create.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="create.cancel"),
@@ -113,13 +108,6 @@ class CreateWizardScreen(Screen[str | None]):
         self._log_ids: dict[Phase, int] = {}
 
     @property
-    def bx(self) -> BuildxApp:
-        from buildx_tui.ui.app import BuildxApp
-
-        assert isinstance(self.app, BuildxApp)
-        return self.app
-
-    @property
     def step(self) -> WizardStep:
         return STEPS[self.index]
 
@@ -160,8 +148,8 @@ class CreateWizardScreen(Screen[str | None]):
     def _load_context(self) -> None:
         ls = self._existing
         if ls is None:
-            ls = self.bx.backend.list_builders().ls
-        result = self.bx.backend.run(CONTEXT_LS_ARGV, timeout=30)
+            ls = self.backend.list_builders().ls
+        result = self.backend.run(CONTEXT_LS_ARGV, timeout=30)
         contexts = parse_context_names(result.stdout) if result.ok else None
         self.post_message(self.Loaded(ls, contexts))
 
@@ -196,10 +184,6 @@ class CreateWizardScreen(Screen[str | None]):
             return
         panel = self.panel()
         panel.store(self.draft)
-        hold = getattr(panel, "hold", None)
-        if hold:
-            self._show_problems([CreateProblem("config", hold, "warning")])
-            return
         problems = check_step(self.step, self.draft, self.ctx)
         panel.mark(problems)
         if errors_in(problems):
@@ -270,7 +254,7 @@ class CreateWizardScreen(Screen[str | None]):
         unless the user chose another path; an existing file is read and edited."""
         name = self.draft.name.strip()
         try:
-            auto = str(config_path_for_builder(name, self._config_dir or self._app_config_dir()))
+            auto = str(config_path_for_builder(name, self._config_dir))
         except ValueError:
             return
         current = self.draft.config_path
@@ -279,10 +263,6 @@ class CreateWizardScreen(Screen[str | None]):
         if auto != current:
             self.draft.load_config(auto)
         self._auto_config_path = auto
-
-    def _app_config_dir(self) -> Path | None:
-        value = getattr(self.app, "config_dir", None)
-        return Path(value) if value else None
 
     # -- review ------------------------------------------------------------------------------
     def _prepare_review(self) -> None:
@@ -294,7 +274,7 @@ class CreateWizardScreen(Screen[str | None]):
             self._show_problems([CreateProblem("config", str(exc))])
             return
         warnings = [p for p in problems if p.severity == "warning"]
-        review.show_plan(self.plan, warnings, self.bx.backend.display)
+        review.show_plan(self.plan, warnings, self.backend.display)
         if self.draft.driver == "remote" and endpoint_scheme(self.draft.endpoint) in (
             "tcp",
             "unix",
@@ -323,11 +303,15 @@ class CreateWizardScreen(Screen[str | None]):
         self.running = True
         self._log_ids.clear()
         self.query_one(ContentSwitcher).current = "step-run"
-        self.query_one(RunPanel).start(plan, self.bx.backend.display)
+        self.query_one(RunPanel).start(plan, self.backend.display)
         self.query_one(CommandLog).display = True
         self._show_problems([])
         self._update_chrome()
-        runner = Runner(plan, self.bx.backend, lambda e: self.post_message(self.Progress(e)))
+
+        def emit(event: RunEvent) -> None:
+            self.post_message(self.Progress(event))
+
+        runner = Runner(plan, self.backend, emit)
         self._runner = runner
         self._run_worker(runner)
 

@@ -8,9 +8,8 @@ the command whose output the selected line comes from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
@@ -19,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 
 from buildx_tui.core.inspect.imagetools import (
@@ -47,15 +45,13 @@ from buildx_tui.ui.inspect.compare import CompareSide, ManifestCompare
 from buildx_tui.ui.inspect.help import InspectorHelp
 from buildx_tui.ui.inspect.labels import plural
 from buildx_tui.ui.inspect.tree import ManifestTree
-
-if TYPE_CHECKING:
-    from buildx_tui.ui.app import BuildxApp
+from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 MAIN = "main"
 EXAMPLE = "e.g. 127.0.0.1:5000/demo:1"
 
 
-class InspectorScreen(Screen[None]):
+class InspectorScreen(AppScreen[None]):
     CSS_PATH = "inspect.tcss"
     SUB_TITLE = "manifest inspector"
     BINDINGS = [
@@ -86,13 +82,6 @@ class InspectorScreen(Screen[None]):
         self._compare_generation = 0
         self._compare: dict[str, CompareSide] | None = None
 
-    @property
-    def bx(self) -> BuildxApp:
-        from buildx_tui.ui.app import BuildxApp
-
-        assert isinstance(self.app, BuildxApp)
-        return self.app
-
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,7 +99,7 @@ class InspectorScreen(Screen[None]):
         self.query_one("#reference", Input).border_title = "Image"
         self.query_one("#compare-ref", Input).border_title = "Compare with (B)"
         self.query_one("#compare-ref", Input).display = False
-        self.tree.show_note(f"Type an image reference above and press Enter ({EXAMPLE}).")
+        self.manifest_tree.show_note(f"Type an image reference above and press Enter ({EXAMPLE}).")
         self._set_preview(())
         if self.initial:
             self.inspect(self.initial)
@@ -118,7 +107,7 @@ class InspectorScreen(Screen[None]):
             self.query_one("#reference", Input).focus()
 
     @property
-    def tree(self) -> ManifestTree:
+    def manifest_tree(self) -> ManifestTree:
         return self.query_one(ManifestTree)
 
     @property
@@ -132,7 +121,7 @@ class InspectorScreen(Screen[None]):
     # -- running inspects ------------------------------------------------------------------------
     def _start(self, job: InspectJob, side: str, generation: int) -> None:
         argv = job.argv()
-        entry = self.command_log.start(self.bx.backend.display(argv)) if argv else None
+        entry = self.command_log.start(self.backend.display(argv)) if argv else None
         self._fetch_worker(job, side, generation, entry)
 
     @work(thread=True, group="inspect", exit_on_error=False)
@@ -140,7 +129,7 @@ class InspectorScreen(Screen[None]):
         self, job: InspectJob, side: str, generation: int, entry_id: int | None
     ) -> None:
         try:
-            fetch = job.run(self.bx.backend)
+            fetch = job.run(self.backend)
         except Exception as error:  # a bug must not leave "loading…" forever
             message = f"internal error: {error!r}"
             fetch = Fetch(job.argv(), error=InspectError(InspectErrorKind.UNKNOWN, message, "", ""))
@@ -186,13 +175,13 @@ class InspectorScreen(Screen[None]):
         self.reference = text
         self._generation += 1
         self._hide_message()
-        self.tree.show_note(Text(f"⟳ inspecting {text}…", "dim italic"))
+        self.manifest_tree.show_note(Text(f"⟳ inspecting {text}…", "dim italic"))
         job = InspectJob(Level.INDEX, text)
         self._set_preview(job.argv())
         self._start(job, MAIN, self._generation)
 
     def _main_fetched(self, job: InspectJob, fetch: Fetch[Any]) -> None:
-        tree = self.tree
+        tree = self.manifest_tree
         if job.level is Level.INDEX:
             if fetch.error is not None or fetch.value is None:
                 tree.show_note(Text("nothing to show: see the message above", "dim"))
@@ -399,7 +388,7 @@ class InspectorScreen(Screen[None]):
             side = self.compare_view.selected_side()
             self._set_preview(index_argv(side.reference) if side is not None else ())
             return
-        argv = self.tree.selected_argv()
+        argv = self.manifest_tree.selected_argv()
         if not argv and self.reference is not None:
             argv = index_argv(self.reference)
         self._set_preview(argv)
@@ -414,7 +403,7 @@ class InspectorScreen(Screen[None]):
             self.preview = ""
             line.update(Text("$ docker buildx imagetools inspect --raw REFERENCE", "dim"))
             return
-        self.preview = self.bx.backend.display(argv)
+        self.preview = self.backend.display(argv)
         line.update(Text.assemble(("$ ", "dim"), (self.preview, "bold")))
 
     # -- actions ---------------------------------------------------------------------------------
@@ -439,7 +428,7 @@ class InspectorScreen(Screen[None]):
             self.inspect(self.query_one("#reference", Input).value)
 
     def action_copy_digest(self) -> None:
-        view = self.compare_view if self.has_class("-compare") else self.tree
+        view = self.compare_view if self.has_class("-compare") else self.manifest_tree
         picked = view.selected_digest()
         if picked is None:
             self.notify("No digest here: select the index, a platform, a config or a layer.")
@@ -458,13 +447,12 @@ class InspectorScreen(Screen[None]):
     def action_back(self) -> None:
         if self.has_class("-compare"):
             self._leave_compare()
-            self.tree.focus()
+            self.manifest_tree.focus()
             return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        """Actions offered in the command palette (ctrl+p)."""
+    def palette_commands(self) -> list[PaletteCommand]:
         return [
             ("Inspect an image", "docker buildx imagetools inspect --raw REF", self.action_edit),
             ("Compare with another reference", "platform by platform", self.action_compare),
