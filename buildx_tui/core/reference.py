@@ -8,7 +8,7 @@ Two pure helpers for the manifest inspector:
 * :func:`classify_inspect_error` turns the stderr of a failed ``docker buildx imagetools inspect``
   into a kind (not found, unauthorized, unknown host, ...) with a friendly message and a hint.
 
-Stdlib only; never imports textual. Re-exported by :mod:`buildx_tui.core.inspect.manifest.model`.
+Shared: the build form checks its tags with the same grammar. Stdlib only; never imports textual.
 """
 
 from __future__ import annotations

@@ -25,14 +25,9 @@ from buildx_tui.core.inspect.imagetools import (
     platform_notes,
     single_platform_index,
 )
-from buildx_tui.core.inspect.manifest.model import (
-    DiffStatus,
-    ImageIndex,
-    ImageManifest,
-    InspectErrorKind,
-    InvalidReference,
-    compare_indexes,
-)
+from buildx_tui.core.inspect.manifest.compare import DiffStatus, compare_indexes
+from buildx_tui.core.inspect.manifest.model import ImageIndex, ImageManifest
+from buildx_tui.core.reference import InspectErrorKind, InvalidReference
 from tests.fakes import FIXTURES, FakeBackend, Reply, fixture
 
 NAME = "127.0.0.1:5000/inspector-demo"

@@ -19,6 +19,11 @@ from typing import Any
 
 import pytest
 
+from buildx_tui.core.inspect.manifest.compare import (
+    DiffStatus,
+    compare_indexes,
+    missing_platform_message,
+)
 from buildx_tui.core.inspect.manifest.model import (
     ATTESTATION_MANIFEST,
     DOCKER_MANIFEST,
@@ -27,31 +32,34 @@ from buildx_tui.core.inspect.manifest.model import (
     OCI_INDEX,
     OCI_MANIFEST,
     AttestationKind,
-    DiffStatus,
     ImageIndex,
     ImageManifest,
-    InspectErrorKind,
-    InvalidPlatform,
-    InvalidReference,
     ManifestError,
-    Platform,
     attestation_kind,
-    classify_inspect_error,
-    compare_indexes,
+    predicate_label,
+)
+from buildx_tui.core.inspect.manifest.parse import (
     compute_digest,
-    missing_platform_message,
-    native_hosts,
-    normalize_platform,
     parse_config,
     parse_document,
     parse_image_configs,
     parse_index,
     parse_inspect_json,
     parse_manifest,
+)
+from buildx_tui.core.inspect.manifest.platform import (
+    InvalidPlatform,
+    Platform,
+    native_hosts,
+    normalize_platform,
     parse_platform,
-    parse_reference,
-    predicate_label,
     same_platform,
+)
+from buildx_tui.core.reference import (
+    InspectErrorKind,
+    InvalidReference,
+    classify_inspect_error,
+    parse_reference,
     validate_reference,
 )
 

@@ -11,7 +11,7 @@ What runs (verified on the lab: buildx v0.36.1, distribution 2.8):
 
 Every ``fetch_*`` validates the reference first and runs nothing when it is malformed; a failure
 comes back as a classified :class:`InspectError`, never as an exception. Parsing is
-:mod:`buildx_tui.core.inspect.manifest.model`'s. Stdlib only; never imports textual.
+:mod:`buildx_tui.core.inspect.manifest.parse`'s. Stdlib only; never imports textual.
 """
 
 from __future__ import annotations
@@ -24,25 +24,27 @@ from typing import Any, Final, Generic, TypeVar
 
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.core.inspect.manifest.compare import missing_platform_message
 from buildx_tui.core.inspect.manifest.model import (
     Descriptor,
     ImageConfig,
     ImageIndex,
     ImageManifest,
-    ImageReference,
-    InspectError,
-    InspectErrorKind,
-    InvalidPlatform,
-    InvalidReference,
     ManifestError,
-    Platform,
     PlatformEntry,
-    classify_inspect_error,
-    missing_platform_message,
+)
+from buildx_tui.core.inspect.manifest.parse import (
     parse_document,
     parse_image_configs,
     parse_manifest,
-    parse_platform,
+)
+from buildx_tui.core.inspect.manifest.platform import InvalidPlatform, Platform, parse_platform
+from buildx_tui.core.reference import (
+    ImageReference,
+    InspectError,
+    InspectErrorKind,
+    InvalidReference,
+    classify_inspect_error,
     parse_reference,
 )
 

@@ -11,14 +11,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from buildx_tui.core.inspect.imagetools import single_platform_index
-from buildx_tui.core.inspect.manifest.model import (
-    DiffStatus,
-    ImageConfig,
-    ImageIndex,
-    ImageManifest,
-    IndexComparison,
-    InspectError,
-)
+from buildx_tui.core.inspect.manifest.compare import DiffStatus, IndexComparison
+from buildx_tui.core.inspect.manifest.model import ImageConfig, ImageIndex, ImageManifest
+from buildx_tui.core.reference import InspectError
 from buildx_tui.ui.inspect import labels as lb
 
 _STATUS = {

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from buildx_tui.core.inspect.manifest.model import ImageConfig, InvalidPlatform
+from buildx_tui.core.inspect.manifest.model import ImageConfig
+from buildx_tui.core.inspect.manifest.platform import InvalidPlatform
 from buildx_tui.ui.inspect import labels as lb
 from buildx_tui.ui.inspect.nodes import NodeInfo, NodeKind
 

@@ -30,14 +30,12 @@ from buildx_tui.core.inspect.imagetools import (
     platform_notes,
     reference_error,
 )
-from buildx_tui.core.inspect.manifest.model import (
-    ImageConfig,
-    ImageIndex,
-    ImageManifest,
+from buildx_tui.core.inspect.manifest.compare import compare_indexes
+from buildx_tui.core.inspect.manifest.model import ImageConfig, ImageIndex, ImageManifest
+from buildx_tui.core.reference import (
     InspectError,
     InspectErrorKind,
     InvalidReference,
-    compare_indexes,
     parse_reference,
 )
 from buildx_tui.ui.common.command_log import CommandLog, EntryState

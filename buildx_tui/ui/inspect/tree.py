@@ -21,9 +21,8 @@ from buildx_tui.core.inspect.manifest.model import (
     ImageConfig,
     ImageIndex,
     ImageManifest,
-    InspectError,
-    InvalidReference,
 )
+from buildx_tui.core.reference import InspectError, InvalidReference
 from buildx_tui.ui.inspect import labels as lb
 from buildx_tui.ui.inspect.config import add_config_fields
 from buildx_tui.ui.inspect.nodes import NodeInfo, NodeKind

@@ -1,6 +1,6 @@
 """Platforms of image indexes: parse, normalise, compare; "will it run natively here?".
 
-A small, self-contained helper for :mod:`.model` (re-exported there):
+A small, self-contained helper for :mod:`.model`, :mod:`.parse` and :mod:`.compare`:
 containerd's normalisation (``linux/arm64/v8`` is ``linux/arm64``, ``linux/arm`` is
 ``linux/arm/v7``, ``x86_64`` is ``amd64``) and which variants a host runs without emulation.
 
