@@ -105,7 +105,7 @@ def check(root: Path) -> list[Violation]:
             if ilayer not in ("core", "ui"):
                 continue
             other = feature_of(imported, ilayer)
-            if other is None or other == own and ilayer == layer:
+            if other is None or (other == own and ilayer == layer):
                 if layer == "ui" and own is not None and imported == f"{top}.ui.app":
                     out.append(Violation(name, imported, "a ui feature never imports ui.app"))
                 continue
@@ -135,7 +135,7 @@ def long_modules(root: Path) -> list[str]:
     return out
 
 
-# -- the real package -------------------------------------------------------------------------------
+# -- the real package ------------------------------------------------------------
 def test_the_package_keeps_its_import_rules():
     assert check(PACKAGE) == []
 
@@ -150,7 +150,7 @@ def test_the_checker_sees_the_features():
     assert {"builders", "build", "create", "inspect"} <= FEATURE_PACKAGES["ui"]
 
 
-# -- the checker fails on each kind of violation ----------------------------------------------------
+# -- the checker fails on each kind of violation ----------------------------------------
 def make_tree(tmp_path: Path, files: dict[str, str]) -> Path:
     root = tmp_path / "pkg"
     base = {
@@ -211,10 +211,17 @@ def test_the_checker_allows_the_intended_imports(tmp_path):
     root = make_tree(
         tmp_path,
         {
-            "core/build/spec.py": "from pkg.core.docker.client import C\nfrom pkg.core import builders\n",
-            "ui/build/form.py": "from pkg.ui.common.help import H\nfrom pkg.core.build.spec import S\n"
-            "from pkg.ui.services import AppScreen\nfrom . import form\n",
-            "ui/app.py": "def f():\n    from pkg.ui.build.form import F\n    from pkg.ui.inspect import screen\n",
+            "core/build/spec.py": (
+                "from pkg.core.docker.client import C\nfrom pkg.core import builders\n"
+            ),
+            "ui/build/form.py": (
+                "from pkg.ui.common.help import H\nfrom pkg.core.build.spec import S\n"
+                "from pkg.ui.services import AppScreen\nfrom . import form\n"
+            ),
+            "ui/app.py": (
+                "def f():\n    from pkg.ui.build.form import F\n"
+                "    from pkg.ui.inspect import screen\n"
+            ),
         },
     )
     assert check(root) == []
