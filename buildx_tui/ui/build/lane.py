@@ -19,103 +19,18 @@ from textual.widget import Widget
 
 from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot
 from buildx_tui.core.build.spec import Support
+from buildx_tui.ui.build.marks import (
+    BADGE,
+    RESULT_MARK,
+    bar,
+    fmt_secs,
+    lane_result,
+    lane_title,
+    step_line,
+    step_position,
+)
 
-STEP_ICON = {
-    "pending": ("·", "dim"),
-    "running": ("⟳", "bold cyan"),
-    "done": ("✔", "green"),
-    "cached": ("✔", "dim green"),
-    "error": ("✖", "bold red"),
-    "cancelled": ("⊘", "yellow"),
-}
-RESULT_MARK = {
-    "running": ("⟳", "bold cyan"),
-    "success": ("✔", "bold green"),
-    "failed": ("✖", "bold red"),
-    "cancelled": ("⊘", "bold yellow"),
-    "stopped": ("⊘", "yellow"),
-}
-BADGE = {
-    Support.NATIVE: ("native", "green"),
-    Support.EMULATED: ("QEMU", "yellow"),
-    Support.UNKNOWN: ("", ""),
-    Support.MISSING: ("unsupported", "red"),
-}
 MAX_LOG_ROWS = 8
-
-
-def fmt_secs(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
-
-
-def bar(fraction: float, width: int, style: str) -> Text:
-    width = max(1, width)
-    filled = round(max(0.0, min(1.0, fraction)) * width)
-    text = Text("━" * filled, style)
-    text.append("━" * (width - filled), "grey23")
-    return text
-
-
-def lane_result(lane: LaneSnapshot) -> str:
-    """The lane's result as shown: the shared lane of a build that failed elsewhere did not fail
-    itself (its export never ran): it is "stopped", not "failed"."""
-    if lane.kind == "shared" and lane.result == "failed" and not lane.steps_failed:
-        return "stopped"
-    return lane.result
-
-
-def lane_title(lane: LaneSnapshot) -> str:
-    if lane.kind == "shared":
-        return "shared steps"
-    return lane.platform or lane.key
-
-
-def step_duration(step: StepSnapshot, now: float | None) -> tuple[str, str]:
-    if step.state == "cached":
-        return "cached", "dim green"
-    if step.state == "running":
-        return fmt_secs(step.elapsed(now)) + "…", "cyan"
-    if step.state == "pending":
-        return "", ""
-    if step.started is None:
-        return "", ""
-    return fmt_secs(step.duration), "red" if step.state == "error" else "dim"
-
-
-def step_position(step: StepSnapshot) -> str:
-    if step.index is not None:
-        return f"{step.index}/{step.total}"
-    return ""
-
-
-def step_line(
-    step: StepSnapshot, width: int, now: float | None, *, cursor: bool, pos_column: bool = True
-) -> Text:
-    icon, icon_style = STEP_ICON.get(step.state, ("?", ""))
-    duration, duration_style = step_duration(step, now)
-    pos = step_position(step)
-    left = Text()
-    left.append(f"{icon} ", icon_style)
-    if pos_column:
-        left.append(f"{pos:>5} ", "bold" if step.state == "running" else "dim")
-    name_width = max(4, width - left.cell_len - len(duration) - 1)
-    name = Text(step.name, "red" if step.state == "error" else "")
-    name.truncate(name_width, overflow="ellipsis")
-    left.append_text(name)
-    pad = max(1, width - left.cell_len - len(duration))
-    left.append(" " * pad)
-    left.append(duration, duration_style)
-    if cursor:
-        left.stylize("reverse")
-    return left
 
 
 def _tenths(value: float | None) -> int | None:
