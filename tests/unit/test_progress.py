@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build.progress.names import normalize_platform, parse_timestamp
-from buildx_tui.core.build.progress.parser import (
-    BuildProgress,
-    LogLine,
-    ProgressSnapshot,
-    StepSnapshot,
+from buildx_tui.core.build.progress.model import LogLine, ProgressSnapshot, StepSnapshot
+from buildx_tui.core.build.progress.names import (
+    normalize_platform,
+    parse_timestamp,
     parse_vertex_name,
 )
+from buildx_tui.core.build.progress.parser import BuildProgress
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildx"
 TWO = ("linux/amd64", "linux/arm64")

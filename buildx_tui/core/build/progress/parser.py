@@ -1,6 +1,11 @@
 """``docker buildx build --progress=rawjson`` stream -> per-platform build state.
 
-A pure state machine (stdlib only, no Textual).
+A pure state machine (stdlib only, no Textual). Its records (steps, lanes, sub-progress items)
+are :mod:`.state`'s; the snapshots are built from them by :mod:`.snapshot`.
+This module is a single state machine; kept whole (over 500 lines) because every handler below
+updates the same step and lane tables under the rules documented here, and ``feed_line`` is the
+hot path: splitting the handlers across objects would add indirection per line without making
+any rule easier to find.
 
 Feed it the build's stderr, one line at a time (:meth:`BuildProgress.feed_line`) or in arbitrary
 byte chunks (:meth:`BuildProgress.feed_chunk`); call :meth:`BuildProgress.close` with the exit code
@@ -56,12 +61,8 @@ from buildx_tui.core.build.progress.model import (
     FINISHED_STATES,
     SHARED_LANE,
     BuildResult,
-    LaneKind,
-    LaneSnapshot,
     LogLine,
     ProgressSnapshot,
-    StatusSnapshot,
-    StepSnapshot,
     StepState,
     WarningSnapshot,
 )
@@ -71,22 +72,8 @@ from buildx_tui.core.build.progress.names import (
     parse_timestamp,
     parse_vertex_name,
 )
-
-__all__ = [
-    "DEFAULT_LANE",
-    "SHARED_LANE",
-    "BuildProgress",
-    "BuildResult",
-    "LaneSnapshot",
-    "LogLine",
-    "ProgressSnapshot",
-    "StatusSnapshot",
-    "StepSnapshot",
-    "StepState",
-    "WarningSnapshot",
-    "normalize_platform",
-    "parse_vertex_name",
-]
+from buildx_tui.core.build.progress.snapshot import progress_snapshot
+from buildx_tui.core.build.progress.state import LaneRecord, StatusRecord, StepRecord
 
 _raw_decode: Final = json.JSONDecoder().raw_decode
 _a2b_base64: Final = binascii.a2b_base64
@@ -99,113 +86,6 @@ _SAMPLE_CHARS: Final = 200
 
 def _is_cancel_text(text: str) -> bool:
     return "context canceled" in text or "Canceled:" in text or "SIGTERM/SIGINT" in text
-
-
-class _Status:
-    __slots__ = ("completed", "current", "id", "name", "started", "timestamp", "total")
-
-    def __init__(self, status_id: str) -> None:
-        self.id = status_id
-        self.name: str | None = None
-        self.current = 0
-        self.total: int | None = None
-        self.started: object = None
-        self.completed: object = None
-        self.timestamp: object = None
-
-
-class _Step:
-    __slots__ = (
-        "cached",
-        "digest",
-        "error",
-        "first_start",
-        "info",
-        "intervals",
-        "key",
-        "lane",
-        "log_chars",
-        "log_chars_dropped",
-        "log_lines_dropped",
-        "log_lines_total",
-        "logs",
-        "orphan",
-        "partial",
-        "raw_name",
-        "seq",
-        "snap",
-        "snap_version",
-        "started_raw",
-        "state",
-        "statuses",
-        "version",
-    )
-
-    def __init__(self, digest: str, seq: int) -> None:
-        self.digest = digest
-        self.seq = seq
-        self.raw_name: str | None = None
-        self.info = VertexName(title=digest)
-        self.lane: _Lane | None = None
-        self.orphan = False
-        self.key: tuple[object, ...] | None = None
-        self.started_raw: object = None
-        self.state: StepState = "pending"
-        self.cached = False
-        self.error: str | None = None
-        self.first_start: float | None = None
-        self.intervals: dict[float, float | None] = {}
-        self.logs: deque[LogLine] = deque()
-        self.log_chars = 0
-        self.log_lines_total = 0
-        self.log_lines_dropped = 0
-        self.log_chars_dropped = 0
-        self.partial: dict[int, bytes] | None = None
-        self.statuses: dict[str, _Status] = {}
-        self.version = 0
-        self.snap: StepSnapshot | None = None
-        self.snap_version = -1
-
-
-class _Lane:
-    __slots__ = ("key", "kind", "ordered", "platform", "requested", "steps")
-
-    def __init__(self, key: str, kind: LaneKind, platform: str | None, requested: bool) -> None:
-        self.key = key
-        self.kind: LaneKind = kind
-        self.platform = platform
-        self.requested = requested
-        self.steps: list[_Step] = []
-        self.ordered: list[_Step] | None = None
-
-
-def _order_steps(steps: list[_Step]) -> list[_Step]:
-    """Stages in order of their first start (unstarted ones by first sighting), ``n`` inside.
-
-    A step without ``n/N`` is a group of its own. Runs only when a lane's membership or a
-    first start changed, never per log line.
-    """
-    inf = float("inf")
-    group_start: dict[str, float] = {}
-    group_seen: dict[str, int] = {}
-    groups: list[str] = []
-    for step in steps:
-        group = f"s:{step.info.stage}" if step.info.index is not None else f"v:{step.digest}"
-        groups.append(group)
-        start = step.first_start if step.first_start is not None else inf
-        group_start[group] = min(start, group_start.get(group, inf))
-        group_seen[group] = min(step.seq, group_seen.get(group, step.seq))
-    keyed = [
-        ((group_start[g], group_seen[g], step.info.index or 0, step.seq), step)
-        for g, step in zip(groups, steps, strict=True)
-    ]
-    keyed.sort(key=lambda pair: pair[0])
-    return [step for _, step in keyed]
-
-
-def _run_start(step: StepSnapshot) -> float:
-    since = step.running_since if step.running_since is not None else step.started
-    return since if since is not None else 0.0
 
 
 class BuildProgress:
@@ -243,9 +123,11 @@ class BuildProgress:
         self._requested: tuple[str, ...] = tuple(
             dict.fromkeys(normalize_platform(p) for p in platforms if p and p.strip())
         )
-        self._lanes: dict[str, _Lane] = {p: _Lane(p, "platform", p, True) for p in self._requested}
-        self._shared = _Lane(SHARED_LANE, "shared", None, False)
-        self._steps: dict[str, _Step] = {}
+        self._lanes: dict[str, LaneRecord] = {
+            p: LaneRecord(p, "platform", p, True) for p in self._requested
+        }
+        self._shared = LaneRecord(SHARED_LANE, "shared", None, False)
+        self._steps: dict[str, StepRecord] = {}
         self._orphans = 0
         self._seq = 0
         self._version = 0
@@ -427,13 +309,13 @@ class BuildProgress:
             self._version += 1
         return changed
 
-    def _new_step(self, digest: str) -> _Step:
+    def _new_step(self, digest: str) -> StepRecord:
         self._seq += 1
-        step = _Step(digest, self._seq)
+        step = StepRecord(digest, self._seq)
         self._steps[digest] = step
         return step
 
-    def _step_for(self, digest: object, what: str) -> _Step | None:
+    def _step_for(self, digest: object, what: str) -> StepRecord | None:
         """The step a log/status record names; one heard of before its vertex record is made
         (an orphan) up to a bound. None when the record names no usable vertex."""
         step = self._steps.get(digest) if type(digest) is str else None
@@ -451,12 +333,12 @@ class BuildProgress:
         step.orphan = True
         return step
 
-    def _lane_for(self, info: VertexName) -> _Lane:
+    def _lane_for(self, info: VertexName) -> LaneRecord:
         platform = info.platform
         if platform is not None:
             lane = self._lanes.get(platform)
             if lane is None:
-                lane = _Lane(platform, "platform", platform, False)
+                lane = LaneRecord(platform, "platform", platform, False)
                 self._lanes[platform] = lane
             return lane
         if info.index is not None or (info.internal and info.title.startswith("load metadata")):
@@ -464,12 +346,12 @@ class BuildProgress:
                 return self._lanes[self._requested[0]]
             lane = self._lanes.get(DEFAULT_LANE)
             if lane is None:
-                lane = _Lane(DEFAULT_LANE, "default", None, False)
+                lane = LaneRecord(DEFAULT_LANE, "default", None, False)
                 self._lanes[DEFAULT_LANE] = lane
             return lane
         return self._shared
 
-    def _name_step(self, step: _Step, name: str | None) -> None:
+    def _name_step(self, step: StepRecord, name: str | None) -> None:
         info = parse_vertex_name(name) if name is not None else VertexName(title=step.digest)
         step.raw_name = name
         step.info = info
@@ -531,7 +413,7 @@ class BuildProgress:
             self._max_ts = ts
 
     def _apply_vertex(
-        self, step: _Step, started: object, completed: object, cached: bool, error: str | None
+        self, step: StepRecord, started: object, completed: object, cached: bool, error: str | None
     ) -> None:
         start = parse_timestamp(started) if started is not None else None
         if started is not None and start is None:
@@ -589,7 +471,7 @@ class BuildProgress:
             if status is None:
                 if len(statuses) >= max_statuses:
                     del statuses[next(iter(statuses))]
-                status = _Status(status_id)
+                status = StatusRecord(status_id)
                 statuses[status_id] = status
             name = rec.get("name")
             if type(name) is str:
@@ -642,7 +524,7 @@ class BuildProgress:
                 changed = True
         return changed
 
-    def _append_log(self, step: _Step, stream: int, raw: bytes) -> None:
+    def _append_log(self, step: StepRecord, stream: int, raw: bytes) -> None:
         partial = step.partial
         if partial:
             pending = partial.pop(stream, None)
@@ -665,7 +547,7 @@ class BuildProgress:
         self._push_lines(step, stream, raw[:cut].decode("utf-8", "replace"))
         step.version += 1
 
-    def _push_lines(self, step: _Step, stream: int, text: str) -> None:
+    def _push_lines(self, step: StepRecord, stream: int, text: str) -> None:
         logs = step.logs
         max_lines = self._max_log_lines
         max_chars = self._max_log_chars
@@ -691,7 +573,7 @@ class BuildProgress:
         step.log_chars = chars
         step.log_lines_total += len(lines)
 
-    def _flush_partial(self, step: _Step) -> None:
+    def _flush_partial(self, step: StepRecord) -> None:
         partial = step.partial
         if not partial:
             return
@@ -800,158 +682,6 @@ class BuildProgress:
             best = parsed
         return best
 
-    def _snap_step(self, step: _Step, lane: _Lane) -> StepSnapshot:
-        snap = step.snap
-        if snap is not None and step.snap_version == step.version:
-            return snap
-        duration = 0.0
-        running_since: float | None = None
-        completed: float | None = None
-        cur_start: float | None = None
-        cur_stop = 0.0
-        for start, stop in sorted(step.intervals.items()):
-            if stop is None:
-                if step.state == "running":
-                    running_since = start
-                continue
-            completed = stop if completed is None or stop > completed else completed
-            if cur_start is None or start > cur_stop:
-                if cur_start is not None:
-                    duration += cur_stop - cur_start
-                cur_start, cur_stop = start, stop
-            elif stop > cur_stop:
-                cur_stop = stop
-        if cur_start is not None:
-            duration += cur_stop - cur_start
-        if step.state not in FINISHED_STATES:
-            completed = None
-        statuses = tuple(
-            StatusSnapshot(
-                id=s.id,
-                name=s.name,
-                current=s.current,
-                total=s.total,
-                started=parse_timestamp(s.started),
-                completed=parse_timestamp(s.completed),
-                timestamp=parse_timestamp(s.timestamp),
-            )
-            for s in step.statuses.values()
-        )
-        info = step.info
-        snap = StepSnapshot(
-            digest=step.digest,
-            seq=step.seq,
-            name=info.title,
-            full_name=step.raw_name if step.raw_name is not None else step.digest,
-            lane=lane.key,
-            platform=info.platform,
-            runs_on=info.runs_on,
-            stage=info.stage,
-            index=info.index,
-            total=info.total,
-            internal=info.internal,
-            state=step.state,
-            cached=step.cached,
-            started=step.first_start,
-            completed=completed,
-            duration=duration,
-            running_since=running_since,
-            error=step.error,
-            logs=tuple(step.logs),
-            log_lines_total=step.log_lines_total,
-            log_lines_dropped=step.log_lines_dropped,
-            log_chars_dropped=step.log_chars_dropped,
-            statuses=statuses,
-        )
-        step.snap = snap
-        step.snap_version = step.version
-        return snap
-
-    def _snap_lane(self, lane: _Lane, now: float | None) -> LaneSnapshot:
-        ordered = lane.ordered
-        if ordered is None:
-            ordered = lane.ordered = _order_steps(lane.steps)
-        steps = tuple(self._snap_step(s, lane) for s in ordered)
-        finished = done = cached = failed = running = cancelled = 0
-        started: float | None = None
-        completed: float | None = None
-        current: StepSnapshot | None = None
-        declared: dict[str | None, int] = {}
-        for s in steps:
-            state = s.state
-            if state in FINISHED_STATES:
-                finished += 1
-                if state == "done":
-                    done += 1
-                elif state == "cached":
-                    done += 1
-                    cached += 1
-                elif state == "error":
-                    failed += 1
-                else:
-                    cancelled += 1
-            elif state == "running":
-                running += 1
-                if current is None or _run_start(s) >= _run_start(current):
-                    current = s
-            if s.started is not None and (started is None or s.started < started):
-                started = s.started
-            if s.completed is not None and (completed is None or s.completed > completed):
-                completed = s.completed
-            if s.index is not None and s.total is not None and s.total > declared.get(s.stage, 0):
-                declared[s.stage] = s.total
-        total = len(steps)
-        all_finished = finished == total
-        if not all_finished:
-            completed = None
-        if failed:
-            result: BuildResult = "failed"
-        elif cancelled:
-            result = "cancelled"
-        elif self._ended:
-            if not steps or lane.kind == "shared":
-                # The shared lane (context, export, push) succeeded only if the build did.
-                result = self._result
-            elif self._result == "success" or all_finished:
-                result = "success"
-            else:
-                result = "cancelled"
-        else:
-            result = "running"
-        if started is None:
-            wall = None
-        elif completed is not None:
-            wall = completed - started
-        elif now is not None:
-            wall = max(0.0, now - started)
-        else:
-            wall = None
-        if self._ended and self._result == "success" and steps and result == "success":
-            progress = 1.0
-        else:
-            progress = finished / total if total else 0.0
-        return LaneSnapshot(
-            key=lane.key,
-            kind=lane.kind,
-            platform=lane.platform,
-            requested=lane.requested,
-            steps=steps,
-            result=result,
-            steps_total=total,
-            steps_finished=finished,
-            steps_done=done,
-            steps_cached=cached,
-            steps_failed=failed,
-            steps_running=running,
-            declared_steps=sum(declared.values()) if declared else None,
-            current=current,
-            current_elapsed=current.elapsed(now) if current is not None else None,
-            started=started,
-            completed=completed,
-            wall_time=wall,
-            progress=progress,
-        )
-
     def snapshot(self) -> ProgressSnapshot:
         """An immutable view of the whole build; clears :attr:`dirty`.
 
@@ -962,52 +692,22 @@ class BuildProgress:
         snap = self._snap
         if snap is not None and self._snap_version == self._version and self._snap_now == now:
             return snap
-        lanes = tuple(
-            self._snap_lane(lane, now)
-            for lane in self._lanes.values()
-            if lane.steps or lane.requested
-        )
-        shared = self._snap_lane(self._shared, now)
-        all_lanes = (*lanes, shared)
-        total = sum(lane.steps_total for lane in all_lanes)
-        finished = sum(lane.steps_finished for lane in all_lanes)
-        progress = 1.0 if self._result == "success" else (finished / total if total else 0.0)
-        starts = [lane.started for lane in all_lanes if lane.started is not None]
-        started = min(starts) if starts else None
-        completed: float | None = None
-        if self._ended:
-            ends = [
-                s.completed for lane in all_lanes for s in lane.steps if s.completed is not None
-            ]
-            completed = max(ends) if ends else None
-        if started is None:
-            wall = None
-        elif completed is not None:
-            wall = completed - started
-        elif now is not None:
-            wall = max(0.0, now - started)
-        else:
-            wall = None
-        snap = ProgressSnapshot(
+        snap = progress_snapshot(
+            (lane for lane in self._lanes.values() if lane.steps or lane.requested),
+            self._shared,
+            now,
             version=self._version,
             events=self._events,
             lines=self._lines,
-            lanes=lanes,
-            shared=shared,
             result=self._result,
             ended=self._ended,
             exit_code=self._exit_code,
-            progress=progress,
             final_error=self._final_error,
             text_lines=tuple(self._text),
             text_lines_dropped=self._text_dropped,
             warnings=tuple(self._warnings),
             problems=tuple(sorted(self._problems.items())),
             problem_samples=tuple(self._problem_samples),
-            now=now,
-            started=started,
-            completed=completed,
-            wall_time=wall,
         )
         self._snap = snap
         self._snap_version = self._version
