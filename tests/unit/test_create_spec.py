@@ -11,25 +11,20 @@ from pathlib import Path
 import pytest
 
 from buildx_tui.core.builders import Builder, Node, NodeStatus
-from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep, check_step
-from buildx_tui.core.create.spec import (
-    CreateSpec,
-    LeaveSpec,
+from buildx_tui.core.create.checks import (
     check_buildkitd_flags,
     check_driver,
     check_driver_opts,
-    check_endpoint,
-    check_name,
-    check_node_name,
     check_platforms,
     check_timeout,
-    check_tls_files,
-    driver_opt,
-    errors_in,
-    next_node_name,
     parse_go_duration,
-    split_driver_opt,
 )
+from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep, check_step
+from buildx_tui.core.create.endpoint import check_endpoint
+from buildx_tui.core.create.names import check_name, check_node_name, next_node_name
+from buildx_tui.core.create.problem import errors_in
+from buildx_tui.core.create.spec import CreateSpec, LeaveSpec, driver_opt, split_driver_opt
+from buildx_tui.core.create.tls import check_tls_files
 
 # --- the seeds' commands ----------------------------------------------------------------
 # Verbatim from /work/shared/seeds (line continuations joined); `<context-name>` (seed 001),

@@ -25,23 +25,20 @@ from buildx_tui.core.create.buildkitd.config import (
     render,
     validate,
 )
-from buildx_tui.core.create.drivers import DRIVERS, Driver, parse_driver
-from buildx_tui.core.create.spec import (
-    CreateProblem,
-    CreateSpec,
+from buildx_tui.core.create.checks import (
     check_buildkitd_flags,
     check_config_allowed,
     check_driver,
     check_driver_opts,
-    check_endpoint,
-    check_name,
-    check_node_name,
     check_platforms,
     check_timeout,
-    check_tls_files,
-    driver_opt,
-    find_builder,
 )
+from buildx_tui.core.create.drivers import DRIVERS, Driver, parse_driver
+from buildx_tui.core.create.endpoint import check_endpoint
+from buildx_tui.core.create.names import check_name, check_node_name, find_builder
+from buildx_tui.core.create.problem import CreateProblem
+from buildx_tui.core.create.spec import CreateSpec, driver_opt
+from buildx_tui.core.create.tls import check_tls_files
 from buildx_tui.core.platforms import COMMON_PLATFORMS
 
 

@@ -30,8 +30,9 @@ from buildx_tui.core.commands import LS_ARGV, BootstrapSpec, RemoveSpec, UseSpec
 from buildx_tui.core.create.buildkitd.config import backup_path, write_atomic
 from buildx_tui.core.create.diagnose import Explanation, Facts, explain, lost_ssh_words
 from buildx_tui.core.create.draft import CreateDraft
+from buildx_tui.core.create.names import find_builder, next_node_name
 from buildx_tui.core.create.probe import ProbeResult, probe_endpoint, probe_ssh
-from buildx_tui.core.create.spec import CreateSpec, LeaveSpec, find_builder, next_node_name
+from buildx_tui.core.create.spec import CreateSpec, LeaveSpec
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
 

@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep
-from buildx_tui.core.create.spec import CreateProblem
+from buildx_tui.core.create.problem import CreateProblem
 
 
 class StepPanel(VerticalScroll):

@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Stati
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep
 from buildx_tui.core.create.drivers import DRIVERS, FEATURE_TABLE, Driver, parse_driver
-from buildx_tui.core.create.spec import find_builder
+from buildx_tui.core.create.names import find_builder
 from buildx_tui.ui.create.step_base import StepPanel, hint, set_value, value
 
 

@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, Input, Label, SelectionList, Static
 
 from buildx_tui.core.create.draft import KNOWN_PLATFORMS, CreateDraft, WizardContext, WizardStep
 from buildx_tui.core.create.drivers import Driver, parse_driver
-from buildx_tui.core.create.spec import next_node_name
+from buildx_tui.core.create.names import next_node_name
 from buildx_tui.ui.create.step_base import StepPanel, hint, line_input, row, set_value, value
 
 # Inputs per driver: (id, draft attribute, label, placeholder)

@@ -17,8 +17,8 @@ from textual.widgets import Checkbox, Static
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.commands import LS_ARGV
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep
+from buildx_tui.core.create.problem import CreateProblem
 from buildx_tui.core.create.run import CreatePlan, EventKind, Phase, RunEvent, RunOutcome
-from buildx_tui.core.create.spec import CreateProblem
 from buildx_tui.core.platforms import Emulation
 from buildx_tui.ui.create.step_base import StepPanel
 from buildx_tui.ui.create.step_registry import toml_text

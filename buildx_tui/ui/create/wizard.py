@@ -30,7 +30,9 @@ from buildx_tui.core.create.draft import (
     WizardStep,
     check_step,
 )
+from buildx_tui.core.create.endpoint import CONTEXT_LS_ARGV, parse_context_names
 from buildx_tui.core.create.probe import ProbeResult, probe_endpoint
+from buildx_tui.core.create.problem import CreateProblem, endpoint_scheme, errors_in
 from buildx_tui.core.create.run import (
     CreatePlan,
     EventKind,
@@ -39,13 +41,6 @@ from buildx_tui.core.create.run import (
     Runner,
     RunOutcome,
     build_plan,
-)
-from buildx_tui.core.create.spec import (
-    CONTEXT_LS_ARGV,
-    CreateProblem,
-    endpoint_scheme,
-    errors_in,
-    parse_context_names,
 )
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.create.step_base import StepPanel

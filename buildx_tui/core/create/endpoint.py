@@ -1,0 +1,200 @@
+"""The positional endpoint of `docker buildx create`, checked per driver, and the Docker
+contexts it may name.
+
+The remote driver takes a BuildKit address (``tcp://host:1234``, ``unix:///path``,
+``ssh://user@host``, ...); docker-container a Docker context name or an engine address (empty:
+the current engine); kubernetes takes no endpoint. Two nodes of a builder never share one.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from buildx_tui.core.builders import Builder
+from buildx_tui.core.create.drivers import Driver, parse_driver
+from buildx_tui.core.create.problem import CreateProblem, endpoint_scheme
+
+REMOTE_SCHEMES = ("tcp", "unix", "ssh", "docker-container", "kube-pod", "npipe")
+DOCKER_SCHEMES = ("unix", "tcp", "ssh", "npipe", "fd")
+_CONTEXT_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_.+-")
+
+
+def check_endpoint(
+    driver: str,
+    endpoint: str,
+    *,
+    contexts: Sequence[str] | None = None,
+    append_to: Builder | None = None,
+) -> list[CreateProblem]:
+    """The positional endpoint: its scheme rules depend on the driver."""
+    ep = endpoint.strip()
+    d = parse_driver(driver)
+    if any(c.isspace() for c in ep):
+        return [CreateProblem("endpoint", "an endpoint has no spaces")]
+    if ep.startswith("-"):
+        return [CreateProblem("endpoint", "an endpoint cannot start with '-'")]
+    if d == Driver.KUBERNETES:
+        if ep:
+            return [
+                CreateProblem(
+                    "endpoint",
+                    "the kubernetes driver takes no endpoint: it uses the current kubeconfig "
+                    "context; choose the namespace in the driver options",
+                )
+            ]
+        return []
+    if d == Driver.REMOTE:
+        out = _check_remote_endpoint(ep)
+    elif d == Driver.DOCKER_CONTAINER:
+        out = _check_docker_endpoint(ep, contexts)
+    else:
+        return []
+    if not out and ep and append_to is not None:
+        for node in append_to.nodes:
+            if node.endpoint == ep:
+                out.append(
+                    CreateProblem(
+                        "endpoint",
+                        f'node "{node.name}" of "{append_to.name}" already uses {ep}; buildx '
+                        "refuses two nodes with the same endpoint",
+                    )
+                )
+    return out
+
+
+def _check_remote_endpoint(ep: str) -> list[CreateProblem]:
+    if not ep:
+        return [
+            CreateProblem(
+                "endpoint",
+                "the remote driver needs the address of a running buildkitd, e.g. "
+                "tcp://host:1234 or unix:///run/buildkit/buildkitd.sock",
+            )
+        ]
+    scheme = endpoint_scheme(ep)
+    if scheme is None:
+        return [
+            CreateProblem(
+                "endpoint",
+                f'"{ep}" has no scheme: write tcp://{ep}:1234, unix://{ep} or ssh://user@{ep}',
+            )
+        ]
+    if scheme in ("http", "https", "grpc"):
+        return [
+            CreateProblem(
+                "endpoint",
+                f"{scheme}:// is not a BuildKit address (buildx: unrecognized url scheme "
+                f"{scheme}); buildkitd speaks gRPC: write tcp://host:port, with the TLS files for "
+                "an encrypted connection",
+            )
+        ]
+    if scheme not in REMOTE_SCHEMES:
+        return [
+            CreateProblem(
+                "endpoint",
+                f"unrecognized scheme {scheme}:// for the remote driver; use one of "
+                + ", ".join(f"{s}://" for s in REMOTE_SCHEMES),
+            )
+        ]
+    return _check_url_parts(ep, scheme, needs_port=scheme == "tcp")
+
+
+def _check_docker_endpoint(ep: str, contexts: Sequence[str] | None) -> list[CreateProblem]:
+    if not ep:
+        return []  # the current Docker engine
+    scheme = endpoint_scheme(ep)
+    if scheme is None:
+        if not set(ep) <= _CONTEXT_NAME_CHARS or not ep[0].isalnum():
+            return [
+                CreateProblem(
+                    "endpoint",
+                    f'"{ep}" is neither a Docker context name nor an address like '
+                    "ssh://user@host or tcp://host:2376",
+                )
+            ]
+        if contexts is not None and ep not in contexts:
+            known = ", ".join(contexts) or "none"
+            return [
+                CreateProblem(
+                    "endpoint",
+                    f'there is no Docker context "{ep}" (contexts: {known}); buildx would take it '
+                    f"as the host name tcp://{ep}:2375. For another engine write "
+                    f"ssh://user@{ep} or tcp://{ep}:2376",
+                )
+            ]
+        if contexts is None:
+            return [
+                CreateProblem(
+                    "endpoint",
+                    f'"{ep}" must be the name of a Docker context (docker context ls)',
+                    "warning",
+                )
+            ]
+        return []
+    if scheme not in DOCKER_SCHEMES:
+        return [
+            CreateProblem(
+                "endpoint",
+                f"{scheme}:// is not a Docker engine address; use a Docker context name, "
+                "ssh://user@host, tcp://host:2376 or unix:///path/docker.sock",
+            )
+        ]
+    return _check_url_parts(ep, scheme, needs_port=False)
+
+
+def _check_url_parts(ep: str, scheme: str, *, needs_port: bool) -> list[CreateProblem]:
+    try:
+        parts = urlsplit(ep)
+        port = parts.port
+    except ValueError as exc:
+        return [CreateProblem("endpoint", f'"{ep}": {exc}')]
+    if scheme == "unix":
+        path = parts.netloc + parts.path
+        if not path.startswith("/"):
+            return [
+                CreateProblem(
+                    "endpoint",
+                    f"a unix socket needs an absolute path: unix:///{path.lstrip('/')}",
+                )
+            ]
+        return []
+    if scheme in ("tcp", "ssh") and not parts.hostname:
+        example = "tcp://host:1234" if scheme == "tcp" else "ssh://user@host"
+        return [CreateProblem("endpoint", f'"{ep}" names no host; write it like {example}')]
+    if needs_port and port is None:
+        return [
+            CreateProblem(
+                "endpoint",
+                f"add the port buildkitd listens on: {scheme}://{parts.hostname}:1234",
+            )
+        ]
+    if scheme == "tcp" and parts.path not in ("", "/"):
+        return [CreateProblem("endpoint", f'"{ep}": a tcp:// address has no path')]
+    return []
+
+
+# --- Docker contexts (endpoints of the docker-container driver) ---------------------------
+
+CONTEXT_LS_ARGV: tuple[str, ...] = ("context", "ls", "--format", "json")
+
+
+def parse_context_names(stdout: str) -> list[str] | None:
+    """Context names from `docker context ls --format json` (one object per line; older CLIs
+    print one array). None when the output is not that."""
+    text = stdout.strip()
+    if not text:
+        return None
+    try:
+        if text.startswith("["):
+            items = json.loads(text)
+        else:
+            items = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except ValueError:
+        return None
+    if not isinstance(items, list):
+        return None
+    names = [str(i["Name"]) for i in items if isinstance(i, dict) and "Name" in i]
+    return names if len(names) == len(items) else None
