@@ -18,7 +18,9 @@ from buildx_tui.core.build.cache import (
     parse_cache_entry,
 )
 from buildx_tui.core.build.checks import BuildEnv, check_spec, failure_hint
+from buildx_tui.core.build.form import FormValues, compile_form
 from buildx_tui.core.build.history import HistoryEntry
+from buildx_tui.core.build.issue import Severity
 from buildx_tui.core.build.options import (
     OptionError,
     Secret,
@@ -33,7 +35,7 @@ from buildx_tui.core.build.options import (
     parse_ssh,
     parse_ssh_entry,
 )
-from buildx_tui.core.build.spec import BuildSpec, FormValues, Output, Severity, compile_form
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder, Node, NodeStatus
 
 

@@ -14,19 +14,17 @@ from buildx_tui.core.build.checks import (
     dockerfile_stages,
     failure_hint,
 )
-from buildx_tui.core.build.spec import (
-    BuildSpec,
+from buildx_tui.core.build.form import (
     FormValues,
-    Output,
-    Severity,
-    Support,
     compile_form,
     parse_build_args,
     parse_tags,
-    platform_choices,
     registry_of,
     validate_tag,
 )
+from buildx_tui.core.build.issue import Severity
+from buildx_tui.core.build.platform_choices import Support, platform_choices
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder, Node, NodeStatus, parse_ls_json
 from tests.fakes import fixture
 

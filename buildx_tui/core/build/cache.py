@@ -1,5 +1,5 @@
 """`--cache-from` / `--cache-to` of the build form, parsed and checked the way buildx v0.36 and
-BuildKit v0.32 read them (one per line; helpers shared with `core.build_options`).
+BuildKit v0.32 read them (one per line; helpers shared with :mod:`.options`).
 
 * A value is CSV ``type=T,key=value,…`` (keys are case-insensitive) or a bare image reference,
   short for ``type=registry,ref=REF`` (``REF,REF`` gives one entry each).

@@ -6,7 +6,7 @@ build; refusals are combinations buildx itself will refuse (several platforms on
 the builder lacks); notes are facts worth knowing (emulated platforms are slower). Paths are
 checked here, on the machine that runs the docker CLI: that is where buildx reads the context,
 the Dockerfile, secret and key files and local cache folders from (the advanced options are
-checked by `core.build_options` and `core.build_cache`). `failure_hint` turns buildx's error text
+checked by :mod:`.options` and :mod:`.cache`). `failure_hint` turns buildx's error text
 into a suggested fix.
 """
 
@@ -19,17 +19,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from buildx_tui.core.build.cache import cache_refusals, check_cache
+from buildx_tui.core.build.issue import Issue, Severity
 from buildx_tui.core.build.options import annotation_refusals, check_secrets, check_ssh
-from buildx_tui.core.build.spec import (
-    BuildSpec,
-    Issue,
-    Output,
-    Severity,
+from buildx_tui.core.build.platform_choices import (
     Support,
     builder_running,
     missing_platform,
     reported_platforms,
 )
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
 
 __all__ = [

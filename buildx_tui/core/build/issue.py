@@ -1,7 +1,7 @@
 """What the build form says about its input: an `Issue` of a field, with its `Severity`.
 
-Shared by the spec parser (core.build_spec), the advanced options (core.build_options) and the
-checks (core.build_checks); re-exported by core.build_spec.
+Shared by the form parser (:mod:`.form`), the advanced options (:mod:`.options`, :mod:`.cache`)
+and the checks (:mod:`.checks`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The build form's advanced options `--secret`, `--ssh`, `--label` and `--annotation`, parsed and
 checked the way buildx v0.36 and BuildKit v0.32 read them (`--cache-from`/`--cache-to` are in
-`core.build_cache`, on the helpers here).
+:mod:`.cache`, on the helpers here).
 
 Each option is typed one per line. ``parse_*`` turns the text into the exact flag values (what goes
 in `BuildSpec` and the argv) plus `Issue`s for what buildx would reject; ``check_*`` looks at the

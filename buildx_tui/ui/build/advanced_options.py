@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from textual.widgets import Collapsible, Label, Static, TextArea
 
-from buildx_tui.core.build.spec import FormValues
+from buildx_tui.core.build.form import FormValues
 
 TITLE = "Advanced: secrets, ssh, cache, labels, annotations"
 

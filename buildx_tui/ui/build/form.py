@@ -31,18 +31,11 @@ from buildx_tui.core.build.checks import (
     check_spec,
     containerd_store,
 )
+from buildx_tui.core.build.form import FormValues, compile_form, registry_of
 from buildx_tui.core.build.history import History
-from buildx_tui.core.build.spec import (
-    BuildSpec,
-    FormValues,
-    Issue,
-    Output,
-    Severity,
-    compile_form,
-    emulator_fix,
-    platform_choices,
-    registry_of,
-)
+from buildx_tui.core.build.issue import Issue, Severity
+from buildx_tui.core.build.platform_choices import emulator_fix, platform_choices
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.docker.types import CommandResult, Refresh
 from buildx_tui.ui import navigation as nav

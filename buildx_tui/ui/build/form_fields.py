@@ -15,7 +15,9 @@ from textual.widgets import (
     TextArea,
 )
 
-from buildx_tui.core.build.spec import OUTPUT_LABELS, FormValues, Output, Severity
+from buildx_tui.core.build.form import FormValues
+from buildx_tui.core.build.issue import Severity
+from buildx_tui.core.build.spec import OUTPUT_LABELS, Output
 from buildx_tui.core.builders import Builder
 from buildx_tui.ui.build.advanced_options import OPTION_LABEL, OPTION_WIDGET
 

@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from buildx_tui.core.build.platform_choices import Support
 from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot
-from buildx_tui.core.build.spec import Support
 from buildx_tui.ui.build.marks import (
     BADGE,
     RESULT_MARK,

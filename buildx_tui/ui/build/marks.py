@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from buildx_tui.core.build.platform_choices import Support
 from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot
-from buildx_tui.core.build.spec import Support
 
 STEP_ICON = {
     "pending": ("·", "dim"),

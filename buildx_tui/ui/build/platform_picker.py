@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Static
 
-from buildx_tui.core.build.spec import PlatformChoice, Support
+from buildx_tui.core.build.platform_choices import PlatformChoice, Support
 
 SUPPORT_LABEL = {
     Support.NATIVE: ("native", "green"),

@@ -23,17 +23,13 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from buildx_tui.core.build.checks import failure_hint
+from buildx_tui.core.build.form import registry_of
 from buildx_tui.core.build.history import History, HistoryEntry, LaneSummary
 from buildx_tui.core.build.login import looks_like_auth_error
+from buildx_tui.core.build.platform_choices import Support, platform_choices
 from buildx_tui.core.build.progress.model import ProgressSnapshot
 from buildx_tui.core.build.runner import BuildRunner, RunOutcome
-from buildx_tui.core.build.spec import (
-    BuildSpec,
-    Output,
-    Support,
-    platform_choices,
-    registry_of,
-)
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
 from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.build.lane import LaneView

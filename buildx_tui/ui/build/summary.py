@@ -9,8 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from buildx_tui.core.build.history import BuildOutputs
+from buildx_tui.core.build.platform_choices import Support
 from buildx_tui.core.build.progress.model import LaneSnapshot, ProgressSnapshot
-from buildx_tui.core.build.spec import Output, Support
+from buildx_tui.core.build.spec import Output
 from buildx_tui.ui.build.marks import RESULT_MARK, bar, fmt_secs, lane_result
 
 MIN_TIMED_S = 0.5  # shorter lanes say nothing about emulation speed
