@@ -38,7 +38,7 @@ from buildx_tui.core.create.buildkitd.config import (
     write_atomic,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildx"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "buildx"
 RECORDED = FIXTURES / "buildkitd.toml"
 
 

@@ -20,7 +20,7 @@ from buildx_tui.core.build.progress.names import (
 )
 from buildx_tui.core.build.progress.parser import BuildProgress
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildx"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "buildx"
 TWO = ("linux/amd64", "linux/arm64")
 FOUR = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386")
 

@@ -63,7 +63,7 @@ from buildx_tui.core.reference import (
     validate_reference,
 )
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "buildx"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "buildx"
 
 DEMO_AMD64 = "sha256:08233bfa9209ba1f62201826f95af4ba621eb49e04550996bcbf08b8d04e03ff"
 DEMO_ARM64 = "sha256:80d1fea271a6848496d1ed0091c95fce68e0724c5bfc408ca88809f17116c9d9"
