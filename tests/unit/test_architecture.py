@@ -10,7 +10,7 @@ import buildx_tui.core
 
 
 def test_core_does_not_import_textual():
-    modules = [f"buildx_tui.core.{m.name}" for m in pkgutil.iter_modules(buildx_tui.core.__path__)]
+    modules = [m.name for m in pkgutil.walk_packages(buildx_tui.core.__path__, "buildx_tui.core.")]
     assert "buildx_tui.core.docker.client" in modules
     code = (
         "import importlib, sys\n"
