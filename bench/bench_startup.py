@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # it exits once the first refresh has filled the table; then refreshes once more and exits.
 CHILD = r"""
 import sys, time
-from buildx_tui.core.docker.client import ClientOptions, start_prefetch
+from buildx_tui.core.docker.client import start_prefetch
+from buildx_tui.core.docker.types import ClientOptions
 options = ClientOptions(docker=sys.argv[1])
 prefetch = start_prefetch(options)
 from buildx_tui.ui.app import make_app
