@@ -23,7 +23,7 @@ from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.inspect.compare import ManifestCompare
 from buildx_tui.ui.inspect.nodes import NodeKind
 from buildx_tui.ui.inspect.screen import InspectorScreen
-from tests.ui.test_inspector import find, label, message_text, plain, walk
+from tests.ui.inspect.test_inspector import find, label, message_text, plain, walk
 
 from .conftest import Lab
 

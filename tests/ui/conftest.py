@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from buildx_tui.core.build.history import History
-from tests.ui.test_build_scenes import freeze_build_clock, make_context
+from tests.ui.build.test_build_scenes import freeze_build_clock, make_context
 
 
 @pytest.fixture

@@ -16,9 +16,15 @@ from buildx_tui.ui.build.history import BuildHistoryScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog
 from tests.demo import FIXED_NOW
-from tests.ui.render import plain
-from tests.ui.test_build_form import SIZE, builds_run, check_blocks, open_form, text, type_into
-from tests.ui.test_build_scenes import (
+from tests.ui.build.test_build_form import (
+    SIZE,
+    builds_run,
+    check_blocks,
+    open_form,
+    text,
+    type_into,
+)
+from tests.ui.build.test_build_scenes import (
     META,
     MULTI,
     BuildReply,
@@ -27,6 +33,7 @@ from tests.ui.test_build_scenes import (
     lab_builders,
     make_app,
 )
+from tests.ui.render import plain
 
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")
 

@@ -15,8 +15,7 @@ from buildx_tui.ui.build.lane import LaneView
 from buildx_tui.ui.build.log import BuildLogScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
-from tests.ui.render import plain as _plain
-from tests.ui.test_build_scenes import (
+from tests.ui.build.test_build_scenes import (
     BuildBackend,
     BuildReply,
     build_key,
@@ -24,6 +23,7 @@ from tests.ui.test_build_scenes import (
     push_spec,
     seedtest,
 )
+from tests.ui.render import plain as _plain
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")

@@ -1,14 +1,15 @@
 """Snapshots of the build launcher, the live build, the history and the login form, on recorded
 real buildx output (see test_build_scenes.SCENES).
 
-Review changes with `pytest tests/ui/test_build_snapshots.py --snapshot-report` before updating.
+Review changes with `pytest tests/ui/build/test_build_snapshots.py --snapshot-report` before
+updating.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_build_scenes import SCENES, stable_environment
+from tests.ui.build.test_build_scenes import SCENES, stable_environment
 
 SIZE = (120, 36)
 

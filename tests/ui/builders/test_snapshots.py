@@ -1,6 +1,6 @@
 """Snapshots of the screens (pytest-textual-snapshot), on recorded real buildx output.
 
-Review changes with `pytest tests/ui/test_snapshots.py --snapshot-report` before updating.
+Review changes with `pytest tests/ui/builders/test_snapshots.py --snapshot-report` before updating.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 fails (and is undone), and the leave-node dialog — on recorded real buildx output.
 
 The scenes are shared with scripts/screenshots_create.py. Review changes with
-`pytest tests/ui/test_create_snapshots.py --snapshot-report` before updating.
+`pytest tests/ui/create/test_create_snapshots.py --snapshot-report` before updating.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from buildx_tui.ui.create.leave import LeaveNodeScreen
 from buildx_tui.ui.create.wizard import CreateWizardScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
-from tests.ui.test_create_wizard import (
+from tests.ui.create.test_create_wizard import (
     NAME,
     bootstrap_ok,
     fill,

@@ -1,6 +1,7 @@
 """Snapshots of the manifest inspector on imagetools output recorded on the lab.
 
-Review changes with `pytest tests/ui/test_inspector_snapshots.py --snapshot-report` before updating.
+Review changes with `pytest tests/ui/inspect/test_inspector_snapshots.py --snapshot-report` before
+updating.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from textual.widgets import Input
 
 from buildx_tui.ui.inspect.nodes import NodeKind
 from buildx_tui.ui.inspect.screen import InspectorScreen
-from tests.ui.test_inspector import (
+from tests.ui.inspect.test_inspector import (
     AMD64,
     ATT_AMD64,
     ERRORS,
