@@ -36,7 +36,7 @@ OUT = ROOT / "screenshots"
 
 
 async def _expand_amd64(pilot: Pilot[None], screen: InspectorScreen) -> None:
-    tree = screen.tree
+    tree = screen.manifest_tree
     for kind, digest in ((NodeKind.PLATFORM, AMD64), (NodeKind.ATTESTATION, ATT_AMD64)):
         tree.move_cursor(find(tree, kind, digest))
         await pilot.press("enter")

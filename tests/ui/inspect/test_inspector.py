@@ -137,7 +137,7 @@ async def test_index_shows_platforms_and_loads_nothing_else():
     app = inspector_app(backend)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspector(pilot, REF1)
-        tree = screen.tree
+        tree = screen.manifest_tree
         root = label(tree.root)
         assert REF1 in root and "OCI image index" in root and "sha256:d2b39305607a" in root
         assert "2 platforms · 2 attestations" in root
@@ -167,8 +167,8 @@ async def test_arriving_from_a_build_with_name_at_digest():
     app = inspector_app(backend)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspector(pilot, pinned)
-        assert screen.tree.document.digest == INDEX1
-        assert [c.data.digest for c in screen.tree.root.children] == [AMD64, ARM64_1]
+        assert screen.manifest_tree.document.digest == INDEX1
+        assert [c.data.digest for c in screen.manifest_tree.root.children] == [AMD64, ARM64_1]
         screen.inspect(wrong)
         await settle(pilot)
         assert "digest mismatch" in message_text(screen)
@@ -177,7 +177,7 @@ async def test_arriving_from_a_build_with_name_at_digest():
 async def test_attestations_hang_under_the_platform_they_describe():
     app = inspector_app()
     async with app.run_test(size=SIZE) as pilot:
-        tree = (await open_inspector(pilot, REF1)).tree
+        tree = (await open_inspector(pilot, REF1)).manifest_tree
         for platform, attestation in ((AMD64, ATT_AMD64), (ARM64_1, ATT_ARM64)):
             node = find(tree, NodeKind.ATTESTATION, attestation)
             assert node.parent.data.kind is NodeKind.ATTESTATIONS
@@ -189,7 +189,7 @@ async def test_expanding_a_platform_loads_its_manifest_and_config_only():
     app = inspector_app(backend)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspector(pilot, REF1)
-        tree = screen.tree
+        tree = screen.manifest_tree
         arm = find(tree, NodeKind.PLATFORM, ARM64_1)
         await expand(pilot, tree, arm)
         assert inspects(backend) == [
@@ -227,7 +227,7 @@ async def test_expanding_an_attestation_tells_what_it_is():
     backend = inspector_backend()
     app = inspector_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        tree = (await open_inspector(pilot, REF1)).tree
+        tree = (await open_inspector(pilot, REF1)).manifest_tree
         await expand(pilot, tree, find(tree, NodeKind.PLATFORM, AMD64))
         node = find(tree, NodeKind.ATTESTATION, ATT_AMD64)
         await expand(pilot, tree, node)
@@ -242,7 +242,7 @@ async def test_the_preview_follows_the_cursor_and_y_copies_its_digest():
     app = inspector_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspector(pilot, REF1)
-        tree = screen.tree
+        tree = screen.manifest_tree
         amd = find(tree, NodeKind.PLATFORM, AMD64)
         await expand(pilot, tree, amd)
         assert preview(screen) == f"$ docker buildx imagetools inspect --raw {NAME}@{AMD64}"
@@ -282,10 +282,10 @@ async def test_a_single_platform_image_is_told_plainly():
         assert "single-platform image (a manifest, no index): only linux/amd64." in text
         assert "✖ your platform: no linux/arm64 variant: it will not run natively on Apple" in text
         assert screen.query_one("#inspect-message").has_class("-error")
-        root = label(screen.tree.root)
+        root = label(screen.manifest_tree.root)
         assert "single-platform image (no index)" in root and "linux/amd64" in root
         assert inspects(backend) == [index_argv(SINGLE), config_argv(NAME, AMD64)]
-        assert "4 layers" in "\n".join(label(n) for n in walk(screen.tree.root))
+        assert "4 layers" in "\n".join(label(n) for n in walk(screen.manifest_tree.root))
 
 
 async def test_missing_arm64_on_an_amd64_machine_is_a_warning_not_an_error():
@@ -306,7 +306,7 @@ async def test_a_single_platform_image_whose_config_fails_claims_no_platform():
         text = message_text(screen)
         assert "its config could not be read, so its platform is unknown" in text
         assert "variant" not in text
-        config = "\n".join(label(n) for n in walk(screen.tree.root))
+        config = "\n".join(label(n) for n in walk(screen.manifest_tree.root))
         assert "✖ config: cannot connect to the registry 127.0.0.1:5999" in config
 
 
@@ -355,7 +355,7 @@ async def test_recorded_failures_give_clear_messages():
             assert EXPECTED[case] in " ".join(text.split()), (case, text)
             assert screen.query_one("#inspect-message").has_class("-error")
             assert log.entries[-1].state is EntryState.FAILED
-            assert "nothing to show" in label(screen.tree.root)
+            assert "nothing to show" in label(screen.manifest_tree.root)
 
 
 async def test_a_platform_that_fails_to_load_says_so_and_retries_on_expand():
@@ -364,7 +364,7 @@ async def test_a_platform_that_fails_to_load_says_so_and_retries_on_expand():
     backend.replies[failing] = Reply(1, "", local("err-connection-refused.stderr"))
     app = inspector_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        tree = (await open_inspector(pilot, REF1)).tree
+        tree = (await open_inspector(pilot, REF1)).manifest_tree
         amd = find(tree, NodeKind.PLATFORM, AMD64)
         await expand(pilot, tree, amd)
         text = "\n".join(label(c) for c in amd.children)
@@ -393,12 +393,12 @@ async def test_results_of_an_older_inspection_are_dropped():
         screen.inspect(REF2)  # the UI is not blocked by the first one
         for _ in range(50):
             await pilot.pause(0.02)
-            if screen.tree.document is not None:
+            if screen.manifest_tree.document is not None:
                 break
-        assert REF2 in label(screen.tree.root)
+        assert REF2 in label(screen.manifest_tree.root)
         gate.set()
         await settle(pilot)
-        assert REF2 in label(screen.tree.root)
+        assert REF2 in label(screen.manifest_tree.root)
         assert screen.reference == REF2
 
 
@@ -437,7 +437,7 @@ async def test_compare_two_tags():
         await pilot.press("y")
         assert app.clipboard == ARM64_1
         await pilot.press("escape")  # leaves compare mode, keeps the inspection
-        assert not screen.has_class("-compare") and REF1 in label(screen.tree.root)
+        assert not screen.has_class("-compare") and REF1 in label(screen.manifest_tree.root)
         await pilot.press("escape")  # back to the builders
         assert isinstance(app.screen, BuildersScreen)
 

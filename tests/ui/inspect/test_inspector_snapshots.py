@@ -46,7 +46,7 @@ def test_index(snap_compare):
 def test_expanded_platform(snap_compare):
     async def run_before(pilot) -> None:
         screen = await _open(pilot, REF1)
-        tree = screen.tree
+        tree = screen.manifest_tree
         tree.move_cursor(find(tree, NodeKind.PLATFORM, AMD64))
         await pilot.press("enter")
         await settle(pilot)
