@@ -29,7 +29,7 @@ from textual.widgets import Checkbox, RadioButton, SelectionList, Static
 from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable
 from buildx_tui.ui.create.wizard import CreateWizardScreen
-from tests.ui.render import plain
+from tests.helpers.render import plain
 
 from .conftest import Lab
 from .test_create import SIZE, fill, ls_json, make_app, next_step, open_wizard, problems, settle

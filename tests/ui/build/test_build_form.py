@@ -12,6 +12,7 @@ from buildx_tui.ui.build.platform_picker import PlatformPicker, checkbox_id
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from tests.fakes import Reply
+from tests.helpers.render import plain
 from tests.ui.build.test_build_scenes import (
     METADATA,
     form_backend,
@@ -20,7 +21,6 @@ from tests.ui.build.test_build_scenes import (
     normalise,
     small_builder,
 )
-from tests.ui.render import plain
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")

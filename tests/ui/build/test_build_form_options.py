@@ -16,6 +16,7 @@ from buildx_tui.ui.build.history import BuildHistoryScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog
 from tests.demo import FIXED_NOW
+from tests.helpers.render import plain
 from tests.ui.build.test_build_form import (
     SIZE,
     builds_run,
@@ -33,7 +34,6 @@ from tests.ui.build.test_build_scenes import (
     lab_builders,
     make_app,
 )
-from tests.ui.render import plain
 
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")
 

@@ -15,6 +15,7 @@ from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.login import LoginScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import Reply
+from tests.helpers.render import plain
 from tests.ui.build.test_build_scenes import (
     META,
     MULTI,
@@ -23,7 +24,6 @@ from tests.ui.build.test_build_scenes import (
     form_backend,
     make_app,
 )
-from tests.ui.render import plain
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")

@@ -15,6 +15,7 @@ from buildx_tui.ui.build.lane import LaneView
 from buildx_tui.ui.build.log import BuildLogScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from tests.helpers.render import plain
 from tests.ui.build.test_build_scenes import (
     BuildBackend,
     BuildReply,
@@ -23,14 +24,9 @@ from tests.ui.build.test_build_scenes import (
     push_spec,
     seedtest,
 )
-from tests.ui.render import plain as _plain
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")
-
-
-def plain(renderable: object, width: int = 200) -> str:
-    return _plain(renderable, width)
 
 
 MULTI = "buildx/build-multiplatform-rawjson.stderr"

@@ -14,7 +14,7 @@ from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.help import HelpScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
-from tests.ui import render
+from tests.helpers.render import plain
 
 SIZE = (120, 36)
 LS = ("buildx", "ls", "--format", "json")
@@ -27,10 +27,6 @@ def make(backend: FakeBackend) -> BuildxApp:
 def screen_of(app: BuildxApp) -> BuildersScreen:
     assert isinstance(app.screen, BuildersScreen)
     return app.screen
-
-
-def plain(renderable: object) -> str:
-    return render.plain(renderable, width=200)
 
 
 def text_of(app: BuildxApp, selector: str) -> str:

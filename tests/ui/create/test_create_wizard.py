@@ -20,7 +20,7 @@ from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.create.wizard import CreateWizardScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
-from tests.ui import render
+from tests.helpers.render import plain
 
 SIZE = (120, 40)
 NAME = "wiz-rec-mirror"
@@ -54,10 +54,6 @@ def bootstrap_ok() -> Reply:
         fixture("local/bootstrap-container-ok.stdout"),
         lines=fixture("local/bootstrap-container-ok.stderr").splitlines(),
     )
-
-
-def plain(renderable: object) -> str:
-    return render.plain(renderable, width=2000)
 
 
 async def settle(pilot) -> None:

@@ -24,7 +24,7 @@ from buildx_tui.ui.inspect.screen import InspectorHelp, InspectorScreen
 from buildx_tui.ui.inspect.tree import ManifestTree
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
-from tests.ui.render import plain
+from tests.helpers.render import plain
 
 SIZE = (120, 40)
 NAME = "127.0.0.1:5000/inspector-demo"

@@ -1,0 +1,1 @@
+"""Helpers shared by several test modules and by scripts/screenshots*.py (never test modules)."""
