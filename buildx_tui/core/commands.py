@@ -15,7 +15,17 @@ LS_ARGV: tuple[str, ...] = ("buildx", "ls", "--format", "json")
 VERSION_ARGV: tuple[str, ...] = ("buildx", "version")
 
 # buildx store.ValidateName: starts with a letter; letters, digits and . _ - after that.
-_BUILDER_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9._-]*$")
+_BUILDER_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9._-]*")
+
+#: Longest builder or node name accepted. buildx v0.36 itself sets no limit (store.ValidateName
+#: checks only the pattern), but a name becomes file names: the builder's store file
+#: ``~/.docker/buildx/instances/NAME`` is written through a temporary ``.tmp-NAME<up to 10
+#: digits>``, a docker-container node is the volume folder ``buildx_buildkit_NODE_state`` (a
+#: node without --node is ``NAME0``), and our ``NAME.toml`` is written through
+#: ``.NAME.toml.bak.<12 hex>.tmp``: NAME + 27 characters. File names may have 255 bytes on
+#: ext4/xfs/btrfs but only 143 in an eCryptfs-encrypted home (where ~/.docker and ~/.config
+#: live): 143 - 27 = 116. 100 works on all of them, and is far beyond any name people type.
+MAX_NAME_LENGTH = 100
 
 
 class InvalidName(ValueError):
@@ -23,10 +33,19 @@ class InvalidName(ValueError):
 
 
 def validate_builder_name(name: str) -> str:
-    """Return the name as buildx stores it (lower-cased) or raise InvalidName with the reason."""
+    """Return the name as buildx stores it (lower-cased) or raise InvalidName with the reason.
+
+    At most :data:`MAX_NAME_LENGTH` characters: longer names become file names the file system
+    refuses (buildx does not check). The length is checked first, so a long paste gives one short
+    message rather than echoing the whole text back."""
     if not name:
         raise InvalidName("a builder name is required")
-    if not _BUILDER_NAME.match(name):
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidName(
+            f"the builder name is {len(name)} characters long; at most {MAX_NAME_LENGTH} are "
+            "allowed (buildx stores it as a file name)"
+        )
+    if not _BUILDER_NAME.fullmatch(name):  # match() would let "name\n" through ($ before \n)
         raise InvalidName(
             f"invalid builder name {name!r}: it must start with a letter and may contain only "
             "letters, digits and . _ -"

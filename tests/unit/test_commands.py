@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from buildx_tui.core.commands import (
+    MAX_NAME_LENGTH,
     BootstrapSpec,
     InvalidName,
     RemoveSpec,
@@ -37,5 +38,22 @@ def test_builder_names_validated_as_buildx_does():
     assert validate_builder_name("MyBuilder") == "mybuilder"
     assert validate_builder_name("a.b_c-1") == "a.b_c-1"
     for bad in ["", "1abc", "-x", "a b", "a/b", "a;rm"]:
+        with pytest.raises(InvalidName):
+            validate_builder_name(bad)
+
+
+def test_builder_names_have_a_length_limit_that_says_the_length_typed():
+    assert validate_builder_name("b" * MAX_NAME_LENGTH) == "b" * MAX_NAME_LENGTH
+    for length in (MAX_NAME_LENGTH + 1, 300, 10_000):
+        with pytest.raises(InvalidName) as err:
+            validate_builder_name("b" * length)
+        message = str(err.value)
+        assert f"{length} characters" in message and f"at most {MAX_NAME_LENGTH}" in message
+        assert len(message) < 200  # the paste is not echoed back
+
+
+def test_builder_names_refuse_a_trailing_newline_as_buildx_does():
+    # Go's `$` matches only at the end of the text; Python's re.match `$` also before a final \n
+    for bad in ("abc\n", "abc\n\n", "a\nb"):
         with pytest.raises(InvalidName):
             validate_builder_name(bad)

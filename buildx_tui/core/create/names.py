@@ -1,6 +1,7 @@
 """Builder and node names for `docker buildx create`, checked as buildx checks them.
 
-A builder name starts with a letter and holds letters, digits and ``. _ -`` (stored lower-case);
+A builder name starts with a letter and holds letters, digits and ``. _ -`` (stored lower-case),
+at most ``MAX_NAME_LENGTH`` (100) characters, as does a node name (see :mod:`..commands` for why);
 ``default`` is reserved; an existing name needs ``--append`` (or ``--node`` to change a node).
 A node appended without ``--node`` is named after the builder: ``NAME0``, ``NAME1``, ...
 """

@@ -1334,9 +1334,20 @@ def test_config_path_for_builder(tmp_path: Path) -> None:
     assert config_path_for_builder("seedtest", tmp_path) == tmp_path / "buildkitd" / "seedtest.toml"
     # buildx lower-cases builder names
     assert config_path_for_builder("My.Builder_1", str(tmp_path)).name == "my.builder_1.toml"
-    for bad in ("", "../etc", "1builder", "a/b", "with space", "x\x00"):
-        with pytest.raises(ValueError, match="invalid builder name"):
+    for bad in ("", "../etc", "1builder", "a/b", "with space", "x\x00", "x\n"):
+        with pytest.raises(ValueError, match="builder name"):
             config_path_for_builder(bad, tmp_path)
+
+
+def test_config_path_for_a_name_too_long_is_refused_without_touching_the_disk(
+    tmp_path: Path,
+) -> None:
+    # issue #11: a 300-character name (or a 10,000-character paste) typed into the wizard made
+    # its default config path, which the wizard then stat()ed: OSError ENAMETOOLONG
+    for length in (300, 10_000):
+        with pytest.raises(ValueError, match=f"{length} characters long; at most 100"):
+            config_path_for_builder("b" * length, tmp_path)
+    assert config_path_for_builder("b" * 100, tmp_path).name == "b" * 100 + ".toml"
 
 
 def test_config_path_default_comes_from_platformdirs(

@@ -47,7 +47,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import re
 import secrets
 import stat
 from collections.abc import Mapping
@@ -56,6 +55,7 @@ from typing import Any
 
 import platformdirs
 
+from buildx_tui.core.commands import validate_builder_name
 from buildx_tui.core.create.buildkitd.edit import edit_document
 from buildx_tui.core.create.buildkitd.model import (
     REGISTRY_KEYS,
@@ -138,8 +138,6 @@ NEW_FILE_HEADER = (
 )
 
 BACKUP_SUFFIX = ".bak"
-
-_BUILDER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 
 
 # --- rendering and editing ---------------------------------------------------------------
@@ -254,16 +252,14 @@ def config_path_for_builder(name: str, config_dir: Path | str | None = None) -> 
     :func:`config_dir_default` (tests pass a temporary directory).
 
     ``name`` must be a valid buildx builder name (a letter, then letters, digits, ``.``, ``_``,
-    ``-``); buildx lower-cases builder names, so the file name is lower case too. Raises
-    ``ValueError`` otherwise (which also rules out paths like ``../x``).
+    ``-``; at most ``MAX_NAME_LENGTH`` characters, so the file name and its temporary and backup
+    names fit the file system); buildx lower-cases builder names, so the file name is lower case
+    too. Raises ``ValueError`` (:class:`InvalidName`) otherwise, which also rules out paths like
+    ``../x``. Does not touch the file system.
     """
-    if not _BUILDER_NAME.fullmatch(name):
-        raise ValueError(
-            f"invalid builder name {name!r}: it must start with a letter and may contain "
-            "only letters, digits, '.', '_' and '-'"
-        )
+    stored = validate_builder_name(name)
     base = Path(config_dir) if config_dir is not None else config_dir_default()
-    return base / "buildkitd" / f"{name.lower()}.toml"
+    return base / "buildkitd" / f"{stored}.toml"
 
 
 def backup_path(path: Path | str) -> Path:
