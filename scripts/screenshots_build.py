@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate screenshots/build-*.svg: the build launcher, a live build, its summary, a failed
 platform, a step's log, the history and the login form — from the running app (headless) on
-recorded real buildx output (the scenes of tests/ui/build/test_build_scenes.py, as the snapshots).
+recorded real buildx output (the scenes of tests/helpers/build_scenes.py, as the snapshots).
 
 .venv/bin/python scripts/screenshots_build.py
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.ui.build.test_build_scenes import SCENES, stable_environment  # noqa: E402
+from tests.helpers.build_scenes import SCENES, stable_environment  # noqa: E402
 
 SIZE = (120, 36)
 OUT = ROOT / "screenshots"

@@ -12,15 +12,15 @@ from buildx_tui.ui.build.platform_picker import PlatformPicker, checkbox_id
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from tests.fakes import Reply
-from tests.helpers.render import plain
-from tests.ui.build.test_build_scenes import (
+from tests.helpers.build_backend import (
     METADATA,
     form_backend,
     lab_builders,
-    make_app,
     normalise,
     small_builder,
 )
+from tests.helpers.build_scenes import make_app
+from tests.helpers.render import plain
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")

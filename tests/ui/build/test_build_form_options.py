@@ -16,6 +16,15 @@ from buildx_tui.ui.build.history import BuildHistoryScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog
 from tests.demo import FIXED_NOW
+from tests.helpers.build_backend import (
+    META,
+    MULTI,
+    BuildReply,
+    build_key,
+    form_backend,
+    lab_builders,
+)
+from tests.helpers.build_scenes import make_app
 from tests.helpers.render import plain
 from tests.ui.build.test_build_form import (
     SIZE,
@@ -24,15 +33,6 @@ from tests.ui.build.test_build_form import (
     open_form,
     text,
     type_into,
-)
-from tests.ui.build.test_build_scenes import (
-    META,
-    MULTI,
-    BuildReply,
-    build_key,
-    form_backend,
-    lab_builders,
-    make_app,
 )
 
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")

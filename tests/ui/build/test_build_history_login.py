@@ -15,15 +15,9 @@ from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.login import LoginScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import Reply
+from tests.helpers.build_backend import META, MULTI, BuildReply, build_key, form_backend
+from tests.helpers.build_scenes import make_app
 from tests.helpers.render import plain
-from tests.ui.build.test_build_scenes import (
-    META,
-    MULTI,
-    BuildReply,
-    build_key,
-    form_backend,
-    make_app,
-)
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")

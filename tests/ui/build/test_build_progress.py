@@ -15,22 +15,22 @@ from buildx_tui.ui.build.lane import LaneView
 from buildx_tui.ui.build.log import BuildLogScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
-from tests.helpers.render import plain
-from tests.ui.build.test_build_scenes import (
+from tests.helpers.build_backend import (
+    META,
+    MULTI,
     BuildBackend,
     BuildReply,
     build_key,
-    make_app,
     push_spec,
     seedtest,
 )
+from tests.helpers.build_scenes import make_app
+from tests.helpers.render import plain
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")
 
 
-MULTI = "buildx/build-multiplatform-rawjson.stderr"
-META = "buildx/build-metadata-file.metadata.json"
 DIGEST = "sha256:494a0d7fb5a541b6e3471602a476e6cd13250e2451ff1479f2607497e1185aef"
 
 

@@ -8,14 +8,7 @@ from pathlib import Path
 
 from buildx_tui.core.build.progress.model import ProgressSnapshot
 from buildx_tui.core.build.runner import BuildRunner
-from tests.ui.build.test_build_scenes import (
-    META,
-    MULTI,
-    BuildBackend,
-    BuildReply,
-    build_key,
-    push_spec,
-)
+from tests.helpers.build_backend import META, MULTI, BuildBackend, BuildReply, build_key, push_spec
 
 
 class FakeClock:

@@ -1,5 +1,5 @@
 """Snapshots of the build launcher, the live build, the history and the login form, on recorded
-real buildx output (see test_build_scenes.SCENES).
+real buildx output (see tests/helpers/build_scenes.py, SCENES).
 
 Review changes with `pytest tests/ui/build/test_build_snapshots.py --snapshot-report` before
 updating.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.build.test_build_scenes import SCENES, stable_environment
+from tests.helpers.build_scenes import SCENES, stable_environment
 
 SIZE = (120, 36)
 

@@ -1,11 +1,11 @@
-"""Fixtures shared by the build-launcher UI tests (test_build_*.py)."""
+"""Fixtures of the build launcher's UI tests (the only ones that use them)."""
 
 from __future__ import annotations
 
 import pytest
 
 from buildx_tui.core.build.history import History
-from tests.ui.build.test_build_scenes import freeze_build_clock, make_context
+from tests.helpers.build_scenes import freeze_build_clock, make_context
 
 
 @pytest.fixture

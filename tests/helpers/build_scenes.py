@@ -1,169 +1,39 @@
-"""Scenes of the build launcher on recorded real buildx output, shared by the build UI tests, the
-snapshot tests and scripts/screenshots_build.py; plus tests of the fake itself.
-
-`BuildBackend` extends the shared FakeBackend for `buildx build`: the argv it is asked to run
-holds a temporary `--metadata-file` path, so builds are matched with that path replaced by
-``<metadata>``; the reply's recorded stderr lines are streamed to ``on_line`` (optionally
-pausing after ``pause_after`` lines until ``gate`` is set: a build frozen mid-way), then the
-recorded metadata file is written where buildx would write it. ``cancel`` ends a paused build as
-a SIGINT would (exit 130).
+"""Scenes of the build launcher on recorded real buildx output (`SCENES`: the app in a given
+state), shared by the build UI tests, tests/ui/build/test_build_snapshots.py and
+scripts/screenshots_build.py; plus what puts the app and its surroundings in a known state.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import threading
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from buildx_tui.core.build.checks import STORE_PROBE_ARGV
 from buildx_tui.core.build.history import History
 from buildx_tui.core.build.spec import BuildSpec, Output
-from buildx_tui.core.builders import Builder, Node, NodeStatus, parse_ls_json
-from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from tests.demo import FIXED_NOW
-from tests.fakes import FakeBackend, Reply, fixture
-
-METADATA = "<metadata>"
-LAB_PINNED = {"lab-container": {"lab-container0": ["linux/amd64", "linux/arm64"]}}
-TWO = ("linux/amd64", "linux/arm64")
-
-
-@dataclass
-class BuildReply:
-    stderr_file: str  # a recorded rawjson stream under tests/fixtures
-    returncode: int = 0
-    metadata_file: str | None = None  # recorded --metadata-file content
-    pause_after: int | None = None  # stream this many lines, then wait for the gate
-    gate: threading.Event = field(default_factory=threading.Event)
-    duration_s: float = 2.7
-
-    def lines(self) -> list[str]:
-        return fixture(self.stderr_file).splitlines()
-
-
-def normalise(argv: Sequence[str]) -> tuple[str, ...]:
-    out = list(argv)
-    if "--metadata-file" in out:
-        out[out.index("--metadata-file") + 1] = METADATA
-    return tuple(out)
-
-
-@dataclass
-class BuildBackend(FakeBackend):
-    builds: dict[tuple[str, ...], BuildReply] = field(default_factory=dict)
-    stdins: list[bytes | None] = field(default_factory=list)
-    keep_tails: list[int | None] = field(default_factory=list)
-    _cancelled: set[int] = field(default_factory=set)
-    _running: dict[int, BuildReply] = field(default_factory=dict)
-
-    def run(
-        self,
-        argv,
-        *,
-        on_line=None,
-        stdin=None,
-        timeout=None,
-        token=None,
-        keep_tail=None,
-        on_start=None,
-    ) -> CommandResult:
-        if on_start is not None:
-            on_start()
-        key = normalise(argv)
-        self.stdins.append(stdin)
-        self.keep_tails.append(keep_tail)
-        reply = self.builds.get(key)
-        if reply is None:
-            return super().run(argv, on_line=on_line, stdin=stdin, timeout=timeout, token=token)
-        self.calls.append(key)
-        tid = id(token)
-        self._running[tid] = reply
-        try:
-            lines = reply.lines()
-            for n, line in enumerate(lines):
-                if reply.pause_after is not None and n == reply.pause_after:
-                    reply.gate.wait(10)
-                    if tid in self._cancelled:
-                        return self._result(argv, key, 130, lines[:n], cancelled=True)
-                if on_line is not None:
-                    on_line(line)
-            if reply.metadata_file is not None:
-                path = argv[list(argv).index("--metadata-file") + 1]
-                Path(path).write_text(fixture(reply.metadata_file))
-            return self._result(argv, key, reply.returncode, lines, duration=reply.duration_s)
-        finally:
-            self._running.pop(tid, None)
-
-    def _result(self, argv, key, code, lines, *, cancelled=False, duration=5.1) -> CommandResult:
-        return CommandResult(
-            key, self.display(argv), code, "", "\n".join(lines), duration, cancelled=cancelled
-        )
-
-    def cancel(self, token: object) -> bool:
-        reply = self._running.get(id(token))
-        if reply is None:
-            return False
-        self._cancelled.add(id(token))
-        reply.gate.set()
-        return True
-
-
-def lab_builders() -> dict[str, Builder]:
-    ls = parse_ls_json(fixture("local/ls-lab-running.json"), LAB_PINNED)
-    return {b.name: b for b in ls.builders}
-
-
-def small_builder() -> Builder:
-    """A builder whose only node runs amd64 natively and arm64 under QEMU, nothing else."""
-    node = Node(
-        "small0",
-        "unix:///var/run/docker.sock",
-        NodeStatus.RUNNING,
-        version="v0.32.2",
-        platforms=TWO,
-    )
-    return Builder("small", "docker-container", nodes=(node,))
-
-
-def form_backend(store: str = "local/info-driver-status-lab.json") -> BuildBackend:
-    return BuildBackend(
-        ls_output=fixture("local/ls-lab-running.json"),
-        pinned=LAB_PINNED,
-        replies={STORE_PROBE_ARGV: Reply(0, fixture(store))},
-    )
+from tests.fakes import FakeBackend, fixture
+from tests.helpers.build_backend import (
+    META,
+    MULTI,
+    TWO,
+    BuildBackend,
+    BuildReply,
+    build_key,
+    form_backend,
+    lab_builders,
+    push_spec,
+    seedtest,
+    small_builder,
+)
 
 
 def make_app(backend: FakeBackend) -> BuildxApp:
     return BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW)
-
-
-def push_spec(**kw) -> BuildSpec:
-    base: dict = dict(
-        builder="seedtest",
-        platforms=TWO,
-        tags=("127.0.0.1:5000/demo:1",),
-        output=Output.PUSH,
-    )
-    base.update(kw)
-    return BuildSpec(**base)
-
-
-def build_key(spec: BuildSpec) -> tuple[str, ...]:
-    return normalise(spec.argv(progress="rawjson", metadata_file=METADATA))
-
-
-def seedtest() -> Builder:
-    ls = parse_ls_json(fixture("buildx/ls.json"), {"seedtest": {"seedtest0": list(TWO)}})
-    builder = ls.get("seedtest")
-    assert builder is not None
-    return builder
 
 
 def freeze_build_clock(monkeypatch) -> None:
@@ -180,49 +50,9 @@ def make_context(tmp_path: Path, monkeypatch) -> Path:
     return ctx
 
 
-@pytest.fixture(autouse=True)
-def _frozen_build_clock(monkeypatch):
-    freeze_build_clock(monkeypatch)
-
-
-# -- the fake itself ----------------------------------------------------------------------------
-
-
-def test_build_backend_streams_writes_metadata_and_cancels(tmp_path):
-    spec = push_spec()
-    reply = BuildReply(
-        "buildx/build-multiplatform-rawjson.stderr", 0, "buildx/build-metadata-file.metadata.json"
-    )
-    backend = BuildBackend(builds={build_key(spec): reply})
-    meta = tmp_path / "m.json"
-    seen: list[str] = []
-    result = backend.run(
-        spec.argv(progress="rawjson", metadata_file=str(meta)), on_line=seen.append
-    )
-    assert result.ok and len(seen) == 66
-    assert "494a0d7f" in meta.read_text()
-
-    paused = BuildReply("buildx/build-cancelled-rawjson.stderr", pause_after=5)
-    backend = BuildBackend(builds={build_key(spec): paused})
-    token = object()
-    out: list[CommandResult] = []
-    t = threading.Thread(
-        target=lambda: out.append(
-            backend.run(spec.argv(progress="rawjson", metadata_file="x"), token=token)
-        )
-    )
-    t.start()
-    while not backend.cancel(token):
-        pass
-    t.join(5)
-    assert out[0].cancelled and out[0].returncode == 130
-
-
 # -- scenes: the app in a given state, for snapshots and screenshots --------------------------
 
 DEMO_DIR = Path("/tmp/buildx-tui-demo")
-MULTI = "buildx/build-multiplatform-rawjson.stderr"
-META = "buildx/build-metadata-file.metadata.json"
 Setter = Callable[[object, str, object], None]
 
 
