@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Checkbox, RadioButton, Select, Static, TextArea
+from textual.widgets import Checkbox, RadioButton, Select, Static
 
 from buildx_tui.core.build.checks import STORE_PROBE_ARGV
 from buildx_tui.ui.build.confirm import BuildConfirmScreen
-from buildx_tui.ui.build.form import BuildFormScreen
 from buildx_tui.ui.build.platform_picker import PlatformPicker, checkbox_id
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
@@ -16,41 +15,13 @@ from tests.helpers.build_backend import (
     METADATA,
     form_backend,
     lab_builders,
-    normalise,
     small_builder,
 )
+from tests.helpers.build_form import SIZE, builds_run, check_blocks, open_form, text, type_into
 from tests.helpers.build_scenes import make_app
 from tests.helpers.render import plain
 
-SIZE = (120, 36)
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")
-
-
-def text(app, selector: str) -> str:
-    return plain(app.screen.query_one(selector, Static).content)
-
-
-async def open_form(pilot, app, builder=None, **kw) -> BuildFormScreen:
-    await pilot.pause()
-    screen = BuildFormScreen(builder, **kw)
-    app.push_screen(screen)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return screen
-
-
-async def type_into(pilot, screen, selector: str, value: str) -> None:
-    widget = screen.query_one(selector)
-    if isinstance(widget, TextArea):
-        widget.text = value
-    else:
-        widget.value = value
-    await pilot.pause()
-
-
-def builds_run(backend) -> list[tuple[str, ...]]:
-    return [normalise(c) for c in backend.calls if c[:2] == ("buildx", "build")]
 
 
 # -- platforms ------------------------------------------------------------------------------------
@@ -128,17 +99,6 @@ async def test_command_preview_follows_every_field_and_is_copyable(history, cont
 
 
 # -- every validation: a clear message, the field marked, nothing runs ----------------------------
-
-
-async def check_blocks(pilot, app, backend, screen, field: str, message: str) -> None:
-    await pilot.pause()
-    err = text(app, f"#err-{field}")
-    assert message in err, err
-    assert message in text(app, "#checks")
-    await pilot.press("ctrl+b")
-    await pilot.pause()
-    assert app.screen is screen  # no build screen, no confirm dialog
-    assert builds_run(backend) == []
 
 
 async def test_each_bad_field_blocks_the_build_with_its_message(history, context):

@@ -24,16 +24,9 @@ from tests.helpers.build_backend import (
     form_backend,
     lab_builders,
 )
+from tests.helpers.build_form import SIZE, builds_run, check_blocks, open_form, text, type_into
 from tests.helpers.build_scenes import make_app
 from tests.helpers.render import plain
-from tests.ui.build.test_build_form import (
-    SIZE,
-    builds_run,
-    check_blocks,
-    open_form,
-    text,
-    type_into,
-)
 
 pytestmark = pytest.mark.usefixtures("frozen_build_clock")
 
