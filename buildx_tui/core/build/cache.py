@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from buildx_tui.core.build.issue import Issue, Severity
 from buildx_tui.core.build.options import OptionError, expand_path, option_fields, option_lines
+from buildx_tui.core.paths import can_access, existing_parent, look, shown
 from buildx_tui.core.reference import validate_reference
 
 __all__ = [
@@ -142,16 +143,25 @@ def parse_cache(text: str, *, export: bool) -> tuple[tuple[str, ...], list[Issue
 
 
 def _writable_dir_problem(path: str) -> str | None:
-    """Why BuildKit's client cannot create or write the folder ``path``, else None."""
-    if os.path.exists(path):
-        if not os.path.isdir(path):
-            return f"{path!r} exists and is not a folder"
-        return None if os.access(path, os.W_OK | os.X_OK) else f"folder {path!r} is not writable"
-    parent = os.path.dirname(os.path.abspath(path))
-    while parent and not os.path.exists(parent):
-        parent = os.path.dirname(parent)
-    if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
-        return f"cannot create {path!r}: {parent!r} is not a writable folder"
+    """Why BuildKit's client cannot create or write the folder ``path``, else None (what the OS
+    refuses to look at is said, not raised)."""
+    found = look(path)
+    if found.error is not None:
+        return found.problem("folder", quote=True)
+    if found.exists:
+        if not found.is_dir:
+            return f"{shown(path, quote=True)} exists and is not a folder"
+        if can_access(path, os.W_OK | os.X_OK):
+            return None
+        return f"folder {shown(path, quote=True)} is not writable"
+    parent = existing_parent(path)
+    if parent.error is not None:
+        return f"cannot create {shown(path, quote=True)}: {parent.problem('folder', quote=True)}"
+    if not parent.is_dir or not can_access(parent.path, os.W_OK | os.X_OK):
+        return (
+            f"cannot create {shown(path, quote=True)}: {shown(parent.path, quote=True)} is not a "
+            "writable folder"
+        )
     return None
 
 
@@ -172,20 +182,29 @@ def _check_cache_entry(
     issues: list[Issue] = []
     if entry.type == "local" and field == "cache_from":
         src = entry.attr("src")
-        if not os.path.exists(src):
+        found = look(src)
+        if found.error is not None:
+            issues.append(Issue(field, Severity.ERROR, f"{flag} {found.problem(quote=True)}"))
+        elif found.missing:
             issues.append(
                 Issue(
                     field,
                     Severity.NOTE,
-                    f"{flag} {src!r} does not exist yet: nothing to import (normal before a "
-                    "first --cache-to type=local writes it)",
+                    f"{flag} {shown(src, quote=True)} does not exist yet: nothing to import "
+                    "(normal before a first --cache-to type=local writes it)",
                 )
             )
-        elif not os.path.isdir(src):
-            issues.append(Issue(field, Severity.ERROR, f"{flag} {src!r} is not a folder"))
-        elif not os.path.exists(os.path.join(src, "index.json")):
+        elif not found.is_dir:
             issues.append(
-                Issue(field, Severity.NOTE, f"{flag} {src!r} has no index.json: nothing to import")
+                Issue(field, Severity.ERROR, f"{flag} {shown(src, quote=True)} is not a folder")
+            )
+        elif not look(os.path.join(src, "index.json")).exists:
+            issues.append(
+                Issue(
+                    field,
+                    Severity.NOTE,
+                    f"{flag} {shown(src, quote=True)} has no index.json: nothing to import",
+                )
             )
     elif entry.type == "local":
         problem = _writable_dir_problem(entry.attr("dest"))

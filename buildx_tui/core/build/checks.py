@@ -29,6 +29,7 @@ from buildx_tui.core.build.platform_choices import (
 )
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
+from buildx_tui.core.paths import can_access, look, shown
 
 __all__ = [
     "STORE_PROBE_ARGV",
@@ -59,17 +60,22 @@ _MAX_DOCKERFILE_BYTES = 1 << 20
 
 
 def _check_paths(spec: BuildSpec) -> tuple[list[Issue], str | None]:
-    """Context and Dockerfile; returns the Dockerfile path when it can be read."""
+    """Context and Dockerfile; returns the Dockerfile path when it can be read. What the OS
+    refuses to look at (a name too long, a link loop, no permission) is said, never raised."""
     issues: list[Issue] = []
     if _URL_CONTEXT.match(spec.context):
         return issues, None  # a remote (git/https) context: buildx fetches it
     ctx = spec.context
-    if not os.path.exists(ctx):
-        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} does not exist"))
-    elif not os.path.isdir(ctx):
-        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} is not a directory"))
-    elif not os.access(ctx, os.R_OK | os.X_OK):
-        issues.append(Issue("context", Severity.ERROR, f"context {ctx!r} is not readable"))
+    found = look(ctx)
+    where = f"context {shown(ctx, quote=True)}"
+    if found.error is not None:
+        issues.append(Issue("context", Severity.ERROR, found.problem("context", quote=True)))
+    elif found.missing:
+        issues.append(Issue("context", Severity.ERROR, f"{where} does not exist"))
+    elif not found.is_dir:
+        issues.append(Issue("context", Severity.ERROR, f"{where} is not a directory"))
+    elif not can_access(ctx, os.R_OK | os.X_OK):
+        issues.append(Issue("context", Severity.ERROR, f"{where} is not readable"))
     if spec.dockerfile:
         dockerfile = spec.dockerfile  # -f is relative to the current directory, as in buildx
         label = "Dockerfile"
@@ -78,14 +84,16 @@ def _check_paths(spec: BuildSpec) -> tuple[list[Issue], str | None]:
         label = "Dockerfile (default: Dockerfile in the context)"
         if issues:
             return issues, None
-    if not os.path.exists(dockerfile):
-        issues.append(Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} does not exist"))
-    elif not os.path.isfile(dockerfile):
-        issues.append(Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} is not a file"))
-    elif not os.access(dockerfile, os.R_OK):
-        issues.append(
-            Issue("dockerfile", Severity.ERROR, f"{label} {dockerfile!r} is not readable")
-        )
+    found = look(dockerfile)
+    where = f"{label} {shown(dockerfile, quote=True)}"
+    if found.error is not None:
+        issues.append(Issue("dockerfile", Severity.ERROR, found.problem(label, quote=True)))
+    elif found.missing:
+        issues.append(Issue("dockerfile", Severity.ERROR, f"{where} does not exist"))
+    elif not found.is_file:
+        issues.append(Issue("dockerfile", Severity.ERROR, f"{where} is not a file"))
+    elif not can_access(dockerfile, os.R_OK):
+        issues.append(Issue("dockerfile", Severity.ERROR, f"{where} is not readable"))
     else:
         return issues, dockerfile
     return issues, None
@@ -96,7 +104,7 @@ def dockerfile_stages(path: str) -> list[str] | None:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read(_MAX_DOCKERFILE_BYTES)
-    except OSError:
+    except (OSError, ValueError):
         return None
     return [m.group(1).lower() for m in map(_FROM_AS.match, text.splitlines()) if m]
 
@@ -108,7 +116,9 @@ def _check_target(spec: BuildSpec, dockerfile: str | None) -> list[Issue]:
     if not _STAGE_RE.match(target.lower()):
         return [
             Issue(
-                "target", Severity.ERROR, f"{target!r} is not a stage name (letters, digits, _ . -)"
+                "target",
+                Severity.ERROR,
+                f"{shown(target, quote=True)} is not a stage name (letters, digits, _ . -)",
             )
         ]
     stages = dockerfile_stages(dockerfile) if dockerfile else None
@@ -138,13 +148,23 @@ def _check_output(spec: BuildSpec) -> list[Issue]:
         ]
     if "," in dest or '"' in dest:
         return [Issue("dest", Severity.ERROR, 'the destination path cannot contain , or "')]
-    if os.path.isdir(dest):
-        return [Issue("dest", Severity.ERROR, f"{dest!r} is a directory: name a file")]
+    found = look(dest)
+    if found.error is not None:
+        return [Issue("dest", Severity.ERROR, found.problem("destination", quote=True))]
+    if found.is_dir:
+        return [
+            Issue("dest", Severity.ERROR, f"{shown(dest, quote=True)} is a directory: name a file")
+        ]
     parent = os.path.dirname(os.path.abspath(dest))
-    if not os.path.isdir(parent):
-        return [Issue("dest", Severity.ERROR, f"folder {parent!r} does not exist")]
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return [Issue("dest", Severity.ERROR, f"folder {parent!r} is not writable")]
+    folder = look(parent)
+    if folder.error is not None:
+        return [Issue("dest", Severity.ERROR, folder.problem("folder", quote=True))]
+    if not folder.is_dir:
+        return [Issue("dest", Severity.ERROR, f"folder {shown(parent, quote=True)} does not exist")]
+    if not can_access(parent, os.W_OK | os.X_OK):
+        return [
+            Issue("dest", Severity.ERROR, f"folder {shown(parent, quote=True)} is not writable")
+        ]
     return []
 
 

@@ -6,7 +6,6 @@ Tags, build args and platforms are parsed here, the advanced options by :mod:`.o
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from buildx_tui.core.build.options import (
     parse_ssh,
 )
 from buildx_tui.core.build.spec import BuildSpec, Output
+from buildx_tui.core.paths import expand_user
 from buildx_tui.core.platforms import PlatformError, parse_platform
 from buildx_tui.core.reference import (
     DEFAULT_DOMAIN,
@@ -165,7 +165,7 @@ class FormValues:
 
 
 def _expand(path: str) -> str:
-    return os.path.expanduser(path.strip()) if path.strip() else ""
+    return expand_user(path.strip()) if path.strip() else ""
 
 
 def compile_form(values: FormValues) -> tuple[BuildSpec, list[Issue]]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from buildx_tui.core.build.issue import Issue, Severity
+from buildx_tui.core.paths import can_access, expand_user, look, shown
 from buildx_tui.core.platforms import PlatformError, parse_platform
 
 __all__ = [
@@ -73,7 +74,7 @@ def option_lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def expand_path(path: str) -> str:
-    return os.path.expanduser(path.strip())
+    return expand_user(path.strip())
 
 
 def option_fields(value: str) -> list[tuple[str, str]]:
@@ -202,18 +203,22 @@ def parse_secrets(text: str) -> tuple[tuple[str, ...], list[Issue]]:
 
 
 def _file_problem(path: str) -> str | None:
-    """Why buildx cannot read ``path`` as a file, else None."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return f"file {path!r} does not exist"
-    except OSError as e:
-        return f"cannot read {path!r}: {e.strerror or e}"
-    if stat.S_ISDIR(info.st_mode):
-        return f"{path!r} is a directory, not a file"
-    if not os.access(path, os.R_OK):
-        return f"file {path!r} is not readable"
+    """Why buildx cannot read ``path`` as a file, else None (never raises)."""
+    found = look(path)
+    if found.error is not None:
+        return found.problem("file", quote=True)
+    if found.missing:
+        return f"file {shown(path, quote=True)} does not exist"
+    if found.is_dir:
+        return f"{shown(path, quote=True)} is a directory, not a file"
+    if not can_access(path, os.R_OK):
+        return f"file {shown(path, quote=True)} is not readable"
     return None
+
+
+def _too_big(path: str) -> bool:
+    found = look(path)
+    return found.st is not None and found.st.st_size > MAX_SECRET_BYTES
 
 
 def check_secrets(values: Sequence[str], environ: Mapping[str, str]) -> list[Issue]:
@@ -240,12 +245,15 @@ def check_secrets(values: Sequence[str], environ: Mapping[str, str]) -> list[Iss
             continue  # buildx reads the variable named like the id
         path = secret.src or secret.id
         problem = _file_problem(path)
-        if problem is None and os.path.getsize(path) > MAX_SECRET_BYTES:
-            problem = f"file {path!r} is larger than BuildKit's 500 KiB limit for a secret"
+        if problem is None and _too_big(path):
+            problem = (
+                f"file {shown(path, quote=True)} is larger than BuildKit's 500 KiB limit for a "
+                "secret"
+            )
         if problem is not None:
             if not secret.src:
                 problem = (
-                    f"no environment variable {secret.id} and no file {path!r}: "
+                    f"no environment variable {secret.id} and no file {shown(path, quote=True)}: "
                     "add src=FILE or env=VAR"
                 )
             issues.append(Issue("secrets", Severity.ERROR, f"{flag}: {problem}"))
@@ -298,12 +306,12 @@ def _agent_problem(environ: Mapping[str, str]) -> str | None:
             "SSH_AUTH_SOCK is not set: start an ssh-agent and ssh-add your key before starting "
             "buildx-tui, or give key files (ID=~/.ssh/id_ed25519)"
         )
-    try:
-        if stat.S_ISSOCK(os.stat(sock).st_mode):
-            return None
-    except OSError:
-        return f"SSH_AUTH_SOCK={sock} does not exist: is the ssh-agent still running?"
-    return f"SSH_AUTH_SOCK={sock} is not a socket"
+    found = look(sock)
+    if found.st is None:
+        return f"SSH_AUTH_SOCK={shown(sock)} does not exist: is the ssh-agent still running?"
+    if stat.S_ISSOCK(found.st.st_mode):
+        return None
+    return f"SSH_AUTH_SOCK={shown(sock)} is not a socket"
 
 
 def check_ssh(values: Sequence[str], environ: Mapping[str, str]) -> list[Issue]:
@@ -325,18 +333,16 @@ def check_ssh(values: Sequence[str], environ: Mapping[str, str]) -> list[Issue]:
             continue
         sockets = keys = 0
         for path in entry.paths:
-            try:
-                is_socket = stat.S_ISSOCK(os.stat(path).st_mode)
-            except OSError:
-                is_socket = False
-            if is_socket:
+            found = look(path)
+            if found.st is not None and stat.S_ISSOCK(found.st.st_mode):
                 sockets += 1
                 continue
             keys += 1
             problem = _file_problem(path)
             if problem is None and path.endswith(".pub"):
                 problem = (
-                    f"{path!r} looks like a public key: give the private key (or an agent socket)"
+                    f"{shown(path, quote=True)} looks like a public key: give the private key "
+                    "(or an agent socket)"
                 )
             if problem:
                 issues.append(Issue("ssh", Severity.ERROR, f"{flag}: {problem}"))

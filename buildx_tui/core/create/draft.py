@@ -39,6 +39,7 @@ from buildx_tui.core.create.names import check_name, check_node_name, find_build
 from buildx_tui.core.create.problem import CreateProblem
 from buildx_tui.core.create.spec import CreateSpec, driver_opt
 from buildx_tui.core.create.tls import check_tls_files
+from buildx_tui.core.paths import existing_parent, expand_user, look, reason, shown
 from buildx_tui.core.platforms import COMMON_PLATFORMS
 
 
@@ -179,7 +180,7 @@ class CreateDraft:
         )
 
     def config_file(self) -> Path:
-        return Path(os.path.expanduser(self.config_path.strip()))
+        return Path(expand_user(self.config_path.strip()))
 
     # -- config file -------------------------------------------------------------------------
     def load_config(self, path: str) -> list[CreateProblem]:
@@ -194,8 +195,13 @@ class CreateDraft:
             return []
         target = self.config_file()
         problems: list[CreateProblem] = []
-        if target.is_dir():
-            problems = [CreateProblem("config", f"{target} is a directory; give a file path")]
+        found = look(target)
+        if found.error is not None:
+            problems = [CreateProblem("config", found.problem())]
+        elif found.is_dir:
+            problems = [
+                CreateProblem("config", f"{shown(target)} is a directory; give a file path")
+            ]
         else:
             try:
                 text, config = read_config(target)
@@ -203,16 +209,16 @@ class CreateDraft:
                 problems = [
                     CreateProblem(
                         "config",
-                        f"{target} cannot be edited: {p}; fix the file by hand (then Load) or "
-                        "choose another path",
+                        f"{shown(target)} cannot be edited: {p}; fix the file by hand (then Load) "
+                        "or choose another path",
                     )
                     for p in exc.problems
                 ]
-            except OSError as exc:
-                problems = [CreateProblem("config", f"cannot read {target}: {exc.strerror or exc}")]
+            except (OSError, ValueError) as exc:
+                problems = [CreateProblem("config", f"cannot read {shown(target)}: {reason(exc)}")]
             else:
                 self.config_text, self.config = text, config
-                self.config_exists = target.exists()
+                self.config_exists = found.exists
         self.config_error = "; ".join(p.message for p in problems)
         return problems
 
@@ -300,12 +306,19 @@ def _check_registry(draft: CreateDraft, ctx: WizardContext) -> list[CreateProble
         return [*out, CreateProblem("config", draft.config_error)]
     target = draft.config_file()
     if not target.is_absolute():
-        return [*out, CreateProblem("config", f"use an absolute path (not {path})")]
-    if target.is_dir():
-        return [*out, CreateProblem("config", f"{target} is a directory; give a file path")]
-    parent = next((p for p in (target.parent, *target.parent.parents) if p.exists()), None)
-    if parent is not None and not ctx.access(str(parent), os.W_OK):
-        out.append(CreateProblem("config", f"cannot write in {parent} (permission denied)"))
+        return [*out, CreateProblem("config", f"use an absolute path (not {shown(path)})")]
+    found = look(target)
+    if found.error is not None:
+        return [*out, CreateProblem("config", found.problem())]
+    if found.is_dir:
+        return [*out, CreateProblem("config", f"{shown(target)} is a directory; give a file path")]
+    parent = existing_parent(target)
+    if parent.error is not None:
+        return [*out, CreateProblem("config", parent.problem("folder"))]
+    if parent.exists and not ctx.access(parent.path, os.W_OK):
+        out.append(
+            CreateProblem("config", f"cannot write in {shown(parent.path)} (permission denied)")
+        )
     for p in validate(draft.config, file_exists=ctx.file_exists):
         out.append(CreateProblem(f"config:{p.field}", str(p), p.severity))
     if draft.config_exists:

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Callable
 
 from buildx_tui.core.create.problem import CreateProblem, endpoint_scheme
+from buildx_tui.core.paths import expand_user, look, reason, shown
 
 Access = Callable[[str, int], bool]
 
@@ -77,28 +78,35 @@ def check_tls_files(
 
 
 def _check_pem_file(field: str, path: str, kind: str, access: Access) -> list[CreateProblem]:
+    """One file; what the OS refuses (a name too long, a link loop, no permission) is said as a
+    problem of the field, never raised."""
     what = {"cacert": "CA certificate", "cert": "client certificate", "key": "private key"}[field]
+    name = shown(path)
     if not os.path.isabs(path):
         return [
             CreateProblem(
                 field,
-                f"buildx needs an absolute path for {field} (it refuses '{path}'): "
-                f"{os.path.abspath(os.path.expanduser(path))}",
+                f"buildx needs an absolute path for {field} (it refuses '{name}'): "
+                f"{shown(os.path.abspath(expand_user(path)))}",
             )
         ]
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return [CreateProblem(field, f"{what}: {path} does not exist")]
-    except OSError as exc:
-        return [CreateProblem(field, f"{what}: cannot look at {path}: {exc.strerror}")]
+    found = look(path)
+    if found.missing:
+        return [CreateProblem(field, f"{what}: {name} does not exist")]
+    if found.st is None:
+        return [CreateProblem(field, f"{what}: {found.problem()}")]
+    st = found.st
     if not stat.S_ISREG(st.st_mode):
-        return [CreateProblem(field, f"{what}: {path} is not a regular file")]
-    if not access(path, os.R_OK):
+        return [CreateProblem(field, f"{what}: {name} is not a regular file")]
+    try:
+        readable = access(path, os.R_OK)
+    except (OSError, ValueError):
+        readable = False
+    if not readable:
         return [
             CreateProblem(
                 field,
-                f"{what}: {path} is not readable by you; buildx reads it as the user who runs "
+                f"{what}: {name} is not readable by you; buildx reads it as the user who runs "
                 "docker",
             )
         ]
@@ -107,19 +115,19 @@ def _check_pem_file(field: str, path: str, kind: str, access: Access) -> list[Cr
         out.append(
             CreateProblem(
                 field,
-                f"the private key {path} is readable by every user of this machine (mode "
+                f"the private key {name} is readable by every user of this machine (mode "
                 f"{stat.S_IMODE(st.st_mode):04o}); protect it first: chmod 600 {shlex.quote(path)}",
             )
         )
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536)
-    except OSError as exc:
-        return [*out, CreateProblem(field, f"{what}: cannot read {path}: {exc.strerror}")]
+    except (OSError, ValueError) as exc:
+        return [*out, CreateProblem(field, f"{what}: cannot read {name}: {reason(exc)}")]
     if kind == "key" and b"PRIVATE KEY-----" not in head:
         hint = " (it holds a certificate: key and cert swapped?)" if b"CERTIFICATE" in head else ""
-        out.append(CreateProblem(field, f"{path} is not a PEM private key{hint}"))
+        out.append(CreateProblem(field, f"{name} is not a PEM private key{hint}"))
     if kind == "cert" and b"-----BEGIN CERTIFICATE-----" not in head:
         hint = " (it holds a private key: key and cert swapped?)" if b"PRIVATE KEY" in head else ""
-        out.append(CreateProblem(field, f"{path} is not a PEM certificate{hint}"))
+        out.append(CreateProblem(field, f"{name} is not a PEM certificate{hint}"))
     return out

@@ -4,13 +4,17 @@ message in the step's problems, never an exception."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from buildx_tui.core.builders import Builder, Node, NodeStatus
 from buildx_tui.core.commands import MAX_NAME_LENGTH
+from buildx_tui.core.create.buildkitd.config import RegistryConfig
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep, check_step
 from buildx_tui.core.create.names import check_name, check_node_name
 from buildx_tui.core.create.problem import CreateProblem, errors_in
+from buildx_tui.core.create.tls import check_tls_files
 
 LONG = 10_000
 REMOTE = Builder(
@@ -48,3 +52,90 @@ def test_every_step_of_a_draft_with_a_pasted_name_gives_problems() -> None:
     problems = check_step(WizardStep.REVIEW, draft, WizardContext())
     assert "characters long" in _one_error(problems, "name")
     assert "characters long" in _one_error(problems, "node")
+
+
+# --- paths: the buildkitd.toml, the remote driver's TLS files ------------------------------
+
+KINDS = ("long", "long-name", "loop", "not-a-folder", "nul")
+WHY = {
+    "long": "too long",
+    "long-name": "too long",
+    "loop": "symbolic links",
+    "not-a-folder": "is a file, not a folder",
+    "nul": "NUL character",
+}
+
+
+def bad_path(kind: str, tmp_path: Path, name: str = "b.toml") -> str:
+    if kind == "long":
+        return str(tmp_path / ("x" * LONG))
+    if kind == "long-name":
+        return str(tmp_path / ("n" * 300) / name)
+    if kind == "loop":
+        loop = tmp_path / "loop"
+        loop.symlink_to("loop")
+        return str(loop)
+    if kind == "not-a-folder":
+        (tmp_path / "file").write_text("x")
+        return str(tmp_path / "file" / name)
+    assert kind == "nul"
+    return str(tmp_path / "a\0b")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_loading_a_config_path_the_os_refuses_is_a_problem(kind: str, tmp_path: Path) -> None:
+    # issue #11: the wizard loads the default path as the name is typed; Path.is_dir() raised
+    draft = CreateDraft(name="b")
+    problems = draft.load_config(bad_path(kind, tmp_path))
+    assert WHY[kind] in _one_error(problems, "config")
+    assert draft.config_error and not draft.config_exists
+    # the registry step then refuses to go on, and says why
+    assert WHY[kind] in _one_error(
+        check_step(WizardStep.REGISTRY, draft, WizardContext()), "config"
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_registry_step_with_a_config_path_the_os_refuses(kind: str, tmp_path: Path) -> None:
+    # a path set without load_config (as a test or a restored draft might)
+    draft = CreateDraft(name="b", config_path=bad_path(kind, tmp_path))
+    draft.config.debug = True
+    problems = check_step(WizardStep.REGISTRY, draft, WizardContext())
+    assert WHY[kind] in _one_error(problems, "config")
+
+
+def test_a_registry_certificate_path_pasted_long_is_said_short(tmp_path: Path) -> None:
+    draft = CreateDraft(name="b", config_path=str(tmp_path / "b.toml"))
+    draft.config.registries["docker.io"] = RegistryConfig(ca=["/" + "c" * LONG])
+    problems = check_step(WizardStep.REGISTRY, draft, WizardContext())
+    assert "does not exist" in _one_error(problems, 'config:registry."docker.io".ca[0]')
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("field", ["cacert", "cert", "key"])
+def test_tls_file_paths_the_os_refuses(kind: str, field: str, tmp_path: Path) -> None:
+    files = {"cacert": "/etc/hostname", "cert": "", "key": ""}
+    if field != "cacert":
+        files = {"cacert": "/etc/hostname", "cert": "/etc/hostname", "key": "/etc/hostname"}
+    files[field] = bad_path(kind, tmp_path, "x.pem")
+    problems = check_tls_files(files["cacert"], files["cert"], files["key"])
+    assert WHY[kind] in _one_error(problems, field)
+
+
+@pytest.mark.parametrize(
+    "typed", ["x" * LONG, "~x\0y", "~" + "x" * LONG], ids=["relative", "~nul", "~user"]
+)
+def test_relative_tls_paths_pasted_long(typed: str) -> None:
+    problems = check_tls_files(typed, "", "")
+    assert "absolute path" in _one_error(problems, "cacert")
+
+
+def test_access_that_raises_is_not_readable(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+
+    def access(path: str, mode: int) -> bool:
+        raise OSError(36, "File name too long")
+
+    problems = check_tls_files(str(ca), "", "", access=access)
+    assert "not readable" in _one_error(problems, "cacert")

@@ -33,6 +33,7 @@ from buildx_tui.core.create.buildkitd.model import (
     RegistryConfig,
     host_field,
 )
+from buildx_tui.core.paths import shown
 
 DOCKER_HUB = "docker.io"
 
@@ -421,7 +422,8 @@ def _file_problems(
             out.append(
                 ConfigProblem(
                     path,
-                    f'"{value}" does not exist; docker buildx create fails when it cannot read it',
+                    f'"{shown(value)}" does not exist; docker buildx create fails when it '
+                    "cannot read it",
                 )
             )
         base = posixpath.basename(value.replace("\\", "/"))

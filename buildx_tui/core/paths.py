@@ -1,0 +1,122 @@
+"""Paths the user typed, or made from what they typed, looked at without raising.
+
+A form field can hold anything a paste holds, and the OS answers a path with more than "there"
+or "not there": 10,000 characters give ENAMETOOLONG, a link loop ELOOP, a file used as a folder
+ENOTDIR, a folder without access EACCES, and a NUL character makes Python raise ValueError before
+the OS is asked. ``pathlib.Path.exists()``/``is_dir()`` raise on most of these; ``os.path.exists``
+hides them all as "does not exist". The checks of the features use :func:`look`, which keeps the
+error so a message can say it (:func:`reason`), and :func:`shown` so a message never repeats a
+10,000-character paste.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+
+__all__ = ["MAX_SHOWN", "Look", "can_access", "existing_parent", "expand_user", "look", "reason",
+           "shown"]  # fmt: skip
+
+#: Longer paths are shortened in messages: their start and end, and their length.
+MAX_SHOWN = 80
+
+StrPath = str | os.PathLike[str]
+
+
+def shown(path: StrPath, *, quote: bool = False) -> str:
+    """``path`` for a message: as is (``repr`` with ``quote``) up to :data:`MAX_SHOWN`
+    characters, else its first and last characters and its length."""
+    text = os.fspath(path)
+    if len(text) <= MAX_SHOWN:
+        return repr(text) if quote else text
+    short = f"{text[:40]}…{text[-20:]}"
+    return f"{short!r} ({len(text)} characters)" if quote else f"{short} ({len(text)} characters)"
+
+
+def reason(exc: OSError | ValueError) -> str:
+    """Why the OS refused a path, in words (no path in it)."""
+    if not isinstance(exc, OSError):
+        return "the path contains a NUL character"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path or one of its names is too long for the file system"
+    if exc.errno == errno.ELOOP:
+        return "too many levels of symbolic links (a link that points to itself?)"
+    if exc.errno == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+@dataclass(frozen=True)
+class Look:
+    """What ``os.stat`` said about a path: its ``st``, or that it is missing (both ``None``),
+    or the ``error`` that kept it from being looked at."""
+
+    path: str
+    st: os.stat_result | None = None
+    error: OSError | ValueError | None = None
+
+    @property
+    def exists(self) -> bool:
+        return self.st is not None
+
+    @property
+    def missing(self) -> bool:
+        return self.st is None and self.error is None
+
+    @property
+    def is_dir(self) -> bool:
+        return self.st is not None and stat.S_ISDIR(self.st.st_mode)
+
+    @property
+    def is_file(self) -> bool:
+        return self.st is not None and stat.S_ISREG(self.st.st_mode)
+
+    def problem(self, what: str = "", *, quote: bool = False) -> str:
+        """``cannot use WHAT PATH: REASON`` (only meaningful when ``error`` is set)."""
+        about = f"{what} {shown(self.path, quote=quote)}" if what else shown(self.path, quote=quote)
+        why = reason(self.error) if self.error is not None else "it does not exist"
+        return f"cannot use {about}: {why}"
+
+
+def look(path: StrPath) -> Look:
+    """``os.stat(path)`` (links followed) that never raises: missing is ENOENT only."""
+    text = os.fspath(path)
+    try:
+        return Look(text, os.stat(text))
+    except FileNotFoundError:
+        return Look(text)
+    except (OSError, ValueError) as exc:
+        return Look(text, error=exc)
+
+
+def existing_parent(path: StrPath) -> Look:
+    """The nearest folder above ``path`` that exists (as :func:`look` sees it), or the first one
+    that cannot be looked at (its ``error`` set): where a new file or folder would be made."""
+    current = os.path.abspath(os.fspath(path))
+    while True:
+        parent = os.path.dirname(current)
+        found = look(parent)
+        if not found.missing or parent == current:
+            return found
+        current = parent
+
+
+def can_access(path: StrPath, mode: int) -> bool:
+    """``os.access`` that answers False instead of raising (a NUL character)."""
+    try:
+        return os.access(path, mode)
+    except (OSError, ValueError):
+        return False
+
+
+def expand_user(path: str) -> str:
+    """``os.path.expanduser``; a path it cannot expand (``~name`` with a NUL character) stays
+    as typed, for the checks to refuse."""
+    try:
+        return os.path.expanduser(path)
+    except (KeyError, ValueError):
+        return path
