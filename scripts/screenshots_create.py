@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Regenerate screenshots/create-*.svg: the create wizard, headless, on recorded real buildx output
-(the scenes of tests/ui/create/test_create_snapshots.py).
+(the scenes of tests/helpers/create_scenes.py, as the snapshots).
 
 .venv/bin/python scripts/screenshots_create.py
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.ui.create.test_create_snapshots import (  # noqa: E402
+from tests.helpers.create_scenes import (  # noqa: E402
     SIZE,
     SNAP_DIR,
     WIZARD_SCENES,

@@ -26,7 +26,7 @@ from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable
 from buildx_tui.ui.create.leave import LeaveNodeScreen
 from buildx_tui.ui.create.wizard import CreateWizardScreen
-from tests.ui.create.test_create_wizard import plain
+from tests.helpers.render import plain
 
 from .conftest import Lab
 

@@ -8,7 +8,8 @@ from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.create.leave import LeaveNodeScreen
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
-from tests.ui.create.test_create_wizard import plain, settle
+from tests.helpers.render import plain
+from tests.helpers.wizard import settle
 
 SIZE = (120, 36)
 LEAVE = ("buildx", "create", "--leave", "--name", "wiz-rec-remote", "--node", "wiz-rec-remote-unix")
