@@ -21,8 +21,10 @@ from buildx_tui.core.create.buildkitd.config import (
     BuildkitdConfig,
     ConfigError,
     apply,
+    config_name_problem,
     read_config,
     render,
+    resolve_config_path,
     validate,
 )
 from buildx_tui.core.create.checks import (
@@ -312,7 +314,13 @@ def _check_registry(draft: CreateDraft, ctx: WizardContext) -> list[CreateProble
         return [*out, CreateProblem("config", found.problem())]
     if found.is_dir:
         return [*out, CreateProblem("config", f"{shown(target)} is a directory; give a file path")]
-    parent = existing_parent(target)
+    real = resolve_config_path(target)  # through a symlink: the file that is written
+    too_long = config_name_problem(real.target)
+    if too_long:
+        return [*out, CreateProblem("config", too_long)]
+    if real.dangling:
+        out.append(CreateProblem("config", real.describe(), "warning"))
+    parent = existing_parent(real.target)
     if parent.error is not None:
         return [*out, CreateProblem("config", parent.problem("folder"))]
     if parent.exists and not ctx.access(parent.path, os.W_OK):

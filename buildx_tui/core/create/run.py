@@ -16,10 +16,8 @@ Runs in a worker thread: it blocks on the backend and reports through ``emit``.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
-import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -27,7 +25,14 @@ from pathlib import Path
 
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.commands import LS_ARGV, BootstrapSpec, RemoveSpec, UseSpec
-from buildx_tui.core.create.buildkitd.config import backup_path, write_atomic
+from buildx_tui.core.create.buildkitd.config import (
+    ConfigFile,
+    backup_path,
+    remove_empty_dirs,
+    resolve_config_path,
+    restore_file,
+    write_config,
+)
 from buildx_tui.core.create.diagnose import Explanation, Facts, explain, lost_ssh_words
 from buildx_tui.core.create.draft import CreateDraft
 from buildx_tui.core.create.names import find_builder, next_node_name
@@ -35,6 +40,7 @@ from buildx_tui.core.create.probe import ProbeResult, probe_endpoint, probe_ssh
 from buildx_tui.core.create.spec import CreateSpec, LeaveSpec
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.core.paths import reason
 
 
 class Phase(StrEnum):
@@ -55,13 +61,27 @@ class EventKind(StrEnum):
 
 @dataclass(frozen=True)
 class ConfigWrite:
-    path: Path
+    path: Path  # as the user gave it (and as --buildkitd-config names it)
     text: str
     previous: str | None  # None: the file does not exist yet
+    #: Where ``path`` leads (symlinks followed) and which folders writing it creates, as the
+    #: plan found them; for the screen to show before anything is written (``file.describe()``,
+    #: ``file.creates()``). The run resolves the path again when it writes.
+    file: ConfigFile | None = None
 
     @property
     def changed(self) -> bool:
         return self.previous != self.text
+
+    @property
+    def target(self) -> Path:
+        """The file really written: ``path`` with its symlinks followed."""
+        return self.file.target if self.file is not None else self.path
+
+    @property
+    def new_dirs(self) -> tuple[Path, ...]:
+        """Folders that writing the file will create (mode 0700), outermost first."""
+        return self.file.new_dirs if self.file is not None else ()
 
 
 @dataclass(frozen=True)
@@ -106,10 +126,12 @@ def build_plan(draft: CreateDraft, append_to: Builder | None = None) -> CreatePl
         spec = replace(spec, node=next_node_name(append_to))
     config = None
     if spec.buildkitd_config:
+        path = Path(spec.buildkitd_config)
         config = ConfigWrite(
-            Path(spec.buildkitd_config),
+            path,
             draft.config_new_text(),
             draft.config_text if draft.config_exists else None,
+            resolve_config_path(path),
         )
     return CreatePlan(
         spec,
@@ -131,49 +153,70 @@ def build_plan(draft: CreateDraft, append_to: Builder | None = None) -> CreatePl
 
 
 class StagedConfig:
-    """Writes a ConfigWrite; ``undo()`` restores the file and its ``.bak`` byte for byte."""
+    """Writes a ConfigWrite; ``undo()`` restores the file and its ``.bak`` byte for byte, and
+    removes the folders the write created. Through a symlink, the file it leads to is what is
+    written, backed up and restored (resolved once, in ``apply``); the link is never touched."""
 
     def __init__(self, write: ConfigWrite) -> None:
         self.write = write
         self.existed = False
-        self._saved_bak: Path | None = None
+        self.file: ConfigFile | None = None  # where the path led when it was written
+        self.created_dirs: tuple[Path, ...] = ()  # folders the write made, outermost first
+        self._saved_bak: tuple[bytes, int] | None = None  # the .bak the write replaced
 
     def apply(self) -> str:
-        path = self.write.path
-        bak = backup_path(path)
-        self.existed = path.exists()
-        if bak.exists():
-            self._saved_bak = bak.with_name(f".{bak.name}.{secrets.token_hex(4)}.undo")
-            shutil.copy2(bak, self._saved_bak)
-        try:
-            write_atomic(path, self.write.text, backup=True)
-        except BaseException:
-            self._drop_saved()
-            raise
-        if self.existed:
-            return f"wrote {path} (previous version kept as {bak.name})"
-        return f"wrote {path} (new file)"
+        """Write the file; says what was done (the real file behind a link, the folders made)."""
+        self.file = resolve_config_path(self.write.path)
+        target = self.file.target
+        bak = backup_path(target)
+        self.existed = self.file.exists
+        self._saved_bak = _read_with_mode(bak)  # kept in memory: nothing left behind on disk
+        result = write_config(target, self.write.text, backup=True)
+        self.created_dirs = result.created_dirs
+        note = f"previous version kept as {bak.name}" if self.existed else "new file"
+        if self.file.dangling:
+            note += ", where the link pointed"
+        if self.created_dirs:
+            word = "folder" if len(self.created_dirs) == 1 else "folders"
+            note += f"; created the {word} " + ", ".join(str(d) for d in self.created_dirs)
+        return f"wrote {self._where()} ({note})"
 
     def undo(self) -> str:
-        path = self.write.path
-        bak = backup_path(path)
+        if self.file is None:
+            return ""
+        target = self.file.target
+        bak = backup_path(target)
         if self.existed:
-            os.replace(bak, path)  # the backup is the previous file, mode included
+            os.replace(bak, target)  # the backup is the previous file, mode included
         else:
-            path.unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
         if self._saved_bak is not None:
-            os.replace(self._saved_bak, bak)
+            restore_file(bak, *self._saved_bak)
             self._saved_bak = None
-        return f"restored {path}" if self.existed else f"removed {path}"
+        removed = remove_empty_dirs(self.created_dirs)
+        self.created_dirs = ()
+        what = f"restored {self._where()}" if self.existed else f"removed {self._where()}"
+        if removed:
+            what += " and the " + ("folder" if len(removed) == 1 else "folders") + " made for it"
+        return what
 
     def commit(self) -> None:
-        self._drop_saved()
+        self._saved_bak = None
+        self.created_dirs = ()
 
-    def _drop_saved(self) -> None:
-        if self._saved_bak is not None:
-            with contextlib.suppress(OSError):
-                self._saved_bak.unlink()
-            self._saved_bak = None
+    def _where(self) -> str:
+        if self.file is not None and self.file.link:
+            return f"{self.file.target} (through the link {self.write.path})"
+        return str(self.write.path)
+
+
+def _read_with_mode(path: Path) -> tuple[bytes, int] | None:
+    """The bytes and mode of ``path``; None when it does not exist (other errors raise)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(), stat.S_IMODE(os.fstat(fh.fileno()).st_mode)
+    except FileNotFoundError:
+        return None
 
 
 # --- running ------------------------------------------------------------------------------
@@ -238,17 +281,18 @@ class Runner:
         staged: StagedConfig | None = None
         if plan.config is not None and plan.config.changed:
             staged = StagedConfig(plan.config)
-            self.emit(RunEvent(Phase.CONFIG, EventKind.START, f"write {plan.config.path}"))
+            where = plan.config.file.describe() if plan.config.file else str(plan.config.path)
+            self.emit(RunEvent(Phase.CONFIG, EventKind.START, f"write {where}"))
             try:
                 note = staged.apply()
-            except OSError as exc:
-                self.emit(RunEvent(Phase.CONFIG, EventKind.FAILED, str(exc)))
+            except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+                self.emit(RunEvent(Phase.CONFIG, EventKind.FAILED, reason(exc)))
                 return RunOutcome(
                     False,
                     Phase.CONFIG,
                     Explanation(
                         "The buildkitd.toml could not be written",
-                        f"{plan.config.path}: {exc.strerror or exc}",
+                        f"{where}: {reason(exc)}",
                         "Choose a path you can write to (registry step), then try again.",
                     ),
                 )
@@ -312,7 +356,7 @@ class Runner:
             try:
                 undone.append(staged.undo())
             except OSError as exc:
-                undone.append(f"could not restore {staged.write.path}: {exc}")
+                undone.append(f"could not restore {staged.write.target}: {reason(exc)}")
         if cancelled:
             explanation = Explanation("Cancelled", "", "Nothing was kept; change what you need.")
         else:

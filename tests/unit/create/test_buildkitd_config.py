@@ -1230,15 +1230,17 @@ def test_random_documents_survive_random_edits(seed: int) -> None:
 # --- atomic write ------------------------------------------------------------------------
 
 
-def test_write_atomic_new_file_creates_dirs_and_uses_umask(tmp_path: Path) -> None:
+def test_write_atomic_new_file_creates_private_dirs_and_file(tmp_path: Path) -> None:
+    # issue #11: a new file is the user's own settings: 0600 in 0700 folders, whatever the umask
     path = tmp_path / "buildkitd" / "b1.toml"
-    old = os.umask(0o027)
+    old = os.umask(0o022)
     try:
         assert write_atomic(path, "debug = true\n") is None
     finally:
         os.umask(old)
     assert path.read_bytes() == b"debug = true\n"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert not bc.backup_path(path).exists()
     assert sorted(p.name for p in path.parent.iterdir()) == ["b1.toml"]
 

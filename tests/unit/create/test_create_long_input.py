@@ -14,7 +14,9 @@ from buildx_tui.core.create.buildkitd.config import RegistryConfig
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep, check_step
 from buildx_tui.core.create.names import check_name, check_node_name
 from buildx_tui.core.create.problem import CreateProblem, errors_in
+from buildx_tui.core.create.run import Phase, RunEvent, Runner, build_plan
 from buildx_tui.core.create.tls import check_tls_files
+from tests.fakes import FakeBackend
 
 LONG = 10_000
 REMOTE = Builder(
@@ -139,3 +141,15 @@ def test_access_that_raises_is_not_readable(tmp_path: Path) -> None:
 
     problems = check_tls_files(str(ca), "", "", access=access)
     assert "not readable" in _one_error(problems, "cacert")
+
+
+def test_a_run_with_a_config_path_the_os_refuses_fails_its_config_step(tmp_path: Path) -> None:
+    draft = CreateDraft(name="b", config_path=str(tmp_path / ("x" * LONG) / "b.toml"))
+    draft.config.debug = True
+    events: list[RunEvent] = []
+    backend = FakeBackend()
+    outcome = Runner(build_plan(draft), backend, events.append).run()
+    assert backend.calls == []
+    assert not outcome.ok and outcome.failed is Phase.CONFIG
+    assert outcome.explanation is not None and "too long" in outcome.explanation.detail
+    assert all(len(e.text) < 400 for e in events)

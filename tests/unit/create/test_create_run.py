@@ -92,7 +92,11 @@ def test_create_failure_leaves_no_config_file(tmp_path: Path) -> None:
     assert not outcome.ok and outcome.failed is Phase.CREATE  # type: ignore[attr-defined]
     assert outcome.explanation.title == "BuildKit cannot read the buildkitd.toml"  # type: ignore[attr-defined]
     assert not Path(plan.config.path).exists()  # type: ignore[union-attr]
-    assert outcome.rolled_back == (f"removed {plan.config.path}",)  # type: ignore[attr-defined, union-attr]
+    # the folder made for the new file goes too: things are left as they were
+    assert list(tmp_path.iterdir()) == []
+    assert outcome.rolled_back == (  # type: ignore[attr-defined]
+        f"removed {plan.config.path} and the folder made for it",  # type: ignore[union-attr]
+    )
 
 
 def test_failure_restores_an_edited_file_and_its_backup_byte_for_byte(tmp_path: Path) -> None:

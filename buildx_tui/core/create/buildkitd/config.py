@@ -5,7 +5,7 @@ The one import path for the rest of the program::
     from buildx_tui.core.create.buildkitd.config import (
         BuildkitdConfig, RegistryConfig, KeyPair, ConfigProblem, ConfigError,
         read_config, parse, validate, has_errors, normalize, render, apply, write_atomic,
-        config_path_for_builder, DAEMON_JSON_TRAP,
+        write_config, resolve_config_path, config_path_for_builder, DAEMON_JSON_TRAP,
     )
 
 Flow of the wizard: ``text, config = read_config(path)`` (``""`` and an empty model when the file
@@ -37,18 +37,15 @@ Decisions
   inside a removed registry table go with it; a comment block separated by a blank line at its
   end (it introduces what follows) stays. CRLF files stay CRLF; the number of newlines at the
   end of the file is kept.
-* **Backups.** ``write_atomic`` keeps exactly one previous version, ``<name>.bak`` next to the
-  file (e.g. ``mybuilder.toml.bak``), replaced on each write: predictable for the UI to name,
-  and no unbounded growth in the config directory.
+* **Files.** Reading and writing are in :mod:`.files` (re-exported here): a symlinked path is
+  resolved once (:func:`resolve_config_path`) and the file it leads to is read, written, backed
+  up (one ``<name>.bak`` beside it) and restored; files the app creates are 0600 in 0700
+  folders; temporary files a killed writer left are removed by the next write.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import os
-import secrets
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,6 +54,19 @@ import platformdirs
 
 from buildx_tui.core.commands import validate_builder_name
 from buildx_tui.core.create.buildkitd.edit import edit_document
+from buildx_tui.core.create.buildkitd.files import (
+    BACKUP_SUFFIX,
+    ConfigFile,
+    WriteResult,
+    backup_path,
+    config_name_problem,
+    read_config,
+    remove_empty_dirs,
+    resolve_config_path,
+    restore_file,
+    write_atomic,
+    write_config,
+)
 from buildx_tui.core.create.buildkitd.model import (
     REGISTRY_KEYS,
     BuildkitdConfig,
@@ -95,16 +105,19 @@ __all__ = [
     "REGISTRY_KEYS",
     "BuildkitdConfig",
     "ConfigError",
+    "ConfigFile",
     "ConfigProblem",
     "KeyPair",
     "MirrorRef",
     "RegistryConfig",
     "Severity",
+    "WriteResult",
     "apply",
     "backup_path",
     "canonical_host",
     "check_hosts",
     "config_dir_default",
+    "config_name_problem",
     "config_path_for_builder",
     "has_errors",
     "host_field",
@@ -115,9 +128,13 @@ __all__ = [
     "parse",
     "parse_mirror",
     "read_config",
+    "remove_empty_dirs",
     "render",
+    "resolve_config_path",
+    "restore_file",
     "validate",
     "write_atomic",
+    "write_config",
 ]
 
 APP_NAME = "buildx-tui"
@@ -136,8 +153,6 @@ NEW_FILE_HEADER = (
     "# Used with: docker buildx create --buildkitd-config <this file>\n"
     "# Reference: https://docs.docker.com/build/buildkit/toml-configuration/\n"
 )
-
-BACKUP_SUFFIX = ".bak"
 
 
 # --- rendering and editing ---------------------------------------------------------------
@@ -260,111 +275,3 @@ def config_path_for_builder(name: str, config_dir: Path | str | None = None) -> 
     stored = validate_builder_name(name)
     base = Path(config_dir) if config_dir is not None else config_dir_default()
     return base / "buildkitd" / f"{stored}.toml"
-
-
-def backup_path(path: Path | str) -> Path:
-    """Where :func:`write_atomic` keeps the previous version: ``<name>.bak`` next to it."""
-    p = Path(path)
-    return p.with_name(p.name + BACKUP_SUFFIX)
-
-
-def read_config(path: Path | str) -> tuple[str, BuildkitdConfig]:
-    """The text of ``path`` and its model; ``("", BuildkitdConfig())`` if it does not exist.
-    Raises :class:`ConfigError` as :func:`parse` does."""
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        return "", BuildkitdConfig()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(ConfigProblem("", f"the file is not UTF-8 text ({exc.reason})")) from exc
-    return text, parse(text)
-
-
-def write_atomic(path: Path | str, text: str, backup: bool = True) -> Path | None:
-    """Replace ``path`` with ``text`` (UTF-8, newlines as given) so that readers see either the
-    old or the new file, never a part.
-
-    The text goes to a temporary file in the same directory, is fsynced, gets the mode of the
-    file it replaces (new files: 0666 minus the umask), then ``os.replace`` puts it in place and
-    the directory is fsynced. With ``backup`` and an existing file, the previous content is first
-    saved as ``<name>.bak`` (one generation, replaced on every write, same mode), itself written
-    atomically. A symlink at ``path`` is followed: its target is replaced, the link stays.
-    Missing parent directories are created.
-
-    On any failure the original file is untouched, temporary files are removed and the error
-    propagates. Returns the backup path, or ``None`` when none was made.
-    """
-    target = Path(os.path.realpath(path))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        st: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        st = None
-    mode = stat.S_IMODE(st.st_mode) if st is not None else None
-
-    new_tmp = _write_temp(target, text.encode("utf-8"), mode)
-    try:
-        saved: Path | None = None
-        if backup and st is not None:
-            saved = backup_path(target)
-            old_bytes = target.read_bytes()
-            bak_tmp = _write_temp(saved, old_bytes, mode)
-            try:
-                os.replace(bak_tmp, saved)
-            except BaseException:
-                _unlink_quietly(bak_tmp)
-                raise
-        os.replace(new_tmp, target)
-    except BaseException:
-        _unlink_quietly(new_tmp)
-        raise
-    _fsync_dir(target.parent)
-    return saved
-
-
-def _write_temp(beside: Path, data: bytes, mode: int | None) -> Path:
-    """Write ``data`` to a new hidden file next to ``beside``, fsynced, with ``mode`` (or, for a
-    new file, 0666 minus the umask, applied by the kernel)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            # a known mode is applied before any byte is written, so a 0600 file never has
-            # a world-readable temporary copy
-            fd = os.open(tmp, flags, 0o600 if mode is not None else 0o666)
-        except FileExistsError:
-            continue
-        break
-    else:
-        raise FileExistsError(f"cannot create a temporary file next to {beside}")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if mode is not None:
-                os.fchmod(fh.fileno(), mode)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    return tmp
-
-
-def _unlink_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
