@@ -20,7 +20,7 @@ from textual.widgets import Input  # noqa: E402
 
 from buildx_tui.ui.inspect.nodes import NodeKind  # noqa: E402
 from buildx_tui.ui.inspect.screen import InspectorScreen  # noqa: E402
-from tests.ui.inspect.test_inspector import (  # noqa: E402
+from tests.helpers.inspector import (  # noqa: E402
     AMD64,
     ATT_AMD64,
     ERRORS,

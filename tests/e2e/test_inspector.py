@@ -23,7 +23,8 @@ from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.inspect.compare import ManifestCompare
 from buildx_tui.ui.inspect.nodes import NodeKind
 from buildx_tui.ui.inspect.screen import InspectorScreen
-from tests.ui.inspect.test_inspector import find, label, message_text, plain, walk
+from tests.helpers.inspector import find, label, message_text, walk
+from tests.helpers.render import plain
 
 from .conftest import Lab
 

@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from buildx_tui.ui.inspect.nodes import NodeKind
 from buildx_tui.ui.inspect.screen import InspectorScreen
-from tests.ui.inspect.test_inspector import (
+from tests.helpers.inspector import (
     AMD64,
     ATT_AMD64,
     ERRORS,
