@@ -7,6 +7,9 @@ the OS is asked. ``pathlib.Path.exists()``/``is_dir()`` raise on most of these; 
 hides them all as "does not exist". The checks of the features use :func:`look`, which keeps the
 error so a message can say it (:func:`reason`), and :func:`shown` so a message never repeats a
 10,000-character paste.
+
+Folders the app makes for itself (its history, a new buildkitd.toml's folders) are private:
+:func:`make_private_dirs` creates each missing one with mode 0700, whatever the umask.
 """
 
 from __future__ import annotations
@@ -15,12 +18,17 @@ import errno
 import os
 import stat
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["MAX_SHOWN", "Look", "can_access", "existing_parent", "expand_user", "look", "reason",
-           "shown"]  # fmt: skip
+__all__ = ["MAX_SHOWN", "PRIVATE_DIR_MODE", "PRIVATE_FILE_MODE", "Look", "can_access",
+           "existing_parent", "expand_user", "look", "make_private_dirs", "reason",
+           "remove_empty_dirs", "shown"]  # fmt: skip
 
 #: Longer paths are shortened in messages: their start and end, and their length.
 MAX_SHOWN = 80
+#: Files and folders the app creates for the user: only theirs to read.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
 
 StrPath = str | os.PathLike[str]
 
@@ -120,3 +128,40 @@ def expand_user(path: str) -> str:
         return os.path.expanduser(path)
     except (KeyError, ValueError):
         return path
+
+
+def make_private_dirs(directory: StrPath) -> tuple[Path, ...]:
+    """Create ``directory`` and its missing parents, each with mode 0700 (set exactly, whatever
+    the umask); returns those created, outermost first. Existing folders are left as they are.
+    On failure the folders made so far are removed and the error propagates."""
+    missing: list[Path] = []
+    d = Path(directory)
+    while look(d).missing and d != d.parent:
+        missing.append(d)
+        d = d.parent
+    created: list[Path] = []
+    try:
+        for d in reversed(missing):
+            try:
+                os.mkdir(d, PRIVATE_DIR_MODE)
+            except FileExistsError:
+                continue  # made by someone else meanwhile: not ours
+            created.append(d)
+            os.chmod(d, PRIVATE_DIR_MODE)  # the umask may have taken bits away
+    except BaseException:
+        remove_empty_dirs(tuple(created))
+        raise
+    return tuple(created)
+
+
+def remove_empty_dirs(dirs: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Remove ``dirs`` (outermost first, as :func:`make_private_dirs` returns them) while they
+    are empty, innermost first; returns those removed, outermost first. Never raises."""
+    removed: list[Path] = []
+    for d in reversed(dirs):
+        try:
+            d.rmdir()
+        except OSError:
+            break  # not empty (or gone): its parents are not empty either
+        removed.append(d)
+    return tuple(reversed(removed))

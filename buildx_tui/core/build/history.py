@@ -3,8 +3,13 @@
 One JSON object per line in ``<data dir>/build-history.jsonl``, newest last, at most
 `MAX_ENTRIES` kept. The data dir is platformdirs' user data dir for ``buildx-tui``, or
 ``$BUILDX_TUI_DATA_DIR`` (tests point it at a temporary folder). A damaged line is skipped, never
-fatal. Nothing secret is stored: the spec (the user's own settings), the command without the
-TUI's temporary paths, the result and the outputs.
+fatal. What is stored: the spec (the user's own settings), the command without the TUI's
+temporary paths, the result and the outputs; no secret values, but the commands, build args
+and the paths of secret and key files are the user's business only.
+
+So the file is private: created 0600, and the folders made for it 0700, whatever the umask. A
+history file with a looser mode (an older buildx-tui wrote it 0644) is tightened to 0600 on the
+next write; an existing data dir is left as it is (``$BUILDX_TUI_DATA_DIR`` may be shared).
 """
 
 from __future__ import annotations
@@ -13,15 +18,17 @@ import contextlib
 import json
 import os
 import secrets
+import stat
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from buildx_tui.core.build.spec import BuildSpec
+from buildx_tui.core.paths import PRIVATE_FILE_MODE, make_private_dirs
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -248,8 +255,8 @@ class History:
         limit."""
         line = json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
         with self._lock:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a", encoding="utf-8") as f:
+            make_private_dirs(self.data_dir)
+            with _open_private(self.path) as f:
                 f.write(line)
             # Counting lines is cheap, parsing them is not (~8 ms for 200): the file is rewritten
             # only once it holds a tenth more lines than it keeps (load() gives the newest).
@@ -268,6 +275,7 @@ class History:
     def _rewrite(self, entries: Sequence[HistoryEntry]) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=".history-", suffix=".tmp")
         try:
+            os.fchmod(fd, PRIVATE_FILE_MODE)  # mkstemp's 0600, said rather than relied on
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 for e in entries[-self.max_entries :]:
                     f.write(json.dumps(e.to_dict(), ensure_ascii=False, separators=(",", ":")))
@@ -277,3 +285,17 @@ class History:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+def _open_private(path: Path) -> TextIO:
+    """``path`` opened for appending: created 0600; an existing file readable by others is
+    tightened to 0600 first."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, PRIVATE_FILE_MODE)
+    try:
+        if stat.S_IMODE(os.fstat(fd).st_mode) & 0o077:
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+        return os.fdopen(fd, "a", encoding="utf-8")
+    except BaseException:
+        os.close(fd)
+        raise

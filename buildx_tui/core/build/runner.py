@@ -93,6 +93,7 @@ class BuildRunner:
     def prepare(self) -> list[str]:
         """Make the metadata file's folder and the exact argv to run (idempotent)."""
         if not self.argv:
+            # mkdtemp makes it 0700: buildx writes the metadata file (image names, digests) here
             self._tmp = Path(tempfile.mkdtemp(prefix="buildx-tui-build-"))
             self.argv = self.spec.argv(
                 progress="rawjson", metadata_file=str(self._tmp / "metadata.json")

@@ -41,7 +41,15 @@ from buildx_tui.core.create.buildkitd.model import (
     ConfigProblem,
     parse,
 )
-from buildx_tui.core.paths import existing_parent, look, shown
+from buildx_tui.core.paths import (
+    PRIVATE_DIR_MODE,
+    PRIVATE_FILE_MODE,
+    existing_parent,
+    look,
+    make_private_dirs,
+    remove_empty_dirs,
+    shown,
+)
 
 __all__ = [
     "BACKUP_SUFFIX",
@@ -62,8 +70,6 @@ __all__ = [
 ]
 
 BACKUP_SUFFIX = ".bak"
-PRIVATE_FILE_MODE = 0o600
-PRIVATE_DIR_MODE = 0o700
 #: A temporary file older than this (seconds) was left by a writer that died.
 STALE_TEMP_S = 60.0
 _TOKEN_HEX = 12
@@ -207,7 +213,7 @@ def write_config(path: Path | str, text: str, backup: bool = True) -> WriteResul
     are removed and the error propagates.
     """
     target = resolve_config_path(path).target
-    created = _make_dirs(target.parent)
+    created = make_private_dirs(target.parent)
     try:
         _remove_stale_temps(target)
         try:
@@ -238,41 +244,6 @@ def restore_file(path: Path | str, data: bytes, mode: int) -> None:
     target = Path(path)
     _replace_with(target, data, mode)
     _fsync_dir(target.parent)
-
-
-def remove_empty_dirs(dirs: tuple[Path, ...]) -> tuple[Path, ...]:
-    """Remove ``dirs`` (outermost first, as :class:`WriteResult` lists them) that are empty,
-    innermost first; returns those removed. Never raises."""
-    removed: list[Path] = []
-    for d in reversed(dirs):
-        try:
-            d.rmdir()
-        except OSError:
-            break  # not empty (or gone): its parents are not empty either
-        removed.append(d)
-    return tuple(reversed(removed))
-
-
-def _make_dirs(directory: Path) -> tuple[Path, ...]:
-    """Create ``directory`` and its missing parents, each 0700; returns those created."""
-    missing: list[Path] = []
-    d = directory
-    while look(d).missing and d != d.parent:
-        missing.append(d)
-        d = d.parent
-    created: list[Path] = []
-    try:
-        for d in reversed(missing):
-            try:
-                os.mkdir(d, PRIVATE_DIR_MODE)
-            except FileExistsError:
-                continue  # made by someone else meanwhile: not ours
-            created.append(d)
-            os.chmod(d, PRIVATE_DIR_MODE)  # the umask may have taken bits away
-    except BaseException:
-        remove_empty_dirs(tuple(created))
-        raise
-    return tuple(created)
 
 
 def _temp_pattern(target: Path) -> re.Pattern[str]:
