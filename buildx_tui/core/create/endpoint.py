@@ -16,7 +16,13 @@ from urllib.parse import urlsplit
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.create.drivers import Driver, parse_driver
 from buildx_tui.core.create.problem import CreateProblem, endpoint_scheme
+from buildx_tui.core.paths import shown
 
+#: The longest DNS name (RFC 1035: 255 bytes on the wire, 253 characters written).
+MAX_HOST_NAME = 253
+#: The longest path of a unix socket (sun_path is 108 bytes on Linux, with the final NUL; Go's
+#: net package refuses longer ones).
+UNIX_PATH_MAX = 107
 REMOTE_SCHEMES = ("tcp", "unix", "ssh", "docker-container", "kube-pod", "npipe")
 DOCKER_SCHEMES = ("unix", "tcp", "ssh", "npipe", "fd")
 _CONTEXT_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_.+-")
@@ -58,8 +64,8 @@ def check_endpoint(
                 out.append(
                     CreateProblem(
                         "endpoint",
-                        f'node "{node.name}" of "{append_to.name}" already uses {ep}; buildx '
-                        "refuses two nodes with the same endpoint",
+                        f'node "{node.name}" of "{append_to.name}" already uses {shown(ep)}; '
+                        "buildx refuses two nodes with the same endpoint",
                     )
                 )
     return out
@@ -76,10 +82,12 @@ def _check_remote_endpoint(ep: str) -> list[CreateProblem]:
         ]
     scheme = endpoint_scheme(ep)
     if scheme is None:
+        name = shown(ep)
         return [
             CreateProblem(
                 "endpoint",
-                f'"{ep}" has no scheme: write tcp://{ep}:1234, unix://{ep} or ssh://user@{ep}',
+                f'"{name}" has no scheme: write tcp://{name}:1234, unix://{name} or '
+                f"ssh://user@{name}",
             )
         ]
     if scheme in ("http", "https", "grpc"):
@@ -107,11 +115,20 @@ def _check_docker_endpoint(ep: str, contexts: Sequence[str] | None) -> list[Crea
         return []  # the current Docker engine
     scheme = endpoint_scheme(ep)
     if scheme is None:
+        name = shown(ep)
+        if len(ep) > MAX_HOST_NAME and (contexts is None or ep not in contexts):
+            return [
+                CreateProblem(
+                    "endpoint",
+                    f'"{name}" is neither a Docker context name nor an address like '
+                    "ssh://user@host or tcp://host:2376",
+                )
+            ]
         if not set(ep) <= _CONTEXT_NAME_CHARS or not ep[0].isalnum():
             return [
                 CreateProblem(
                     "endpoint",
-                    f'"{ep}" is neither a Docker context name nor an address like '
+                    f'"{shown(ep)}" is neither a Docker context name nor an address like '
                     "ssh://user@host or tcp://host:2376",
                 )
             ]
@@ -120,16 +137,16 @@ def _check_docker_endpoint(ep: str, contexts: Sequence[str] | None) -> list[Crea
             return [
                 CreateProblem(
                     "endpoint",
-                    f'there is no Docker context "{ep}" (contexts: {known}); buildx would take it '
-                    f"as the host name tcp://{ep}:2375. For another engine write "
-                    f"ssh://user@{ep} or tcp://{ep}:2376",
+                    f'there is no Docker context "{name}" (contexts: {known}); buildx would take '
+                    f"it as the host name tcp://{name}:2375. For another engine write "
+                    f"ssh://user@{name} or tcp://{name}:2376",
                 )
             ]
         if contexts is None:
             return [
                 CreateProblem(
                     "endpoint",
-                    f'"{ep}" must be the name of a Docker context (docker context ls)',
+                    f'"{shown(ep)}" must be the name of a Docker context (docker context ls)',
                     "warning",
                 )
             ]
@@ -150,20 +167,37 @@ def _check_url_parts(ep: str, scheme: str, *, needs_port: bool) -> list[CreatePr
         parts = urlsplit(ep)
         port = parts.port
     except ValueError as exc:
-        return [CreateProblem("endpoint", f'"{ep}": {exc}')]
+        return [CreateProblem("endpoint", f'"{shown(ep)}": {exc}')]
     if scheme == "unix":
         path = parts.netloc + parts.path
         if not path.startswith("/"):
             return [
                 CreateProblem(
                     "endpoint",
-                    f"a unix socket needs an absolute path: unix:///{path.lstrip('/')}",
+                    f"a unix socket needs an absolute path: unix:///{shown(path.lstrip('/'))}",
+                )
+            ]
+        size = len(path.encode("utf-8", "surrogateescape"))
+        if size > UNIX_PATH_MAX:
+            return [
+                CreateProblem(
+                    "endpoint",
+                    f"the socket path is {size} bytes long; a unix socket path can have at most "
+                    f"{UNIX_PATH_MAX} (the kernel's limit: nothing can connect to a longer one)",
                 )
             ]
         return []
     if scheme in ("tcp", "ssh") and not parts.hostname:
         example = "tcp://host:1234" if scheme == "tcp" else "ssh://user@host"
-        return [CreateProblem("endpoint", f'"{ep}" names no host; write it like {example}')]
+        return [CreateProblem("endpoint", f'"{shown(ep)}" names no host; write it like {example}')]
+    if parts.hostname and len(parts.hostname) > MAX_HOST_NAME:
+        return [
+            CreateProblem(
+                "endpoint",
+                f"the host name is {len(parts.hostname)} characters long; a DNS name has at most "
+                f"{MAX_HOST_NAME}",
+            )
+        ]
     if needs_port and port is None:
         return [
             CreateProblem(
@@ -172,7 +206,7 @@ def _check_url_parts(ep: str, scheme: str, *, needs_port: bool) -> list[CreatePr
             )
         ]
     if scheme == "tcp" and parts.path not in ("", "/"):
-        return [CreateProblem("endpoint", f'"{ep}": a tcp:// address has no path')]
+        return [CreateProblem("endpoint", f'"{shown(ep)}": a tcp:// address has no path')]
     return []
 
 

@@ -18,6 +18,8 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from buildx_tui.core.paths import reason, shown
+
 # The HTTP/2 client connection preface and an empty SETTINGS frame: what gRPC sends first.
 _H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
 _SETTINGS_FRAME_TYPE = 0x04
@@ -108,12 +110,13 @@ def probe_ssh(endpoint: str, timeout: float = 5.0) -> ProbeResult | None:
     return ProbeResult(True, f"{host} port {port} takes connections")
 
 
-def _probe_unix(path: str, timeout: float) -> ProbeResult:
+def _probe_unix(full_path: str, timeout: float) -> ProbeResult:
+    path = shown(full_path)  # for the messages: a pasted path is not repeated whole
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with contextlib.closing(sock):
         sock.settimeout(timeout)
         try:
-            sock.connect(path)
+            sock.connect(full_path)
         except FileNotFoundError:
             return ProbeResult(
                 False,
@@ -133,7 +136,9 @@ def _probe_unix(path: str, timeout: float) -> ProbeResult:
                 "start buildkitd again",
             )
         except OSError as exc:
-            return ProbeResult(False, f"cannot connect to {path}: {exc.strerror or exc}", "")
+            return ProbeResult(False, f"cannot connect to {path}: {reason(exc)}", "")
+        except ValueError:
+            return ProbeResult(False, f"cannot connect to {path}: it contains a NUL character", "")
         return _plain_h2(sock, path, timeout)
 
 
@@ -188,8 +193,8 @@ def _tls(
             f"the TLS files cannot be used together: {exc.reason or exc}",
             "cert and key must be a matching pair; cacert a CA certificate (PEM)",
         )
-    except OSError as exc:
-        return ProbeResult(False, f"cannot read a TLS file: {exc.strerror or exc}", "")
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in a path
+        return ProbeResult(False, f"cannot read a TLS file: {reason(exc)}", "")
     ctx.set_alpn_protocols(["h2"])
     name = servername or host
     try:

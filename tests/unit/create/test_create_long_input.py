@@ -4,6 +4,7 @@ message in the step's problems, never an exception."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ from buildx_tui.core.builders import Builder, Node, NodeStatus
 from buildx_tui.core.commands import MAX_NAME_LENGTH
 from buildx_tui.core.create.buildkitd.config import RegistryConfig
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep, check_step
+from buildx_tui.core.create.endpoint import UNIX_PATH_MAX, check_endpoint
 from buildx_tui.core.create.names import check_name, check_node_name
+from buildx_tui.core.create.probe import probe_endpoint
 from buildx_tui.core.create.problem import CreateProblem, errors_in
 from buildx_tui.core.create.run import Phase, RunEvent, Runner, build_plan
 from buildx_tui.core.create.tls import check_tls_files
@@ -153,3 +156,54 @@ def test_a_run_with_a_config_path_the_os_refuses_fails_its_config_step(tmp_path:
     assert not outcome.ok and outcome.failed is Phase.CONFIG
     assert outcome.explanation is not None and "too long" in outcome.explanation.detail
     assert all(len(e.text) < 400 for e in events)
+
+
+# --- the endpoint, and the probe after a failed create -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("driver", "endpoint"),
+    [
+        ("remote", "x" * LONG),  # no scheme
+        ("remote", "tcp://" + "h" * LONG),  # no port
+        ("remote", "tcp://h:1/" + "p" * LONG),  # a path
+        ("docker-container", "c" * LONG),  # a context name that is not there
+        ("docker-container", "c/" + "x" * LONG),  # neither
+        ("remote", "unix:///" + "s" * LONG),
+        ("docker-container", "unix:///" + "s" * LONG),
+    ],
+    ids=["no-scheme", "no-port", "tcp-path", "context", "neither", "unix", "docker-unix"],
+)
+def test_endpoints_pasted_long_are_said_short(driver: str, endpoint: str) -> None:
+    problems = check_endpoint(driver, endpoint, contexts=["default"])
+    assert problems and all(len(p.message) < 400 for p in problems)
+
+
+def test_a_unix_socket_path_longer_than_the_kernel_allows() -> None:
+    fits = "unix:///" + "s" * (UNIX_PATH_MAX - 1)
+    assert check_endpoint("remote", fits) == []
+    [problem] = check_endpoint("remote", fits + "s")
+    assert problem.message.startswith(f"the socket path is {UNIX_PATH_MAX + 1} bytes long")
+
+
+def test_the_probe_of_a_long_unix_socket_path_says_it_short() -> None:
+    result = probe_endpoint("unix:///" + "s" * LONG)
+    assert result is not None and not result.ok
+    assert result.summary.startswith("cannot connect to /sss") and len(result.summary) < 400
+
+
+def test_the_probe_with_a_tls_file_path_the_os_refuses(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        for cacert in (bad_path("nul", tmp_path), bad_path("long", tmp_path)):
+            result = probe_endpoint(f"tcp://127.0.0.1:{port}", cacert=cacert)
+            assert result is not None and result.summary.startswith("cannot read a TLS file: ")
+
+
+def test_host_names_longer_than_dns_allows() -> None:
+    host = "h" * 254
+    [problem] = check_endpoint("remote", f"tcp://{host}:1234")
+    assert problem.message == "the host name is 254 characters long; a DNS name has at most 253"
+    assert check_endpoint("remote", f"tcp://{'h' * 253}:1234") == []
+    # a Docker context of that name exists: it is a context, not a host
+    assert check_endpoint("docker-container", host, contexts=[host]) == []
