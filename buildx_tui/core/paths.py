@@ -24,8 +24,9 @@ __all__ = ["MAX_SHOWN", "PRIVATE_DIR_MODE", "PRIVATE_FILE_MODE", "Look", "can_ac
            "existing_parent", "expand_user", "look", "make_private_dirs", "reason",
            "remove_empty_dirs", "shown"]  # fmt: skip
 
-#: Longer paths are shortened in messages: their start and end, and their length.
-MAX_SHOWN = 80
+#: Longer paths are shortened in messages to their start and end, and their length. Real
+#: paths stay whole (a file name has at most 255 bytes); a paste of thousands does not.
+MAX_SHOWN = 200
 #: Files and folders the app creates for the user: only theirs to read.
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
@@ -39,7 +40,7 @@ def shown(path: StrPath, *, quote: bool = False) -> str:
     text = os.fspath(path)
     if len(text) <= MAX_SHOWN:
         return repr(text) if quote else text
-    short = f"{text[:40]}…{text[-20:]}"
+    short = f"{text[:120]}…{text[-40:]}"
     return f"{short!r} ({len(text)} characters)" if quote else f"{short} ({len(text)} characters)"
 
 

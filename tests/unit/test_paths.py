@@ -15,10 +15,12 @@ from buildx_tui.core.paths import MAX_SHOWN, can_access, existing_parent, expand
 def test_shown_keeps_short_paths_and_shortens_long_ones() -> None:
     assert shown("/a/b.toml") == "/a/b.toml"
     assert shown("/a/b.toml", quote=True) == "'/a/b.toml'"
+    real = "/home/someone/" + "d" * 150 + "/buildkitd/b.toml"  # a real path stays whole
+    assert len(real) <= MAX_SHOWN and shown(real) == real
     long = "/" + "x" * 9_998 + "/end"
     text = shown(long)
     assert text.startswith("/xxx") and "…" in text and text.endswith("x/end (10003 characters)")
-    assert len(text) < MAX_SHOWN + 40
+    assert len(text) < MAX_SHOWN
     assert shown(long, quote=True).startswith("'/xxx")
 
 
