@@ -158,19 +158,19 @@ def timed_draw(costs: list[float], first: list[float]) -> Callable[[], None]:
 
 async def flood(lines: Sequence[str], size: tuple[int, int], rate: float = 0.0) -> dict[str, float]:
     backend = FloodBackend(lines, rate)
-    app = BuildxApp(backend, refresh_interval=0)
+    history = History(tempfile.mkdtemp(prefix="bench-history-"))
+    app = BuildxApp(backend, refresh_interval=0, history=history)
     spec = BuildSpec(builder="lab-container", platforms=PLATFORMS, tags=("bench:1",))
     ticks = Ticks()
     draws: list[float] = []
     first_draw: list[float] = []
     restore = timed_draw(draws, first_draw)
-    history = History(tempfile.mkdtemp(prefix="bench-history-"))
     try:
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             app.set_interval(TICK_S, ticks.tick)
             await pilot.pause(0.1)
-            screen = BuildProgressScreen(spec, history=history)
+            screen = BuildProgressScreen(spec)
             start = time.perf_counter()
             app.push_screen(screen)
             while screen.outcome is None:
@@ -258,11 +258,11 @@ async def tui_run(lab: dict[str, str], spec: BuildSpec) -> float:
     client = BuildxClient(
         ClientOptions(docker=lab["docker"], host=lab["docker_host"], config=lab["docker_config"])
     )
-    app = BuildxApp(client, refresh_interval=0)
     history = History(tempfile.mkdtemp(prefix="bench-history-"))
+    app = BuildxApp(client, refresh_interval=0, history=history)
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
-        form = BuildFormScreen(spec=spec, history=history)
+        form = BuildFormScreen(spec=spec)
         app.push_screen(form)
         await pilot.pause()
         await app.workers.wait_for_complete()

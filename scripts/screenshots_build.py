@@ -24,7 +24,7 @@ OUT = ROOT / "screenshots"
 async def shoot(name: str) -> Path:
     history = stable_environment()
     scene = SCENES[name]
-    app = scene.app()
+    app = scene.app(history)
     async with app.run_test(size=SIZE) as pilot:
         await scene.steps(history)(pilot)
         await pilot.pause()

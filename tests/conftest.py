@@ -5,9 +5,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _no_real_docker_config(request, tmp_path, monkeypatch):
-    """Unit and UI tests never read the developer's real ~/.docker or home: point them at empty
-    temporary dirs. (e2e tests get the lab's own DOCKER_CONFIG from their fixture.)"""
+    """Unit and UI tests never read the developer's real ~/.docker, home or data dir: point them
+    at empty temporary dirs. (e2e tests get the lab's own DOCKER_CONFIG from their fixture.)"""
     if request.node.get_closest_marker("e2e"):
         return
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # The app's build history (Services.history) lives here: the `history` fixture of the build
+    # tests is the same folder, so a test reads what the app wrote.
+    monkeypatch.setenv("BUILDX_TUI_DATA_DIR", str(tmp_path / "data"))

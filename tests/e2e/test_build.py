@@ -79,10 +79,10 @@ async def wait_for(pilot, predicate, timeout: float, what: str) -> None:
         await pilot.pause(0.1)
 
 
-async def open_form(pilot, app: BuildxApp, history: History, builder: str) -> BuildFormScreen:
+async def open_form(pilot, app: BuildxApp, builder: str) -> BuildFormScreen:
     """The build form, on ``builder`` picked from the real `ls`, its platforms loaded."""
     await pilot.pause()
-    form = BuildFormScreen(history=history)
+    form = BuildFormScreen()
     app.push_screen(form)
     await wait_for(pilot, lambda: form.ls is not None, 60, "builders")
     form.query_one("#builder", Select).value = builder
@@ -128,9 +128,9 @@ async def test_two_platform_push_lanes_finish_and_digest_matches_registry(lab: L
     image = repo(lab, "push") + ":1"
     history = History(tmp_path / "data")
     client = client_for(lab)
-    app = BuildxApp(client, refresh_interval=0)
+    app = BuildxApp(client, refresh_interval=0, history=history)
     async with app.run_test(size=SIZE) as pilot:
-        form = await open_form(pilot, app, history, "lab-container")
+        form = await open_form(pilot, app, "lab-container")
         form.query_one("#context", Input).value = str(ctx)
         form.query_one("#tags", Input).value = image
         for name in TWO:
@@ -202,11 +202,11 @@ async def test_arm64_failure_shows_in_its_lane_only(lab: Lab, tmp_path):
     )
     client = client_for(lab)
     spec = BuildSpec(builder="lab-container", context=str(ctx), platforms=TWO, no_cache=True)
-    app = BuildxApp(client, refresh_interval=0)
+    app = BuildxApp(client, refresh_interval=0, history=History(tmp_path / "d"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         builder = lab_builder(client, "lab-container")
-        screen = BuildProgressScreen(spec, builder=builder, history=History(tmp_path / "d"))
+        screen = BuildProgressScreen(spec, builder=builder)
         app.push_screen(screen)
         await wait_build(pilot, screen)
         outcome = screen.outcome
@@ -247,10 +247,10 @@ async def test_cancel_stops_the_build_and_leaves_no_process(lab: Lab, tmp_path):
         tags=(f"{lab.registry}/build-e2e-cancel:{marker}",),
         no_cache=True,
     )
-    app = BuildxApp(client, refresh_interval=0)
+    app = BuildxApp(client, refresh_interval=0, history=History(tmp_path / "d"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = BuildProgressScreen(spec, history=History(tmp_path / "d"))
+        screen = BuildProgressScreen(spec)
         app.push_screen(screen)
 
         def sleeping() -> bool:

@@ -83,9 +83,9 @@ async def test_secret_cache_to_and_label_through_the_form(lab: Lab, tmp_path, mo
     out = tmp_path / "image.oci.tar"
     cache = tmp_path / "cache"
     history = History(tmp_path / "data")
-    app = BuildxApp(client_for(lab), refresh_interval=0)
+    app = BuildxApp(client_for(lab), refresh_interval=0, history=history)
     async with app.run_test(size=SIZE) as pilot:
-        form = await open_form(pilot, app, history, "lab-container")
+        form = await open_form(pilot, app, "lab-container")
         form.query_one("#context", Input).value = str(ctx)
         form.query_one("#" + checkbox_id("linux/amd64"), Checkbox).value = True
         form.query_one("#out-oci", RadioButton).value = True

@@ -147,7 +147,7 @@ async def open_inspector(
 
 
 async def expand(pilot, screen: InspectorScreen, kind: NodeKind, digest: str) -> None:
-    tree = screen.tree
+    tree = screen.manifest_tree
     tree.focus()
     tree.move_cursor(find(tree, kind, digest))
     await pilot.press("enter")
@@ -164,7 +164,7 @@ async def test_index_platforms_and_attestations_are_what_the_registry_serves(lab
     app, _ = make_app(lab)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspector(pilot, images.one)
-        tree = screen.tree
+        tree = screen.manifest_tree
         index = tree.document
         assert isinstance(index, ImageIndex)
         assert index.digest == index_digest
@@ -192,7 +192,7 @@ async def test_an_expanded_platform_matches_its_manifest_and_config(lab, images)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspector(pilot, images.one)
         await expand(pilot, screen, NodeKind.PLATFORM, arm64)
-        tree = screen.tree
+        tree = screen.manifest_tree
         node = find(tree, NodeKind.MANIFEST, arm64)  # the digest of the bytes buildx printed
         assert digest_of(manifest_bytes) == arm64
         layers = [n.data.digest for n in walk(tree.root) if n.data.kind is NodeKind.LAYER]
@@ -204,7 +204,7 @@ async def test_an_expanded_platform_matches_its_manifest_and_config(lab, images)
         assert "linux/arm64  architecture arm64, os linux" in text
         assert "nobody" in text and '["cat"]' in text and "INSPECTOR_E2E=1" in text
         total = manifest["config"]["size"] + sum(layer["size"] for layer in manifest["layers"])
-        assert screen.tree._parts[arm64].manifest.total_size == total
+        assert screen.manifest_tree._parts[arm64].manifest.total_size == total
         # the provenance of arm64, from its attestation manifest
         (attestation,) = [a for a, d in attestations.items() if d == arm64]
         await expand(pilot, screen, NodeKind.ATTESTATION, attestation)
@@ -252,7 +252,7 @@ async def test_a_single_platform_image_lacking_arm64(lab, images):
     app, _ = make_app(lab)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspector(pilot, images.single, host="linux/arm64")
-        document = screen.tree.document
+        document = screen.manifest_tree.document
         assert isinstance(document, ImageManifest) and document.digest == digest_of(data)
         text = message_text(screen)
         assert "single-platform image (a manifest, no index): only linux/amd64." in text

@@ -32,8 +32,8 @@ from tests.helpers.build_backend import (
 )
 
 
-def make_app(backend: FakeBackend) -> BuildxApp:
-    return BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW)
+def make_app(backend: FakeBackend, history: History | None = None) -> BuildxApp:
+    return BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW, history=history)
 
 
 def freeze_build_clock(monkeypatch) -> None:
@@ -115,8 +115,8 @@ class Scene:
     backend: Callable[[], BuildBackend]
     steps: Callable[[History], Step]
 
-    def app(self) -> BuildxApp:
-        return make_app(self.backend())
+    def app(self, history: History) -> BuildxApp:
+        return make_app(self.backend(), history)
 
 
 def scene_backend(spec: BuildSpec | None = None, reply: BuildReply | None = None) -> BuildBackend:
@@ -137,7 +137,7 @@ def open_form(builder_name: str | None, fill: Step | None = None) -> Callable[[H
                 if builder_name == "small"
                 else lab_builders().get(builder_name or "")
             )
-            form = BuildFormScreen(builder, history=history)
+            form = BuildFormScreen(builder)
             pilot.app.push_screen(form)
             await settle(pilot)
             if fill is not None:
@@ -174,7 +174,7 @@ def open_build(spec: BuildSpec, after: Step | None = None) -> Callable[[History]
     def steps(history: History) -> Step:
         async def run(pilot) -> None:
             await pilot.pause()
-            screen = BuildProgressScreen(spec, builder=seedtest(), history=history)
+            screen = BuildProgressScreen(spec, builder=seedtest())
             pilot.app.push_screen(screen)
             await settle(pilot)
             if after is not None:
@@ -268,7 +268,7 @@ def _history_scene(history: History) -> Step:
             )
         )
         await pilot.pause()
-        pilot.app.push_screen(BuildHistoryScreen(history))
+        pilot.app.push_screen(BuildHistoryScreen())
         await settle(pilot)
 
     return run

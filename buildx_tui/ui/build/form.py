@@ -81,12 +81,10 @@ class BuildFormScreen(AppScreen[None]):
         builder: Builder | None = None,
         *,
         spec: BuildSpec | None = None,
-        history: History | None = None,
     ) -> None:
         super().__init__()
         self.builder = builder
         self.ls: LsResult | None = None
-        self._history = history
         self.store: bool | None = None
         self.issues: list[Issue] = []
         self.spec: BuildSpec | None = None
@@ -100,7 +98,7 @@ class BuildFormScreen(AppScreen[None]):
 
     @property
     def history(self) -> History:
-        return self._history if self._history is not None else self.services.history
+        return self.services.history
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from buildx_tui.core.build.history import History, HistoryEntry
+from buildx_tui.core.build.history import HistoryEntry
 from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.build.marks import RESULT_MARK, fmt_secs
 from buildx_tui.ui.services import AppScreen
@@ -39,9 +39,9 @@ class BuildHistoryScreen(AppScreen[None]):
         error: str
         skipped: int
 
-    def __init__(self, history: History | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.history = history if history is not None else self.services.history
+        self.history = self.services.history
         self.entries: list[HistoryEntry] = []  # newest first
 
     def compose(self) -> ComposeResult:

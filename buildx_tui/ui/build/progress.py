@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header, Static
 
 from buildx_tui.core.build.checks import failure_hint
 from buildx_tui.core.build.form import registry_of
-from buildx_tui.core.build.history import History, HistoryEntry, LaneSummary
+from buildx_tui.core.build.history import HistoryEntry, LaneSummary
 from buildx_tui.core.build.login import looks_like_auth_error
 from buildx_tui.core.build.platform_choices import Support, platform_choices
 from buildx_tui.core.build.progress.model import ProgressSnapshot
@@ -89,12 +89,11 @@ class BuildProgressScreen(AppScreen[None]):
         spec: BuildSpec,
         *,
         builder: Builder | None = None,
-        history: History | None = None,
     ) -> None:
         super().__init__()
         self.spec = spec
         self.builder = builder
-        self.history = history if history is not None else self.services.history
+        self.history = self.services.history
         self.support: dict[str, Support] = (
             {c.name: c.support for c in platform_choices(builder)} if builder else {}
         )

@@ -25,6 +25,8 @@ class StepPanel(VerticalScroll):
     step: ClassVar[WizardStep]
     #: problem field -> selector of the input it is about
     FIELDS: ClassVar[dict[str, str]] = {}
+    #: A notice that stops "Next" once (the registry step, after loading an existing file).
+    hold: str | None = None
 
     def load(self, draft: CreateDraft, ctx: WizardContext) -> None:
         """Fill the inputs from the draft."""

@@ -179,6 +179,9 @@ class CreateWizardScreen(AppScreen[str | None]):
             return
         panel = self.panel()
         panel.store(self.draft)
+        if panel.hold:
+            self._show_problems([CreateProblem("config", panel.hold, "warning")])
+            return
         problems = check_step(self.step, self.draft, self.ctx)
         panel.mark(problems)
         if errors_in(problems):

@@ -15,8 +15,9 @@ def frozen_build_clock(monkeypatch) -> None:
 
 
 @pytest.fixture
-def history(tmp_path) -> History:
-    return History(tmp_path / "data")
+def history() -> History:
+    """The app's own history: BUILDX_TUI_DATA_DIR points every test at its tmp_path/data."""
+    return History()
 
 
 @pytest.fixture

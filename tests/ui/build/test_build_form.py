@@ -33,7 +33,7 @@ async def test_platforms_native_first_emulated_marked_missing_disabled_with_reas
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, small_builder(), history=history)
+        screen = await open_form(pilot, app, small_builder())
         picker = screen.query_one(PlatformPicker)
         assert picker.offered[:3] == ("linux/amd64", "linux/arm64", "linux/arm/v7")
         amd = screen.query_one("#" + checkbox_id("linux/amd64"), Checkbox)
@@ -53,7 +53,7 @@ async def test_builder_from_ls_when_none_given_and_switching_builder(history, co
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, history=history)
+        screen = await open_form(pilot, app)
         select = screen.query_one("#builder", Select)
         assert select.value == "default"  # the current builder of the recorded ls
         assert screen.builder is not None and screen.builder.driver == "docker"
@@ -77,7 +77,7 @@ async def test_command_preview_follows_every_field_and_is_copyable(history, cont
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         assert "$ docker buildx build --builder lab-container ." in text(app, "#command")
         await type_into(pilot, screen, "#tags", "127.0.0.1:5000/build-e2e/app:1, x:2")
         await type_into(pilot, screen, "#target", "base")
@@ -124,7 +124,7 @@ async def test_each_bad_field_blocks_the_build_with_its_message(history, context
         ("#extra-platforms", "linux/sparc", "platforms", "unknown architecture 'sparc'"),
     ]
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         for selector, value, field, message in cases:
             await type_into(pilot, screen, selector, value)
             await check_blocks(pilot, app, backend, screen, field, message)
@@ -140,7 +140,7 @@ async def test_oci_and_tar_outputs_need_a_destination_file(history, context):
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         assert not screen.query_one("#row-dest").display
         screen.query_one("#out-oci", RadioButton).value = True
         await pilot.pause()
@@ -161,7 +161,7 @@ async def test_docker_driver_with_two_platforms_is_asked_about_and_can_be_droppe
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["default"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["default"])
         await pilot.click("#" + checkbox_id("linux/amd64"))
         await pilot.click("#" + checkbox_id("linux/arm64"))
         await pilot.pause()
@@ -182,7 +182,7 @@ async def test_push_without_tag_then_build_anyway_runs_it(history, context):
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         screen.query_one("#out-push", RadioButton).value = True
         await pilot.pause()
         assert "push needs at least one tag" in text(app, "#checks")
@@ -209,7 +209,7 @@ async def test_load_of_two_platforms_depends_on_the_image_store(history, context
             backend.replies[STORE_PROBE_ARGV] = Reply(0, store_json)
         app = make_app(backend)
         async with app.run_test(size=SIZE) as pilot:
-            screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+            screen = await open_form(pilot, app, lab_builders()["lab-container"])
             await pilot.click("#" + checkbox_id("linux/amd64"))
             await pilot.click("#" + checkbox_id("linux/arm64"))
             screen.query_one("#out-load", RadioButton).value = True
@@ -225,7 +225,7 @@ async def test_good_form_starts_the_build_with_the_exact_argv(history, context):
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         await type_into(pilot, screen, "#tags", "127.0.0.1:5000/build-e2e:1")
         await pilot.click("#" + checkbox_id("linux/arm64"))
         screen.query_one("#out-push", RadioButton).value = True

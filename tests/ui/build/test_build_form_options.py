@@ -47,7 +47,7 @@ async def test_advanced_is_collapsed_until_a_spec_uses_it(history, context):
     spec = BuildSpec(builder="lab-container", labels=(("a", "1"),), cache_from=("r:cache",))
     app = make_app(form_backend())
     async with app.run_test(size=SIZE) as pilot:
-        plain_form = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        plain_form = await open_form(pilot, app, lab_builders()["lab-container"])
         assert advanced(plain_form).collapsed
         assert not plain_form.query_one("#secrets", TextArea).is_on_screen
         app.pop_screen()
@@ -72,7 +72,7 @@ async def test_edit_from_history_fills_and_opens_the_advanced_section(history, c
     )
     app = make_app(form_backend())
     async with app.run_test(size=SIZE) as pilot:
-        form = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        form = await open_form(pilot, app, lab_builders()["lab-container"])
         assert advanced(form).collapsed
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
@@ -119,7 +119,7 @@ async def test_each_bad_option_blocks_the_build_with_its_message(history, contex
         ("#annotations", "layer:k=v", "annotations", "unknown annotation type 'layer'", False),
     ]  # fmt: skip
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         for n, (selector, value, field, message, parsed) in enumerate(cases):
             await type_into(pilot, screen, selector, value)
             if n == 0:  # typed while collapsed: Build opens the section on the bad field
@@ -142,7 +142,7 @@ async def test_unset_secret_variable_is_a_note_and_the_build_runs(history, conte
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         await type_into(pilot, screen, "#secrets", "id=tok,env=BXT_UNSET_VAR")
         checks = text(app, "#checks")
         assert "✔ ready to build" in checks
@@ -159,7 +159,7 @@ async def test_ssh_agent_without_ssh_auth_sock_is_asked_about(history, context):
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         await type_into(pilot, screen, "#ssh", "default")
         assert (
             "⚠ buildx will refuse: --ssh default forwards your agent, but SSH_AUTH_SOCK is not set"
@@ -177,7 +177,7 @@ async def test_docker_driver_cache_export_refused_inline_explained(history, cont
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["default"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["default"])
         await type_into(pilot, screen, "#cache-to", "type=local,dest=cache\ntype=inline")
         checks = text(app, "#checks")
         assert (
@@ -203,7 +203,7 @@ async def test_command_follows_the_options_and_the_build_gets_the_exact_argv(his
     backend = form_backend()
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
         await type_into(pilot, screen, "#tags", "127.0.0.1:5000/app:1")
         await type_into(pilot, screen, "#secrets", "id=npm,src=npmrc")
         await type_into(pilot, screen, "#cache-from", "127.0.0.1:5000/app:cache")
@@ -262,7 +262,7 @@ async def test_a_secret_value_never_appears_anywhere(history: History, context, 
     app = make_app(backend)
     seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        form = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        form = await open_form(pilot, app, lab_builders()["lab-container"])
         await type_into(pilot, form, "#tags", "127.0.0.1:5000/app:1")
         await type_into(pilot, form, "#secrets", f"id=npm,src={secret_file}\nid=tok,env=BXT_TOKEN")
         form.query_one("#out-push", RadioButton).value = True
@@ -282,7 +282,7 @@ async def test_a_secret_value_never_appears_anywhere(history: History, context, 
         await pilot.pause()
         assert progress.outcome is not None and progress.outcome.result.returncode == 0
         seen.append(screens_text(app))
-        app.push_screen(BuildHistoryScreen(history))
+        app.push_screen(BuildHistoryScreen())
         await app.workers.wait_for_complete()
         await pilot.pause()
         seen.append(screens_text(app))
@@ -304,7 +304,7 @@ async def test_a_secret_value_never_appears_anywhere(history: History, context, 
 async def test_f1_opens_the_form_help_even_from_a_text_field(history, context):
     app = make_app(form_backend())
     async with app.run_test(size=(120, 60)) as pilot:
-        form = await open_form(pilot, app, lab_builders()["lab-container"], history=history)
+        form = await open_form(pilot, app, lab_builders()["lab-container"])
         assert isinstance(app.focused, Input)
         await pilot.press("f1")
         await pilot.pause()

@@ -52,7 +52,7 @@ def add(history: History, n: int, result: str = "success", **kw) -> HistoryEntry
 
 async def open_history(pilot, app, history) -> BuildHistoryScreen:
     await pilot.pause()
-    screen = BuildHistoryScreen(history)
+    screen = BuildHistoryScreen()
     app.push_screen(screen)
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -147,7 +147,7 @@ async def test_edit_from_history_fills_the_form(history, context):
     app = make_app(form_backend())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        form = BuildFormScreen(history=history)
+        form = BuildFormScreen()
         app.push_screen(form)
         await app.workers.wait_for_complete()
         await pilot.pause()

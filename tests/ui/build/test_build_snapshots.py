@@ -18,4 +18,4 @@ SIZE = (120, 36)
 def test_build_scene(snap_compare, monkeypatch, name):
     history = stable_environment(monkeypatch.setattr, monkeypatch.chdir)
     scene = SCENES[name]
-    assert snap_compare(scene.app(), terminal_size=SIZE, run_before=scene.steps(history))
+    assert snap_compare(scene.app(history), terminal_size=SIZE, run_before=scene.steps(history))
