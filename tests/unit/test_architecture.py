@@ -1,4 +1,5 @@
-"""The core never imports Textual (DESIGN.md): checked in a fresh interpreter."""
+"""The core never imports Textual (ARCHITECTURE.md, "Rules"): every core module is imported in a
+fresh interpreter, then sys.modules is checked. test_import_rules.py reads imports statically."""
 
 from __future__ import annotations
 
