@@ -123,16 +123,20 @@ def _config_block(plan: CreatePlan) -> RenderableType:
     cfg = plan.config
     if cfg is None:
         return Text("buildkitd.toml: none", "dim")
+    where = cfg.file.describe() if cfg.file is not None else str(cfg.path)
     if not cfg.changed:
-        head = Text(f"buildkitd.toml: {cfg.path} (used as it is, unchanged)", "bold")
+        head = Text(f"buildkitd.toml: {where} (used as it is, unchanged)", "bold")
     elif cfg.previous is None:
-        head = Text(f"buildkitd.toml: {cfg.path} (new file, written right before create)", "bold")
+        head = Text(f"buildkitd.toml: {where} (new file, written right before create)", "bold")
     else:
         head = Text(
-            f"buildkitd.toml: {cfg.path} (edited; the previous version is kept as "
-            f"{cfg.path.name}.bak)",
+            f"buildkitd.toml: {where} (edited; the previous version is kept as "
+            f"{cfg.target.name}.bak beside {'it' if cfg.target == cfg.path else 'the real file'})",
             "bold",
         )
+    creates = cfg.file.creates() if cfg.file is not None else ""
+    if creates and cfg.changed:
+        head.append(f"\n  writing it {creates} (mode 0700)", "yellow")
     return Group(head, toml_text(cfg.text))
 
 
@@ -180,7 +184,7 @@ class RunPanel(VerticalScroll):
     def start(self, plan: CreatePlan, display: Display) -> None:
         phases: list[_PhaseState] = []
         if plan.config is not None and plan.config.changed:
-            phases.append(_PhaseState(Phase.CONFIG, command=f"write {plan.config.path}"))
+            phases.append(_PhaseState(Phase.CONFIG, command=f"write {plan.config.target}"))
         for phase, argv in plan.commands():
             phases.append(_PhaseState(phase, command=display(argv)))
         phases.append(_PhaseState(Phase.STATUS, command=display(LS_ARGV)))
