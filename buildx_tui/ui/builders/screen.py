@@ -60,7 +60,11 @@ class BuildersScreen(AppScreen[None]):
         Binding("a", "append_node", "Add node", show=False, id="builders.append_node"),
         Binding("L", "leave_node", "Remove node", show=False, id="builders.leave_node"),
         Binding("i", "inspect", "Inspect", id="builders.inspect"),
-        Binding("slash", "filter", "Filter", key_display="/", id="builders.filter"),
+        # priority: handled as the key arrives, before the keys typed after it are passed on, so
+        # they all reach the filter (see action_filter).
+        Binding(
+            "slash", "filter", "Filter", key_display="/", priority=True, id="builders.filter"
+        ),
         Binding("y", "copy_command", "Copy last command", show=False, id="builders.copy"),
         Binding("escape", "back", "Back", show=False, id="builders.back"),
         Binding("question_mark", "help", "Help", key_display="?", id="builders.help"),
@@ -422,8 +426,13 @@ class BuildersScreen(AppScreen[None]):
     # -- filter, help, copy ----------------------------------------------------------------------
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if box.has_focus:  # a `/` typed in the filter is text (linux/arm64)
+            box.insert_text_at_cursor("/")
+            return
         box.display = True
-        box.focus()
+        # At once, not after the keys already queued (Widget.focus waits for them): every key
+        # typed after `/` goes to the filter, never to a builder action.
+        self.set_focus(box)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

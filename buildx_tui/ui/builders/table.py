@@ -15,6 +15,15 @@ from buildx_tui.ui.common.format import STATUS_ICON, STATUS_STYLE
 
 MAX_PLATFORMS_SHOWN = 4
 MAX_ERROR_CHARS = 60
+#: Narrower than this, the table drops the BUILDKIT column and shortens endpoints (both are in
+#: the details panel), so PLATFORMS — what matters most here — stays on screen (80x24).
+COMPACT_BELOW = 110
+COMPACT_ENDPOINT = 20
+COMPACT_PLATFORMS = 2
+#: Marks that say without colour how a platform runs (NO_COLOR, monochrome, colour-blind users).
+EMULATED_MARK = "~"
+UNKNOWN_MARK = "?"
+PINNED_MARK = "*"
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,8 @@ def _status_text(status: NodeStatus, busy: str | None = None) -> Text:
 
 def platforms_text(node: Node, limit: int = MAX_PLATFORMS_SHOWN) -> Text:
     """Platforms by CPU family (variants folded: ``amd64`` stands for amd64/v2..v4): native in
-    green, emulated (QEMU) in yellow, pinned with `*`; the full list is in the details panel."""
+    green, emulated (QEMU) in yellow and marked ``~arm64``, unknown marked ``arm64?``, pinned
+    with `*`; the full list is in the details panel."""
     families: dict[str, list[NodePlatform]] = {}
     for p in node.platform_info():
         family = (
@@ -49,9 +59,13 @@ def platforms_text(node: Node, limit: int = MAX_PLATFORMS_SHOWN) -> Text:
             text.append(" ")
         emulation = members[0].emulation
         style = {Emulation.NATIVE: "green", Emulation.EMULATED: "yellow"}.get(emulation, "")
+        if emulation is Emulation.EMULATED:
+            text.append(EMULATED_MARK, style)
         text.append(family, style)
+        if emulation is Emulation.UNKNOWN:
+            text.append(UNKNOWN_MARK, "dim")
         if any(m.pinned for m in members):
-            text.append("*", "bold magenta")
+            text.append(PINNED_MARK, "bold magenta")
     return text
 
 
@@ -76,6 +90,9 @@ class BuildersTable(DataTable[Text]):
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("g", "scroll_top", "Top", show=False, id="table.top"),
         Binding("G", "scroll_bottom", "Bottom", show=False, id="table.bottom"),
+        # A row cursor has no columns to go Home/End to: the first and last row, as in lists.
+        Binding("home", "scroll_top", "First row", show=False, id="table.home"),
+        Binding("end", "scroll_bottom", "Last row", show=False, id="table.end"),
     ]
 
     @dataclass
@@ -94,13 +111,26 @@ class BuildersTable(DataTable[Text]):
         self._refs: dict[str, RowRef] = {}
         self._last_ref: RowRef | None = None
         self._restore_generation = 0
+        self.compact: bool | None = None  # columns not made yet
+        self._shown: tuple[LsResult | None, str, dict[str, str]] = (None, "", {})
 
-    def on_mount(self) -> None:
+    def _make_columns(self, compact: bool) -> None:
+        self.clear(columns=True)
+        self.compact = compact
         self.add_column("NAME/NODE", key="name")
         self.add_column("DRIVER/ENDPOINT", key="endpoint")
         self.add_column("STATUS", key="status")
-        self.add_column("BUILDKIT", key="version")
+        if not compact:
+            self.add_column("BUILDKIT", key="version")
         self.add_column("PLATFORMS", key="platforms")
+
+    def _wants_compact(self) -> bool:
+        return self.app.size.width < COMPACT_BELOW
+
+    def on_resize(self) -> None:
+        if self.compact is not None and self._wants_compact() != self.compact:
+            ls, needle, busy = self._shown
+            self.show(ls, needle=needle, busy=busy)
 
     @property
     def selected(self) -> RowRef | None:
@@ -123,8 +153,13 @@ class BuildersTable(DataTable[Text]):
         """Replace the rows. The cursor goes to ``prefer`` if given, else stays on the same
         builder/node when it still exists."""
         busy = busy or {}
+        self._shown = (ls, needle, dict(busy))
         keep = prefer or self.selected or self._last_ref
-        self.clear()
+        compact = self._wants_compact()
+        if compact != self.compact:
+            self._make_columns(compact)
+        else:
+            self.clear()
         self._refs.clear()
         if ls is not None:
             for b in ls.builders:
@@ -156,7 +191,12 @@ class BuildersTable(DataTable[Text]):
         return f"n:{ref.builder}/{ref.node}" if ref.node is not None else f"b:{ref.builder}"
 
     def _add(self, key: str, ref: RowRef, cells: list[Text]) -> None:
+        """``cells``: name, endpoint, status, version, platforms (version dropped when compact)."""
         self._refs[key] = ref
+        if self.compact:
+            endpoint = cells[1].copy()
+            endpoint.truncate(COMPACT_ENDPOINT, overflow="ellipsis")
+            cells = [cells[0], endpoint, cells[2], cells[4]]
         self.add_row(*cells, key=key)
 
     def _add_builder(self, b: Builder, busy: str | None) -> None:
@@ -190,7 +230,7 @@ class BuildersTable(DataTable[Text]):
                     Text(n.endpoint, "dim" if not n.endpoint else ""),
                     _status_text(n.effective_status, busy),
                     Text(n.version, "dim"),
-                    platforms_text(n),
+                    platforms_text(n, COMPACT_PLATFORMS if self.compact else MAX_PLATFORMS_SHOWN),
                 ],
             )
             if n.error:

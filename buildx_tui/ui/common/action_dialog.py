@@ -72,7 +72,12 @@ class ActionDialog(ModalScreen[Spec | None]):
 
     def on_mount(self) -> None:
         self._update_preview()
-        self.query_one("#dialog-confirm", Button).focus()
+        # A dialog with options focuses its first option: a space typed for `--default` must
+        # toggle it, not press the confirm button.
+        if self._options:
+            self.query_one(f"#opt-{self._options[0].key}", Checkbox).focus()
+        else:
+            self.query_one("#dialog-confirm", Button).focus()
 
     def values(self) -> dict[str, bool]:
         return {o.key: self.query_one(f"#opt-{o.key}", Checkbox).value for o in self._options}

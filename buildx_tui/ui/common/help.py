@@ -18,7 +18,8 @@ LEGEND = [
     ("■ stopped", "yellow", "the BuildKit container exists but is stopped"),
     ("✖ error", "bold red", "buildx could not reach the node: the error is shown under it"),
     ("amd64", "green", "a platform the node runs natively"),
-    ("arm64", "yellow", "a platform the node runs under QEMU emulation (slower)"),
+    ("~arm64", "yellow", "a platform the node runs under QEMU emulation (slower); ~ marks it"),
+    ("mips64?", "dim", "not known whether native or emulated (a remote node's host)"),
     (
         "*",
         "bold magenta",

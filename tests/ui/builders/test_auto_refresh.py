@@ -53,7 +53,7 @@ async def test_the_list_refreshes_itself_every_interval():
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         first = ls_calls(backend)
-        assert first == 1
+        assert first >= 1  # a loaded machine may start slower than the first tick
         assert await wait_until(pilot, lambda: ls_calls(backend) - first >= 3)
         # Three ticks of 0.25 s: not before 0.75 s (an interval, not a burst of refreshes).
         assert time.monotonic() - started >= INTERVAL * 3 * 0.9
