@@ -62,9 +62,7 @@ class BuildersScreen(AppScreen[None]):
         Binding("i", "inspect", "Inspect", id="builders.inspect"),
         # priority: handled as the key arrives, before the keys typed after it are passed on, so
         # they all reach the filter (see action_filter).
-        Binding(
-            "slash", "filter", "Filter", key_display="/", priority=True, id="builders.filter"
-        ),
+        Binding("slash", "filter", "Filter", key_display="/", priority=True, id="builders.filter"),
         Binding("y", "copy_command", "Copy last command", show=False, id="builders.copy"),
         Binding("escape", "back", "Back", show=False, id="builders.back"),
         Binding("question_mark", "help", "Help", key_display="?", id="builders.help"),
