@@ -34,6 +34,7 @@ class Side:
     index: ImageIndex | None = None
     single: bool = False
     error: InspectError | None = None
+    skipped: bool = False  # not inspected: the other reference is malformed
 
 
 @dataclass
@@ -46,10 +47,13 @@ class CompareSide:
     config: ImageConfig | None = None
     error: InspectError | None = None
     waiting: bool = True
+    skipped: bool = False
 
     def side(self) -> Side:
         if self.error is not None:
             return Side(self.reference, error=self.error)
+        if self.skipped:
+            return Side(self.reference, skipped=True)
         if isinstance(self.document, ImageIndex):
             return Side(self.reference, self.document)
         if isinstance(self.document, ImageManifest) and not self.waiting:
@@ -151,6 +155,9 @@ def _side_line(name: str, side: Side) -> Text:
         text.append("✖ " + side.error.message, "red")
         if side.error.hint:
             text.append("  " + side.error.hint, "dim")
+        return text
+    if side.skipped:
+        text.append("· not inspected: fix the other reference first", "dim")
         return text
     index = side.index
     if index is None:

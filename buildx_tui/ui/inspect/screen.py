@@ -303,6 +303,10 @@ class InspectorScreen(AppScreen[None]):
                 bad = True
         self._compare = sides
         if bad:
+            # Nothing runs; the well-formed side says so instead of "loading…" for ever.
+            for side in sides.values():
+                if side.waiting:
+                    side.waiting, side.skipped = False, True
             self.compare_view.show(sides["A"].side(), sides["B"].side(), None)
             return
         self.compare_view.show_loading(left, right)

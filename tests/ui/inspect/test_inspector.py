@@ -418,6 +418,9 @@ async def test_compare_with_a_bad_reference_runs_nothing():
         summary = plain(screen.query_one("#compare-summary", Static).content)
         assert "B  127.0.0.1:5000/demo:bad tag  ✖ invalid image reference" in summary
         assert inspects(backend) == []
+        # A is not left "loading…" for ever (issue #11): it says why it was not inspected.
+        assert f"A  {REF1}  · not inspected: fix the other reference first" in summary
+        assert "loading" not in summary
 
 
 async def test_compare_with_a_missing_tag_says_which_side_failed():
