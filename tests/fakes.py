@@ -98,5 +98,8 @@ class FakeBackend:
     def cancel(self, token: object) -> bool:
         return False
 
+    def cancel_all(self) -> int:
+        return 0
+
     def ran(self, *argv: str) -> bool:
         return tuple(argv) in self.calls

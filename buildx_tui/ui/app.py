@@ -7,8 +7,12 @@ builders list) and push or switch. The backend is injected: tests pass a fake.
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import SystemCommand
@@ -21,6 +25,15 @@ from buildx_tui.core.docker.client import BuildxClient, Prefetch
 from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.services import AppScreen, Services, ServicesApp, utc_now
+
+if TYPE_CHECKING:
+    from buildx_tui.ui.build.progress import BuildProgressScreen
+
+#: Quitting while builds run: how long to wait for them to stop and be recorded (a cancelled
+#: build ends in ~0.1 s; a stuck one is killed with its process group after this).
+QUIT_WAIT_S = 10.0
+#: Closing the terminal (SIGHUP) or SIGTERM: treated like a cancel, then quit.
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class BuildxApp(ServicesApp):
@@ -50,6 +63,8 @@ class BuildxApp(ServicesApp):
             )
         )
         self.sub_title = subtitle
+        self._quitting = False
+        self._signals: list[signal.Signals] = []
 
     @property
     def backend(self) -> Backend:
@@ -59,7 +74,81 @@ class BuildxApp(ServicesApp):
     def on_mount(self) -> None:
         from buildx_tui.ui.builders.screen import BuildersScreen
 
+        self._install_signal_handlers()
         self.push_screen(BuildersScreen())
+
+    # -- quitting: never leave a build (or any docker process) behind ---------------------------
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in QUIT_SIGNALS:
+            try:
+                loop.add_signal_handler(sig, self.quit_on_signal, sig)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+                continue
+            self._signals.append(sig)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in self._signals:
+            loop.remove_signal_handler(sig)
+        self._signals.clear()
+
+    def running_builds(self) -> list[BuildProgressScreen]:
+        from buildx_tui.ui.build.progress import BuildProgressScreen
+
+        return [s for s in self.screen_stack if isinstance(s, BuildProgressScreen) and s.running]
+
+    async def action_quit(self) -> None:
+        """`q`: quits at once, unless builds are running: then asks, and cancels them first."""
+        builds = self.running_builds()
+        if not builds:
+            self._quit_now()
+            return
+        from buildx_tui.ui.common.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.quit_cancelling("you quit")
+
+        what = "A build is" if len(builds) == 1 else f"{len(builds)} builds are"
+        self.push_screen(
+            ConfirmDialog(
+                "Quit while building?",
+                f"{what} still running. Quitting cancels it as Ctrl-C would (the docker process "
+                "stops; nothing is left running) and records it as cancelled in the history.",
+                yes="Cancel the build and quit",
+                no="Keep building",
+            ),
+            answered,
+        )
+
+    def quit_on_signal(self, sig: signal.Signals) -> None:
+        self.quit_cancelling(f"{sig.name} received")
+
+    def quit_cancelling(self, reason: str) -> None:
+        """Cancel every running build, wait (at most QUIT_WAIT_S) until each has ended and been
+        recorded, end any other docker process, then exit."""
+        if self._quitting:
+            return
+        self._quitting = True
+        builds = self.running_builds()
+        for build in builds:
+            build.cancel_build(reason)
+        deadline = time.monotonic() + QUIT_WAIT_S
+
+        def check() -> None:
+            if self.running_builds() and time.monotonic() < deadline:
+                return
+            self._quit_now()
+
+        if builds:
+            self.set_interval(0.05, check)
+        else:
+            self._quit_now()
+
+    def _quit_now(self) -> None:
+        self.services.backend.cancel_all()
+        self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers the actions of the screen it was opened on, then Textual's own."""

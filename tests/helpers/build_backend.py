@@ -108,6 +108,13 @@ class BuildBackend(FakeBackend):
         reply.gate.set()
         return True
 
+    def cancel_all(self) -> int:
+        running = list(self._running.items())
+        for tid, reply in running:
+            self._cancelled.add(tid)
+            reply.gate.set()
+        return len(running)
+
 
 def lab_builders() -> dict[str, Builder]:
     ls = parse_ls_json(fixture("local/ls-lab-running.json"), LAB_PINNED)

@@ -37,6 +37,10 @@ class Backend(Protocol):
         """Cancel the run started with ``token``."""
         ...
 
+    def cancel_all(self) -> int:
+        """Cancel every run still going (the app is quitting); how many there were."""
+        ...
+
     def display(self, argv: Sequence[str]) -> str:
         """The command line the user is shown for ``argv``."""
         ...

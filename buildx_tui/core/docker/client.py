@@ -217,6 +217,19 @@ class BuildxClient:
         _kill_group(running.proc)
         return True
 
+    def cancel_all(self) -> int:
+        """Cancel every run still going, each as :meth:`cancel` does (the app is quitting: no
+        docker process may outlive it). Returns how many there were."""
+        runs = list(self._running.values())
+        for running in runs:
+            running.cancelled = True
+        threads = [threading.Thread(target=_kill_group, args=(r.proc,)) for r in runs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=10)
+        return len(runs)
+
     # -- builders ------------------------------------------------------------------------------
     def list_builders(self) -> Refresh:
         """One `docker buildx ls --format json`: exactly one process per refresh."""

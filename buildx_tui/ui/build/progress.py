@@ -365,7 +365,15 @@ class BuildProgressScreen(AppScreen[None]):
         if self.cancelling:
             self.notify("Cancelling… waiting for buildx to stop.", timeout=3)
             return
+        self.cancel_build()
+
+    def cancel_build(self, reason: str = "") -> None:
+        """Cancel the running build (the app is quitting: ``reason`` says why)."""
+        if not self.running or self.cancelling:
+            return
         self.cancelling = True
+        if reason:
+            self.notify(f"Cancelling the build: {reason}.", timeout=5)
         self._draw_head()
         self._cancel_worker(self.runner)
 
