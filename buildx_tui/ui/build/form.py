@@ -4,6 +4,7 @@ checks everything before anything runs, and starts the build screen."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
@@ -52,6 +53,9 @@ from buildx_tui.ui.build.form_fields import (
 from buildx_tui.ui.build.platform_picker import PlatformPicker
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.services import AppScreen
+
+if TYPE_CHECKING:
+    from buildx_tui.ui.common.login import LoginAttempt
 
 
 class BuildFormScreen(AppScreen[None]):
@@ -386,7 +390,11 @@ class BuildFormScreen(AppScreen[None]):
             if ok:
                 self.notify("Logged in.", timeout=4)
 
-        self.app.push_screen(LoginScreen(registry), done)
+        self.app.push_screen(LoginScreen(registry, on_attempt=self._logged), done)
+
+    def _logged(self, attempt: LoginAttempt) -> None:
+        state = EntryState.OK if attempt.ok else EntryState.FAILED
+        self.query_one(CommandLog).record(attempt.command, state, attempt.duration_s, attempt.error)
 
     @on(Button.Pressed, "#do-history")
     def action_history(self) -> None:

@@ -39,6 +39,8 @@ from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.services import AppScreen
 
 if TYPE_CHECKING:
+    from buildx_tui.ui.common.login import LoginAttempt
+
     pass
 
 MAX_COLUMNS = 3
@@ -422,7 +424,11 @@ class BuildProgressScreen(AppScreen[None]):
             if ok:
                 self.notify(f"Logged in to {self.registry()}. r: run the build again.", timeout=8)
 
-        self.app.push_screen(LoginScreen(self.registry()), done)
+        self.app.push_screen(LoginScreen(self.registry(), on_attempt=self._logged), done)
+
+    def _logged(self, attempt: LoginAttempt) -> None:
+        state = EntryState.OK if attempt.ok else EntryState.FAILED
+        self.query_one(CommandLog).record(attempt.command, state, attempt.duration_s, attempt.error)
 
     def action_history(self) -> None:
         self.post_message(nav.OpenBuildHistory())

@@ -79,6 +79,12 @@ class CommandLog(VerticalScroll):
         self._refresh_body()
         return entry.id
 
+    def record(self, command: str, state: EntryState, duration_s: float, tail: str = "") -> int:
+        """A command that already ran (in a dialog): its entry, finished."""
+        entry_id = self.start(command)
+        self.finish(entry_id, state, duration_s, tail=tail)
+        return entry_id
+
     def line(self, entry_id: int, line: str) -> None:
         entry = self._find(entry_id)
         if entry is not None and line.strip():

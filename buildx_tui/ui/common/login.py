@@ -6,6 +6,7 @@ process' stdin: it is never in argv, the command log, the history or the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,16 @@ if TYPE_CHECKING:
     pass
 
 LOGIN_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """One `docker login` run, as the screen that opened the dialog logs it (no secret)."""
+
+    command: str
+    ok: bool
+    duration_s: float
+    error: str  # with the password scrubbed out
 
 
 class LoginScreen(AppModalScreen[bool]):
@@ -48,11 +59,19 @@ class LoginScreen(AppModalScreen[bool]):
         result: CommandResult
         secret: str  # only to scrub it from the output shown; never displayed or stored
 
-    def __init__(self, registry: str = "", username: str = "") -> None:
+    def __init__(
+        self,
+        registry: str = "",
+        username: str = "",
+        *,
+        on_attempt: Callable[[LoginAttempt], None] | None = None,
+    ) -> None:
+        """``on_attempt`` hears of every login run (the opener puts it in its command log)."""
         super().__init__()
         self.registry = registry
         self.username = username
         self.busy = False
+        self._on_attempt = on_attempt
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
@@ -124,11 +143,13 @@ class LoginScreen(AppModalScreen[bool]):
     def on_login_screen_done(self, message: Done) -> None:
         self.busy = False
         result = message.result
+        error = "" if result.ok else redact(result.error_text(), message.secret)
+        if self._on_attempt is not None:
+            self._on_attempt(LoginAttempt(result.command, result.ok, result.duration_s, error))
         if result.ok:
             self.notify(f"Logged in to {self.spec().registry}", timeout=4)
             self.dismiss(True)
             return
-        error = redact(result.error_text(), message.secret)
         self.query_one("#login-status", Static).update(Text("✖ login failed: " + error, "red"))
         self.query_one("#login-password", Input).focus()
 

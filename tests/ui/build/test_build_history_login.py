@@ -245,6 +245,40 @@ async def test_login_validation_and_failure_are_shown_without_the_secret(context
         assert results == [False]
 
 
+async def test_a_login_from_the_form_is_in_its_command_log_without_the_secret(context):
+    """Issue #11 item 22: every command the app runs is shown; the login was not."""
+    from buildx_tui.ui.common.command_log import CommandLog, EntryState
+
+    backend = form_backend()
+    backend.replies[LOGIN] = Reply(1, "", "Error response from daemon: bad credentials s3cr3t-pw\n")
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        form = BuildFormScreen()
+        app.push_screen(form)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form.query_one("#tags", Input).value = "127.0.0.1:5000/app:1"
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, LoginScreen)
+        dialog.query_one("#login-username", Input).value = "alice"
+        dialog.query_one("#login-password", Input).value = "s3cr3t-pw"
+        await pilot.pause(0.3)
+        await pilot.click("#login-go")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        [entry] = [e for e in form.query_one(CommandLog).entries if "login" in e.command]
+        assert entry.command == "docker login --username alice --password-stdin 127.0.0.1:5000"
+        assert entry.state is EntryState.FAILED
+        assert "bad credentials ********" in "\n".join(entry.tail)
+        assert "s3cr3t" not in app.export_screenshot()
+
+
 def test_history_file_never_holds_a_login_secret(tmp_path):
     # The history records builds only; a login is not a build. A sanity check on what is written.
     history = History(tmp_path)
