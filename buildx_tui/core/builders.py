@@ -129,7 +129,7 @@ class LsResult:
         then carries the connection error in its own `Err` with an empty driver.
         """
         for b in self.builders:
-            if b.error and not b.driver and _looks_like_engine_down(b.error):
+            if b.error and not b.driver and looks_like_engine_down(b.error):
                 return b.error
         return ""
 
@@ -146,7 +146,8 @@ _ENGINE_DOWN_MARKERS = (
 )
 
 
-def _looks_like_engine_down(text: str) -> bool:
+def looks_like_engine_down(text: str) -> bool:
+    """Whether docker's or buildx's words say the Docker engine could not be reached."""
     low = text.lower()
     return any(m in low for m in _ENGINE_DOWN_MARKERS)
 
