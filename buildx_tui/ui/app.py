@@ -27,6 +27,7 @@ from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.services import AppScreen, Services, ServicesApp, utc_now
 
 if TYPE_CHECKING:
+    from buildx_tui.core.builders import Builder
     from buildx_tui.ui.build.progress import BuildProgressScreen
 
 #: Quitting while builds run: how long to wait for them to stop and be recorded (a cancelled
@@ -192,11 +193,23 @@ class BuildxApp(ServicesApp):
     def _open_build(self, message: nav.StartBuild) -> None:
         from buildx_tui.ui.build.progress import BuildProgressScreen
 
-        screen = BuildProgressScreen(message.spec, builder=message.builder)
+        # A re-run from the history names its builder only: the builders list knows it (its
+        # platforms give the lanes their native / QEMU badges).
+        builder = message.builder or self._known_builder(message.spec.builder)
+        screen = BuildProgressScreen(message.spec, builder=builder)
         if message.replace:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def _known_builder(self, name: str) -> Builder | None:
+        """The builder called ``name`` as the builders list last saw it (None if unknown)."""
+        from buildx_tui.ui.builders.screen import BuildersScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, BuildersScreen) and screen.ls is not None:
+                return screen.ls.get(name) if name else screen.ls.current
+        return None
 
     @on(nav.EditBuild)
     def _edit_build(self, message: nav.EditBuild) -> None:

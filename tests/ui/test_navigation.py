@@ -303,6 +303,10 @@ async def test_history_rerun_checks_then_runs_and_inspect_opens_the_inspector(tm
         await settle(pilot)
         build = app.screen
         assert isinstance(build, BuildProgressScreen) and build.spec == spec
+        # The history names the builder only; the lanes still get their native / QEMU badges
+        # (issue #11 item 16: a re-run from the history dropped them).
+        assert build.builder is not None and build.builder.name == "lab-container"
+        assert set(build.support) >= {"linux/amd64", "linux/arm64"}
 
 
 # -- every message, posted from anywhere, reaches the app -----------------------------------------
