@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from buildx_tui.core.create.drivers import DRIVER_OPTIONS, ENV_OPTION_DRIVERS, parse_driver
-from buildx_tui.core.create.probe import ProbeResult
+from buildx_tui.core.probe import ProbeResult
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,11 @@ from buildx_tui.core.create.buildkitd.config import (
 from buildx_tui.core.create.diagnose import Explanation, Facts, explain, lost_ssh_words
 from buildx_tui.core.create.draft import CreateDraft
 from buildx_tui.core.create.names import find_builder, next_node_name
-from buildx_tui.core.create.probe import ProbeResult, probe_endpoint, probe_ssh
 from buildx_tui.core.create.spec import CreateSpec, LeaveSpec
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.paths import reason
+from buildx_tui.core.probe import ProbeResult, probe_endpoint, probe_ssh
 
 
 class Phase(StrEnum):

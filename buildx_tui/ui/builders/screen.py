@@ -17,9 +17,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from buildx_tui.core.builders import Builder, LsResult
-from buildx_tui.core.commands import BootstrapSpec, RemoveSpec, StopSpec, UseSpec
+from buildx_tui.core.commands import BootstrapSpec, UseSpec
 from buildx_tui.core.docker.types import CommandResult, Problem, Refresh
 from buildx_tui.ui import navigation as nav
+from buildx_tui.ui.builders import actions
+from buildx_tui.ui.builders.actions import BOOTSTRAP, REMOVE, STOP, USE, Action
 from buildx_tui.ui.builders.details import BuilderDetails
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
@@ -31,20 +33,7 @@ if TYPE_CHECKING:
 # Dialogs and help are imported when first opened: they are not needed for the first frame.
 
 
-@dataclass(frozen=True)
-class Action:
-    """One builder action: what it is called, what the row shows while it runs."""
-
-    name: str
-    busy: str
-
-
 DETAILS_DELAY_S = 0.05
-
-USE = Action("use", "switching")
-BOOTSTRAP = Action("bootstrap", "starting")
-STOP = Action("stop", "stopping")
-REMOVE = Action("remove", "removing")
 
 
 class BuildersScreen(AppScreen[None]):
@@ -83,6 +72,9 @@ class BuildersScreen(AppScreen[None]):
         action: Action
         builder: str
         result: CommandResult
+        #: For a failed bootstrap: what probing the nodes' endpoints found (buildx's own
+        #: message can be a bare "context deadline exceeded").
+        explanation: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         super().__init__()
@@ -257,31 +249,9 @@ class BuildersScreen(AppScreen[None]):
             self._run_action(USE, builder.name, UseSpec(builder.name))
 
     def action_use_options(self) -> None:
-        from buildx_tui.ui.common.action_dialog import ActionDialog, Option
-
         builder = self._target()
-        if builder is None:
-            return
-        name = builder.name
-
-        def make(v: dict[str, bool]) -> Spec:
-            return UseSpec(name, default=v["default"], global_=v["global"])
-
-        self._ask(
-            ActionDialog(
-                f"Use builder {name}",
-                "Make this the builder that `docker buildx build` uses.",
-                make,
-                self.backend.display,
-                [
-                    Option("default", "--default: default for the current Docker context"),
-                    Option("global", "--global: keep it when the Docker context changes"),
-                ],
-                confirm_label="Use",
-            ),
-            USE,
-            name,
-        )
+        if builder is not None:
+            self._ask(actions.use_dialog(builder.name, self.backend.display), USE, builder.name)
 
     def action_bootstrap(self) -> None:
         builder = self._target()
@@ -289,59 +259,22 @@ class BuildersScreen(AppScreen[None]):
             self._run_action(BOOTSTRAP, builder.name, BootstrapSpec(builder.name))
 
     def action_stop(self) -> None:
-        from buildx_tui.ui.common.action_dialog import ActionDialog
-
         builder = self._target()
-        if builder is None:
-            return
-        name = builder.name
-        self._ask(
-            ActionDialog(
-                f"Stop builder {name}?",
-                "Stops its BuildKit daemon; running builds on it are cancelled. "
-                "Bootstrap (b) starts it again; the build cache is kept.",
-                lambda _v: StopSpec(name),
-                self.backend.display,
-                danger=True,
-                confirm_label="Stop",
-            ),
-            STOP,
-            name,
-        )
+        if builder is not None:
+            self._ask(actions.stop_dialog(builder.name, self.backend.display), STOP, builder.name)
 
     def action_remove(self) -> None:
-        from buildx_tui.ui.common.action_dialog import ActionDialog, Option
-
         builder = self._target()
         if builder is None:
             return
-        name = builder.name
-        if name == "default" and builder.driver == "docker":
+        if builder.name == "default" and builder.driver == "docker":
             self.notify(
                 "The default builder belongs to the Docker engine and cannot be removed.",
                 severity="warning",
             )
             return
-
-        def make(v: dict[str, bool]) -> Spec:
-            return RemoveSpec(name, keep_state=v["keep_state"], keep_daemon=v["keep_daemon"])
-
-        self._ask(
-            ActionDialog(
-                f"Remove builder {name}?",
-                "Removes the builder and, unless kept, its BuildKit state (build cache).",
-                make,
-                self.backend.display,
-                [
-                    Option("keep_state", "--keep-state: keep BuildKit state (cache volume)"),
-                    Option("keep_daemon", "--keep-daemon: keep the BuildKit daemon running"),
-                ],
-                danger=True,
-                confirm_label="Remove",
-            ),
-            REMOVE,
-            name,
-        )
+        dialog = actions.remove_dialog(builder.name, self.backend.display)
+        self._ask(dialog, REMOVE, builder.name)
 
     def _ask(self, dialog: ActionDialog, action: Action, builder: str) -> None:
         def done(spec: Spec | None) -> None:
@@ -365,7 +298,13 @@ class BuildersScreen(AppScreen[None]):
             self.post_message(self.ActionLine(entry_id, line))
 
         result = self.backend.run(argv, on_line=on_line)
-        self.post_message(self.ActionDone(entry_id, action, builder, result))
+        explanation: tuple[str, ...] = ()
+        if action is BOOTSTRAP and not result.ok and not result.cancelled:
+            from buildx_tui.core.bootstrap_diagnose import explain_bootstrap_failure
+
+            known = self.ls.get(builder) if self.ls is not None else None
+            explanation = tuple(explain_bootstrap_failure(known, result.error_text()))
+        self.post_message(self.ActionDone(entry_id, action, builder, result, explanation))
 
     def on_builders_screen_action_line(self, message: ActionLine) -> None:
         self.query_one(CommandLog).line(message.entry_id, message.line)
@@ -376,11 +315,12 @@ class BuildersScreen(AppScreen[None]):
         state = EntryState.OK if result.ok else EntryState.FAILED
         if result.cancelled:
             state = EntryState.CANCELLED
+        found = "".join(f"\nprobed from here: {line}" for line in message.explanation)
         self.query_one(CommandLog).finish(
             message.entry_id,
             state,
             result.duration_s,
-            tail="" if result.ok else result.error_text(),
+            tail="" if result.ok else result.error_text() + found,
         )
         if result.ok:
             if message.action is USE:
@@ -388,7 +328,7 @@ class BuildersScreen(AppScreen[None]):
             self.notify(f"{message.action.name} {message.builder}: done", timeout=3)
         else:
             self.notify(
-                result.error_text(),
+                result.error_text() + found,
                 title=f"{message.action.name} {message.builder} failed",
                 severity="error",
                 timeout=10,

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep
 from buildx_tui.core.create.drivers import DRIVERS, Driver, parse_driver
-from buildx_tui.core.create.probe import ProbeResult, probe_endpoint
+from buildx_tui.core.probe import ProbeResult, probe_endpoint
 from buildx_tui.ui.create.step_base import StepPanel, hint, line_input, row, set_value, value
 
 PLACEHOLDER = {

@@ -31,7 +31,6 @@ from buildx_tui.core.create.draft import (
     check_step,
 )
 from buildx_tui.core.create.endpoint import CONTEXT_LS_ARGV, parse_context_names
-from buildx_tui.core.create.probe import ProbeResult, probe_endpoint
 from buildx_tui.core.create.problem import CreateProblem, endpoint_scheme, errors_in
 from buildx_tui.core.create.run import (
     CreatePlan,
@@ -42,6 +41,7 @@ from buildx_tui.core.create.run import (
     RunOutcome,
     build_plan,
 )
+from buildx_tui.core.probe import ProbeResult, probe_endpoint
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.create.step_base import StepPanel
 from buildx_tui.ui.create.step_basics import DriverChoice, DriverStep, NameStep

@@ -130,3 +130,36 @@ async def test_at_80x24_the_platforms_column_stays_and_marks_say_emulated():
         await settle(pilot)
         labels = [str(c.label) for c in table.columns.values()]
         assert labels == ["NAME/NODE", "DRIVER/ENDPOINT", "STATUS", "BUILDKIT", "PLATFORMS"]
+
+
+async def test_a_bootstrap_deadline_is_explained_by_probing_the_endpoint():
+    """Issue #11 item 19: buildx says only "context deadline exceeded" after 20 s."""
+    import socket
+
+    from buildx_tui.ui.common.command_log import CommandLog
+    from tests.fakes import Reply
+
+    with socket.socket() as s:  # a loopback port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ls = fixture("local/ls-lab-running.json").replace(
+        "tcp://127.0.0.1:1299", f"tcp://127.0.0.1:{port}"
+    )
+    fake = FakeBackend(ls_output=ls)
+    fake.replies[("buildx", "inspect", "--bootstrap", "lab-dead")] = Reply(
+        1, "", fixture("local/bootstrap-err-remote-tls.stderr")
+    )
+    app = app_for(fake)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        table_of(app).select(RowRef("lab-dead"))
+        await pilot.pause()
+        await pilot.press("b")
+        await settle(pilot)
+        await settle(pilot)
+        [entry] = [e for e in app.screen.query_one(CommandLog).entries if "bootstrap" in e.command]
+        tail = "\n".join(entry.tail)
+        assert "context deadline exceeded" in tail
+        assert f"probed from here: lab-dead0 (tcp://127.0.0.1:{port}):" in tail
+        notes = "\n".join(str(n.message) for n in app._notifications)
+        assert f"127.0.0.1:{port}" in notes

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from buildx_tui.core.create.diagnose import Facts, explain
-from buildx_tui.core.create.probe import ProbeResult, probe_endpoint, probe_ssh
+from buildx_tui.core.probe import ProbeResult, probe_endpoint, probe_ssh
 from tests.fakes import fixture
 
 SETTINGS = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"

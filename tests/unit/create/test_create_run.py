@@ -11,7 +11,7 @@ import pytest
 from buildx_tui.core.builders import Builder, Node, NodeStatus
 from buildx_tui.core.create.buildkitd.config import RegistryConfig, backup_path
 from buildx_tui.core.create.draft import CreateDraft
-from buildx_tui.core.create.probe import ProbeResult
+from buildx_tui.core.probe import ProbeResult
 from buildx_tui.core.create.run import (
     ConfigWrite,
     CreatePlan,
