@@ -10,47 +10,30 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import io
 import json
 import shutil
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from rich.console import Console
-from textual.widgets import Checkbox, Input, RadioButton, Select, Static
+from textual.widgets import Checkbox, Input, RadioButton, Static
 
 from buildx_tui.core.build.history import History
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.docker.client import BuildxClient
-from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.build.form import BuildFormScreen
 from buildx_tui.ui.build.platform_picker import checkbox_id
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.login import LoginScreen
+from tests.helpers.e2e_build import SIZE, context, open_form, wait_build
+from tests.helpers.e2e_lab import client_for, wait_for
+from tests.helpers.render import plain
 
 from .conftest import Lab
 
-SIZE = (120, 36)
 TWO = ("linux/amd64", "linux/arm64")
-
-
-def plain(renderable: object) -> str:
-    console = Console(width=300, file=io.StringIO(), color_system=None)
-    console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
-
-
-def client_for(lab: Lab, config: str | None = None) -> BuildxClient:
-    return BuildxClient(
-        ClientOptions(
-            docker=lab.docker_cli, host=lab.docker_host, config=config or lab.docker_config
-        )
-    )
 
 
 def lab_builder(client: BuildxClient, name: str) -> Builder:
@@ -61,46 +44,8 @@ def lab_builder(client: BuildxClient, name: str) -> Builder:
     return builder
 
 
-def context(tmp_path: Path, dockerfile: str) -> Path:
-    ctx = tmp_path / "ctx"
-    ctx.mkdir()
-    (ctx / "Dockerfile").write_text(dockerfile)
-    return ctx
-
-
 def repo(lab: Lab, what: str) -> str:
     return f"{lab.registry}/build-e2e-{what}-{uuid.uuid4().hex[:8]}"
-
-
-async def wait_for(pilot, predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause(0.1)
-
-
-async def open_form(pilot, app: BuildxApp, builder: str) -> BuildFormScreen:
-    """The build form, on ``builder`` picked from the real `ls`, its platforms loaded."""
-    await pilot.pause()
-    form = BuildFormScreen()
-    app.push_screen(form)
-    await wait_for(pilot, lambda: form.ls is not None, 60, "builders")
-    form.query_one("#builder", Select).value = builder
-    await wait_for(
-        pilot,
-        lambda: form.builder is not None and form.builder.name == builder,
-        30,
-        f"{builder}'s platforms",
-    )
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    return form
-
-
-async def wait_build(pilot, screen: BuildProgressScreen, timeout: float = 180) -> None:
-    await wait_for(pilot, lambda: screen.outcome is not None, timeout, "the build to end")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def registry_digest(lab: Lab, reference: str) -> str:

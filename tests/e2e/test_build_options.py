@@ -24,9 +24,10 @@ from buildx_tui.ui.build.advanced_options import AdvancedOptions
 from buildx_tui.ui.build.platform_picker import checkbox_id
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog
+from tests.helpers.e2e_build import SIZE, context, open_form, wait_build
+from tests.helpers.e2e_lab import client_for
 
 from .conftest import Lab
-from .test_build import SIZE, client_for, context, open_form, wait_build
 
 DOCKERFILE = """FROM busybox
 RUN --mount=type=secret,id=token,required=true --mount=type=secret,id=envtok,required=true \\

@@ -5,7 +5,6 @@ actions (use, bootstrap, stop, remove) really happen. Each check reads buildx in
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -13,29 +12,20 @@ from collections.abc import Iterator
 import pytest
 
 from buildx_tui.core.docker.client import BuildxClient
-from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from buildx_tui.ui.common.action_dialog import ActionDialog
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from tests.helpers.e2e_lab import client_for, ls_json
 
 from .conftest import Lab
 
 SIZE = (120, 36)
 
 
-def ls_json(lab: Lab) -> dict[str, dict]:
-    """`docker buildx ls --format json` run directly, parsed with plain json (not our parser)."""
-    proc = lab.docker("buildx", "ls", "--format", "json", timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return {b["Name"]: b for b in map(json.loads, proc.stdout.splitlines())}
-
-
 def make_app(lab: Lab) -> tuple[BuildxApp, BuildxClient]:
-    client = BuildxClient(
-        ClientOptions(docker=lab.docker_cli, host=lab.docker_host, config=lab.docker_config)
-    )
+    client = client_for(lab)
     return BuildxApp(client, refresh_interval=0), client
 
 

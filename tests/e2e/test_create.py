@@ -7,11 +7,8 @@ Builders are named wiz-e2e-*, removed in a finally; the current builder goes bac
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import json
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,58 +16,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input, RadioButton, SelectionList, Static
 
-from buildx_tui.core.docker.client import BuildxClient
-from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable
 from buildx_tui.ui.create.leave import LeaveNodeScreen
-from buildx_tui.ui.create.wizard import CreateWizardScreen
+from tests.helpers.e2e_create import SIZE, fill, make_app, next_step, open_wizard, problems, settle
+from tests.helpers.e2e_lab import ls_json
 from tests.helpers.render import plain
 
 from .conftest import Lab
-
-SIZE = (120, 40)
-
-
-def ls_json(lab: Lab) -> dict[str, dict]:
-    proc = lab.docker("buildx", "ls", "--format", "json", timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return {b["Name"]: b for b in map(json.loads, proc.stdout.splitlines())}
-
-
-def make_app(lab: Lab) -> BuildxApp:
-    client = BuildxClient(
-        ClientOptions(docker=lab.docker_cli, host=lab.docker_host, config=lab.docker_config)
-    )
-    return BuildxApp(client, refresh_interval=0)
-
-
-async def settle(pilot, app: BuildxApp, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-        screen = app.screen
-        busy = (isinstance(screen, CreateWizardScreen) and screen.running) or (
-            isinstance(screen, BuildersScreen) and (screen.busy or screen._refreshing)
-        )
-        if not busy and not any(w.is_running for w in app.workers):
-            return
-        assert time.monotonic() < deadline, "the app did not settle"
-        await asyncio.sleep(0.05)
-
-
-async def open_wizard(pilot, app: BuildxApp, config_dir: Path, append_to: str | None = None):
-    builders = app.screen
-    assert isinstance(builders, BuildersScreen)
-    builders.action_refresh()
-    await settle(pilot, app)
-    results: list[str | None] = []
-    wizard = CreateWizardScreen(builders.ls, append_to, config_dir=config_dir)
-    app.push_screen(wizard, results.append)
-    await settle(pilot, app)
-    return wizard, results
 
 
 async def remote_endpoint_step(pilot, app: BuildxApp, config_dir: Path, name: str):
@@ -81,22 +35,6 @@ async def remote_endpoint_step(pilot, app: BuildxApp, config_dir: Path, name: st
     wizard.query_one("#driver-remote", RadioButton).value = True
     await next_step(pilot, app)
     return wizard
-
-
-async def fill(pilot, screen, **values: str) -> None:
-    for wid, val in values.items():
-        screen.query_one(f"#{wid.replace('_', '-')}", Input).value = val
-    await pilot.pause()
-
-
-async def next_step(pilot, app: BuildxApp, timeout: float = 120) -> None:
-    await pilot.press("ctrl+n")
-    await settle(pilot, app, timeout)
-
-
-def problems(screen: CreateWizardScreen) -> str:
-    box = screen.query_one("#wizard-problems", Static)
-    return plain(box.content) if box.display else ""
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from buildx_tui.core.docker.client import BuildxClient
-from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.core.inspect.manifest.model import ImageIndex, ImageManifest
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.inspect.compare import ManifestCompare
 from buildx_tui.ui.inspect.nodes import NodeKind
 from buildx_tui.ui.inspect.screen import InspectorScreen
+from tests.helpers.e2e_lab import client_for
 from tests.helpers.inspector import find, label, message_text, walk
 from tests.helpers.render import plain
 
@@ -119,9 +119,7 @@ def registry_platforms(ref: str) -> tuple[str, list[tuple[str, str]], dict[str, 
 
 
 def make_app(lab: Lab) -> tuple[BuildxApp, BuildxClient]:
-    client = BuildxClient(
-        ClientOptions(docker=lab.docker_cli, host=lab.docker_host, config=lab.docker_config)
-    )
+    client = client_for(lab)
     return BuildxApp(client, refresh_interval=0), client
 
 
