@@ -102,6 +102,10 @@ class CreateDraft:
     config_error: str = ""  # why the file at config_path could not be read (it is never written)
     bootstrap: bool = True
     use: bool = True
+    #: Appending to a TLS builder: its node's TLS files (cacert, cert, key, servername), used
+    #: for a tcp:// endpoint when the user gives none; ``tls_source`` names that node.
+    inherited_tls: tuple[str, str, str, str] = ("", "", "", "")
+    tls_source: str = ""
 
     @property
     def driver_kind(self) -> Driver | None:
@@ -111,6 +115,35 @@ class CreateDraft:
     def config_supported(self) -> bool:
         d = self.driver_kind
         return d is not None and DRIVERS[d].config_supported
+
+    def follow(self, target: Builder) -> None:
+        """Appending a node to ``target``: its driver (buildx requires it) and the TLS files of
+        its first node that has some (a second node of a TLS builder almost always uses the same
+        CA and client certificate): see :meth:`tls_files`."""
+        self.driver = target.driver
+        self.inherited_tls, self.tls_source = ("", "", "", ""), ""
+        for node in target.nodes:
+            opts = node.driver_opts
+            if any(opts.get(k) for k in ("cacert", "cert", "key")):
+                get = opts.get
+                self.inherited_tls = (
+                    get("cacert", ""),
+                    get("cert", ""),
+                    get("key", ""),
+                    get("servername", ""),
+                )
+                self.tls_source = node.name
+                break
+
+    def tls_files(self) -> tuple[str, str, str, str]:
+        """cacert, cert, key, servername as `create` gets them: what the user typed; if nothing,
+        for a tcp:// endpoint, the files inherited from the builder appended to (TLS is used only
+        over tcp://)."""
+        typed = (self.cacert, self.cert, self.key, self.servername)
+        typed = (typed[0].strip(), typed[1].strip(), typed[2].strip(), typed[3].strip())
+        if any(typed) or not self.endpoint.strip().startswith("tcp://"):
+            return typed
+        return self.inherited_tls
 
     # -- derived values ----------------------------------------------------------------------
     def all_platforms(self) -> list[str]:
@@ -138,10 +171,11 @@ class CreateDraft:
             add("namespace", self.namespace)
             add("replicas", self.replicas)
         elif d == Driver.REMOTE:
-            add("cacert", self.cacert)
-            add("cert", self.cert)
-            add("key", self.key)
-            add("servername", self.servername)
+            cacert, cert, key, servername = self.tls_files()
+            add("cacert", cacert)
+            add("cert", cert)
+            add("key", key)
+            add("servername", servername)
         if d in (Driver.DOCKER_CONTAINER, Driver.KUBERNETES):
             for word in shlex.split(self.env):
                 name, sep, value = word.partition("=")
@@ -247,7 +281,7 @@ def check_step(step: WizardStep, draft: CreateDraft, ctx: WizardContext) -> list
         out = check_endpoint(draft.driver, draft.endpoint, contexts=ctx.contexts, append_to=target)
         if draft.driver_kind == Driver.REMOTE:
             out += check_tls_files(
-                draft.cacert, draft.cert, draft.key, endpoint=draft.endpoint, access=ctx.access
+                *draft.tls_files()[:3], endpoint=draft.endpoint, access=ctx.access
             )
         return out + check_timeout(draft.timeout)
     if step is WizardStep.NODE:

@@ -145,7 +145,7 @@ def build_plan(draft: CreateDraft, append_to: Builder | None = None) -> CreatePl
             config_path=spec.buildkitd_config or "",
             endpoint=spec.endpoint or "",
         ),
-        tls=(draft.cacert.strip(), draft.cert.strip(), draft.key.strip(), draft.servername.strip()),
+        tls=draft.tls_files(),
     )
 
 

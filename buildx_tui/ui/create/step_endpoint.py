@@ -88,6 +88,15 @@ class EndpointStep(StepPanel):
         self.query_one("#tls").display = kind == Driver.REMOTE
         for field in ("cacert", "cert", "key", "servername"):
             set_value(self, f"#{field}", getattr(draft, field))
+        # Appending to a TLS builder: its node's files are used for a tcp:// endpoint unless
+        # others are typed here; the placeholders say which.
+        for (_label, placeholder, wid), inherited in zip(
+            _TLS_INPUTS, draft.inherited_tls, strict=True
+        ):
+            box = self.query_one(f"#{wid}", Input)
+            box.placeholder = (
+                f"{inherited}  (as {draft.tls_source}; tcp:// only)" if inherited else placeholder
+            )
         note = self.query_one("#kube-note", Static)
         note.display = kind == Driver.KUBERNETES
         note.update(

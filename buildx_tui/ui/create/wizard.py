@@ -193,7 +193,7 @@ class CreateWizardScreen(AppScreen[str | None]):
         if self.step is WizardStep.NAME:
             target = self.ctx.append_target(self.draft)
             if target is not None:
-                self.draft.driver = target.driver  # buildx requires the builder's own driver
+                self.draft.follow(target)  # its driver (buildx requires it), its TLS files
             self._default_config_path()
         if self.step is WizardStep.REVIEW:
             self._start_run()
@@ -277,7 +277,7 @@ class CreateWizardScreen(AppScreen[str | None]):
             "tcp",
             "unix",
         ):
-            files = (self.draft.cacert, self.draft.cert, self.draft.key, self.draft.servername)
+            files = self.draft.tls_files()
             self._review_probe(self.draft.endpoint, files)
 
     @work(thread=True, exclusive=True, group="review-probe", exit_on_error=False)

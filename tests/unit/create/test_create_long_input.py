@@ -15,10 +15,10 @@ from buildx_tui.core.create.buildkitd.config import RegistryConfig
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep, check_step
 from buildx_tui.core.create.endpoint import UNIX_PATH_MAX, check_endpoint
 from buildx_tui.core.create.names import check_name, check_node_name
-from buildx_tui.core.probe import probe_endpoint
 from buildx_tui.core.create.problem import CreateProblem, errors_in
 from buildx_tui.core.create.run import Phase, RunEvent, Runner, build_plan
 from buildx_tui.core.create.tls import check_tls_files
+from buildx_tui.core.probe import probe_endpoint
 from tests.fakes import FakeBackend
 
 LONG = 10_000

@@ -11,7 +11,6 @@ import pytest
 from buildx_tui.core.builders import Builder, Node, NodeStatus
 from buildx_tui.core.create.buildkitd.config import RegistryConfig, backup_path
 from buildx_tui.core.create.draft import CreateDraft
-from buildx_tui.core.probe import ProbeResult
 from buildx_tui.core.create.run import (
     ConfigWrite,
     CreatePlan,
@@ -23,6 +22,7 @@ from buildx_tui.core.create.run import (
     build_plan,
 )
 from buildx_tui.core.create.spec import CreateSpec
+from buildx_tui.core.probe import ProbeResult
 from tests.fakes import FakeBackend, Reply, fixture
 
 NAME = "wiz-rec-mirror"

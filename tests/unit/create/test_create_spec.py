@@ -607,3 +607,31 @@ def test_draft_timeout_is_checked_on_the_endpoint_step_and_reaches_the_spec() ->
     assert check_step(WizardStep.ENDPOINT, draft, ctx) == []
     assert draft.spec().timeout == "90s"
     assert CreateDraft(name="b").spec().timeout is None
+
+
+def test_appending_to_a_tls_builder_inherits_its_tls_files_for_tcp_only() -> None:
+    """Issue #11 item 25: a second node of a TLS builder started with empty TLS paths."""
+    from buildx_tui.core.builders import parse_ls_json
+    from buildx_tui.core.create.draft import CreateDraft
+    from tests.fakes import fixture
+
+    target = parse_ls_json(fixture("local/ls-lab-running.json")).get("lab-remote")
+    assert target is not None
+    draft = CreateDraft(name="lab-remote", append=True)
+    draft.follow(target)
+    assert draft.driver == "remote" and draft.tls_source == "lab-remote0"
+    draft.endpoint = "tcp://127.0.0.2:1234"
+    assert draft.tls_files()[:3] == (
+        "/tmp/buildx-tui-lab/certs/ca.pem",
+        "/tmp/buildx-tui-lab/certs/client-cert.pem",
+        "/tmp/buildx-tui-lab/certs/client-key.pem",
+    )
+    assert "cacert=/tmp/buildx-tui-lab/certs/ca.pem" in draft.driver_opt_items()
+    # TLS is used only over tcp://: a unix:// node gets none of them.
+    draft.endpoint = "unix:///run/buildkit/buildkitd.sock"
+    assert draft.tls_files() == ("", "", "", "")
+    assert draft.driver_opt_items() == []
+    # Files the user types win, all of them.
+    draft.endpoint = "tcp://127.0.0.2:1234"
+    draft.cacert = "/other/ca.pem"
+    assert draft.tls_files() == ("/other/ca.pem", "", "", "")
