@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding, BindingType
+
 from buildx_tui.ui.common.help import HelpScreen
 
 LEGEND = [
@@ -18,3 +20,16 @@ class InspectorHelp(HelpScreen):
     """The app's help, with the inspector's legend."""
 
     LEGEND = LEGEND
+
+    @classmethod
+    def for_inspector(
+        cls, screen_keys: list[BindingType], app_keys: list[BindingType]
+    ) -> InspectorHelp:
+        return cls([("Inspector", screen_keys), ("Tree", TREE_KEYS), ("Everywhere", app_keys)])
+
+
+TREE_KEYS: list[BindingType] = [
+    Binding("enter,space", "", "Expand / collapse (a platform loads its manifest and config)"),
+    Binding("up,down", "", "Move"),
+    Binding("shift+left", "", "Go to the parent"),
+]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC
+from typing import Any
 
 from rich.text import Text
 
+from buildx_tui.core.inspect.imagetools import Fetch
 from buildx_tui.core.inspect.manifest.model import (
     DOCKER_CONFIG,
     DOCKER_MANIFEST,
@@ -236,3 +238,19 @@ def created_text(config: ImageConfig) -> str:
     if when.tzinfo is not None:
         when = when.astimezone(UTC)
     return when.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def note_of(fetch: Fetch[Any]) -> str:
+    """What a fetched document holds, in a few words (the command log's note)."""
+    value = fetch.value
+    if isinstance(value, ImageIndex):
+        return f"{plural(len(value.platforms), 'platform')}, " + plural(
+            len(value.attestations), "attestation"
+        )
+    if isinstance(value, ImageManifest):
+        return plural(len(value.layers), "statement" if value.is_attestation else "layer")
+    if isinstance(value, ImageConfig):
+        return str(value.platform) if value.architecture else ""
+    if fetch.error is not None:
+        return fetch.error.kind.value
+    return ""

@@ -31,7 +31,7 @@ from buildx_tui.core.inspect.imagetools import (
     reference_error,
 )
 from buildx_tui.core.inspect.manifest.compare import compare_indexes
-from buildx_tui.core.inspect.manifest.model import ImageConfig, ImageIndex, ImageManifest
+from buildx_tui.core.inspect.manifest.model import ImageIndex, ImageManifest
 from buildx_tui.core.reference import (
     InspectError,
     InspectErrorKind,
@@ -41,7 +41,7 @@ from buildx_tui.core.reference import (
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.inspect.compare import CompareSide, ManifestCompare
 from buildx_tui.ui.inspect.help import InspectorHelp
-from buildx_tui.ui.inspect.labels import plural
+from buildx_tui.ui.inspect.labels import note_of
 from buildx_tui.ui.inspect.tree import ManifestTree
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
@@ -103,6 +103,25 @@ class InspectorScreen(AppScreen[None]):
             self.inspect(self.initial)
         else:
             self.query_one("#reference", Input).focus()
+            self._offer_last_pushed()
+
+    @work(thread=True, group="last-pushed", exit_on_error=False)
+    def _offer_last_pushed(self) -> None:
+        """Opened with no reference: offer the image the app last pushed (its history)."""
+        try:
+            entries = self.services.history.load()
+        except OSError:
+            return
+        pushed = next((e.outputs.reference for e in reversed(entries) if e.outputs.reference), "")
+        if pushed:
+            self.app.call_from_thread(self._offer, pushed)
+
+    def _offer(self, reference: str) -> None:
+        box = self.query_one("#reference", Input)
+        if not box.value:  # the user has not started typing
+            box.value = reference
+            box.select_all()  # Enter inspects it; typing replaces it
+            self.manifest_tree.show_note(f"Enter inspects the image last pushed: {reference}")
 
     @property
     def manifest_tree(self) -> ManifestTree:
@@ -148,7 +167,7 @@ class InspectorScreen(AppScreen[None]):
                 state,
                 result.duration_s if result is not None else 0.0,
                 tail=tail,
-                note=_note(fetch),
+                note=note_of(fetch),
             )
         if message.side == MAIN:
             if message.generation == self._generation:
@@ -465,34 +484,4 @@ class InspectorScreen(AppScreen[None]):
         ]
 
     def action_help(self) -> None:
-        self.app.push_screen(
-            InspectorHelp(
-                [
-                    ("Inspector", self.BINDINGS),
-                    ("Tree", _TREE_KEYS),
-                    ("Everywhere", self.app.BINDINGS),
-                ]
-            )
-        )
-
-
-_TREE_KEYS = [
-    Binding("enter,space", "", "Expand / collapse (a platform loads its manifest and config)"),
-    Binding("up,down", "", "Move"),
-    Binding("shift+left", "", "Go to the parent"),
-]
-
-
-def _note(fetch: Fetch[Any]) -> str:
-    value = fetch.value
-    if isinstance(value, ImageIndex):
-        return f"{plural(len(value.platforms), 'platform')}, " + plural(
-            len(value.attestations), "attestation"
-        )
-    if isinstance(value, ImageManifest):
-        return plural(len(value.layers), "statement" if value.is_attestation else "layer")
-    if isinstance(value, ImageConfig):
-        return str(value.platform) if value.architecture else ""
-    if fetch.error is not None:
-        return fetch.error.kind.value
-    return ""
+        self.app.push_screen(InspectorHelp.for_inspector(self.BINDINGS, self.app.BINDINGS))
