@@ -156,6 +156,9 @@ class BuildxApp(ServicesApp):
         if isinstance(screen, AppScreen):
             for title, help_text, callback in screen.palette_commands():
                 yield SystemCommand(title, help_text, callback)
+        yield SystemCommand(
+            "About: versions", "docker CLI, engine, buildx, each node's BuildKit", self._open_about
+        )
         yield from super().get_system_commands(screen)
 
     # -- navigation: every move between features goes through here ------------------------------
@@ -235,6 +238,13 @@ class BuildxApp(ServicesApp):
         from buildx_tui.ui.inspect.screen import InspectorScreen
 
         self.push_screen(InspectorScreen(reference=message.reference or None))
+
+    @on(nav.OpenAbout)
+    def _open_about(self) -> None:
+        from buildx_tui.ui.common.about import AboutScreen
+
+        if not isinstance(self.screen, AboutScreen):
+            self.push_screen(AboutScreen())
 
     @on(nav.OpenCreateWizard)
     def _open_create_wizard(self, message: nav.OpenCreateWizard) -> None:

@@ -86,6 +86,11 @@ class OpenLeaveNode(Navigate):
 
 
 @dataclass
+class OpenAbout(Navigate):
+    """The versions of docker, the engine, buildx and each node's BuildKit (ui/common/about)."""
+
+
+@dataclass
 class BuildersChanged(Message, bubble=False):
     """Sent by the app to the builders screen: a builder was created, changed or removed
     elsewhere (``name``: the one to select after the refresh)."""

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from buildx_tui.ui.navigation import OpenAbout
+
 LEGEND = [
     ("● running", "bold green", "the node's BuildKit is up"),
     ("○ inactive", "dim", "not started yet (bootstrap starts it) or unreachable remote"),
@@ -48,6 +50,7 @@ def key_label(key: str) -> str:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("v", "about", "Versions", id="help.about"),
     ]
 
     #: (sample, style, meaning) rows of the colour legend; screens with their own pass theirs.
@@ -60,6 +63,14 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Label("buildx-tui — keys", id="help-title")
+            yield Static(
+                Text.assemble(
+                    ("v", "bold cyan"),
+                    "  versions of docker, the engine, buildx and each node's BuildKit "
+                    "(also: ctrl+p → About: versions)\n",
+                ),
+                id="help-about",
+            )
             yield Static(self._table(), id="help-keys")
             yield Static(self._legend(), id="help-legend")
             yield Label("Esc, q or ? closes this help.", id="help-footer")
@@ -99,3 +110,6 @@ class HelpScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
+
+    def action_about(self) -> None:
+        self.post_message(OpenAbout())  # the app opens it, over this help
