@@ -1,0 +1,136 @@
+"""A 10,000-character paste into every field of every form (issue #11 item 1): the app never
+crashes (a 300-character builder name used to: `OSError: File name too long`), nothing runs,
+and the value stays in the field for the user to fix."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+from buildx_tui.ui.app import BuildxApp
+from buildx_tui.ui.build.form import BuildFormScreen
+from buildx_tui.ui.common.login import LoginScreen
+from buildx_tui.ui.create.wizard import CreateWizardScreen
+from buildx_tui.ui.inspect.screen import InspectorScreen
+from tests.demo import FIXED_NOW
+from tests.helpers.build_backend import form_backend, lab_builders
+from tests.helpers.wizard import next_step
+
+#: 10,000 characters with a slash and a non-ASCII one; a TextArea also gets newlines (an Input
+#: keeps the first line of a multi-line paste, as Textual's Input does).
+LINE = ("x" * 98 + "/é") * 100
+LINES = ("x" * 97 + "/é\n") * 100
+SIZE = (120, 40)
+
+
+def app_for() -> BuildxApp:
+    return BuildxApp(form_backend(), refresh_interval=0, clock=lambda: FIXED_NOW)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def fields(screen: Widget) -> list[Input | TextArea]:
+    return [w for w in screen.query("Input, TextArea") if isinstance(w, Input | TextArea)]
+
+
+async def paste_everywhere(pilot, screen: Widget) -> int:
+    """Paste into each visible, enabled field of ``screen``; returns how many."""
+    count = 0
+    for field in fields(screen):
+        if not field.display or field.disabled or not field.is_on_screen:
+            continue
+        field.focus()
+        await pilot.pause()
+        field.post_message(events.Paste(LINES if isinstance(field, TextArea) else LINE))
+        await settle(pilot)
+        assert pilot.app.is_running, f"the app died on a paste into #{field.id}"
+        value = field.text if isinstance(field, TextArea) else field.value
+        assert len(value) >= 1000, f"#{field.id} lost the paste"
+        count += 1
+    return count
+
+
+def ran_nothing_but_reads(app: BuildxApp) -> bool:
+    reads = {("buildx", "ls"), ("context", "ls"), ("info", "--format"), ("version",)}
+    return all(call[:2] in reads or call[:1] in reads for call in app.backend.calls)
+
+
+async def test_the_build_form():
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = BuildFormScreen(lab_builders()["lab-container"])
+        app.push_screen(form)
+        await settle(pilot)
+        from buildx_tui.ui.build.advanced_options import AdvancedOptions
+
+        form.query_one(AdvancedOptions).collapsed = False
+        await settle(pilot)
+        assert await paste_everywhere(pilot, form) >= 8
+        await pilot.press("ctrl+b")  # the form refuses: there are errors
+        await settle(pilot)
+        assert app.screen is form
+        assert ran_nothing_but_reads(app)
+
+
+@pytest.mark.parametrize(
+    ("step", "driver"),
+    [
+        ("name", "docker-container"),
+        ("endpoint", "remote"),
+        ("endpoint", "docker-container"),
+        ("node", "docker-container"),
+        ("registry", "docker-container"),
+    ],
+)
+async def test_each_wizard_step(step, driver, tmp_path):
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        wizard = CreateWizardScreen(None, config_dir=tmp_path)
+        app.push_screen(wizard)
+        await settle(pilot)
+        wizard.query_one("#name", Input).value = "longpaste"
+        from textual.widgets import RadioButton
+
+        order = ["name", "driver", "endpoint", "node", "registry"]
+        for _ in range(order.index(step)):
+            if wizard.step.value == "driver":
+                wizard.query_one(f"#driver-{driver}", RadioButton).value = True
+            if wizard.step.value == "endpoint" and driver == "remote":
+                wizard.query_one("#endpoint", Input).value = "tcp://127.0.0.1:1234"
+            await next_step(pilot)
+        assert wizard.step.value == step
+        assert await paste_everywhere(pilot, wizard.panel()) >= 1
+        await next_step(pilot)  # refused with a message, not a crash
+        assert app.is_running and wizard.step.value == step
+        assert ran_nothing_but_reads(app)
+
+
+async def test_the_login_dialog_the_inspector_and_the_filter():
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert await paste_everywhere(pilot, app.screen) == 1  # the filter
+        app.push_screen(LoginScreen("127.0.0.1:5000"))
+        await settle(pilot)
+        assert await paste_everywhere(pilot, app.screen) == 3
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        inspector = InspectorScreen()
+        app.push_screen(inspector)
+        await settle(pilot)
+        assert await paste_everywhere(pilot, inspector) >= 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        assert not any(call[:2] == ("login", "--username") for call in app.backend.calls)
+        assert not any(call[:2] == ("buildx", "imagetools") for call in app.backend.calls)
