@@ -1,14 +1,19 @@
-"""Why a bootstrap failed, when buildx only says "context deadline exceeded".
+"""Why a bootstrap failed, when buildx does not say.
 
-`docker buildx inspect --bootstrap` of a remote builder whose endpoint does not answer waits 20 s
-and prints that bare message (seen on the lab: tests/fixtures/local/bootstrap-err-remote-tls.stderr
-has the TLS case). The builder's nodes are probed from here, as the create wizard does
-(core/probe.py): a remote driver connects from this machine, so the same address and files tell
-"nothing listens", "wrong certificate" and "needs a client certificate" apart.
+* A remote builder whose endpoint does not answer: buildx waits 20 s and prints a bare "context
+  deadline exceeded" (tests/fixtures/local/bootstrap-err-remote-tls.stderr). The builder's nodes
+  are probed from here, as the create wizard does (core/probe.py): a remote driver connects from
+  this machine, so the same address and files tell "nothing listens", "wrong certificate" and
+  "needs a client certificate" apart.
+* A docker-container builder whose buildkitd refuses to start (an unknown flag, a bad config):
+  buildx says only that the container "is restarting" (bootstrap-err-unknown-flag.stderr); the
+  container's own log has buildkitd's words (buildkitd-log-unknown-flag.*), read with
+  `docker logs` (:func:`logs_argv`, :func:`buildkitd_complaints`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from buildx_tui.core.builders import Builder
@@ -46,3 +51,29 @@ def explain_bootstrap_failure(
             line += f" — {result.fix}"
         lines.append(line)
     return lines
+
+
+#: How many of the container's last log lines are read (buildkitd prints its whole usage, ~190
+#: lines, before the line that names a bad flag; the container restarts and prints it again).
+LOG_TAIL = 200
+_COMPLAINT = re.compile(r"^(buildkitd: |Incorrect Usage: |.*level=(error|fatal))")
+
+
+def container_name(node: str) -> str:
+    """The container buildx runs a docker-container node's buildkitd in."""
+    return f"buildx_buildkit_{node}"
+
+
+def logs_argv(node: str) -> list[str]:
+    return ["logs", "--tail", str(LOG_TAIL), container_name(node)]
+
+
+def buildkitd_complaints(stdout: str, stderr: str, limit: int = 3) -> list[str]:
+    """buildkitd's own error lines from its container's log, each once, the last ``limit``."""
+    seen: dict[str, None] = {}
+    for line in (stderr + "\n" + stdout).splitlines():
+        line = line.strip()
+        if line and _COMPLAINT.match(line):
+            seen.pop(line, None)
+            seen[line] = None
+    return list(seen)[-limit:]

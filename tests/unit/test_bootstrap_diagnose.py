@@ -61,3 +61,23 @@ def test_nothing_to_add_when_buildx_said_more_or_the_probe_connects():
     assert explain_bootstrap_failure(None, DEADLINE, ok) == []
     # A docker-driver node cannot be probed (no tcp:// or unix:// endpoint): nothing is claimed.
     assert explain_bootstrap_failure(lab("default"), DEADLINE) == []
+
+
+def test_buildkitd_names_the_unknown_flag_in_its_container_log():
+    """buildx says only that the container "is restarting"; buildkitd's log says why."""
+    from buildx_tui.core.bootstrap_diagnose import buildkitd_complaints, logs_argv
+    from tests.fakes import FIXTURES
+
+    # (bytes: buildx's progress may cut a UTF-8 character in this stream)
+    assert b"is restarting" in (FIXTURES / "local/bootstrap-err-unknown-flag.stderr").read_bytes()
+    said = buildkitd_complaints(
+        fixture("local/buildkitd-log-unknown-flag.stdout"),
+        fixture("local/buildkitd-log-unknown-flag.stderr"),
+    )
+    assert said == [
+        "Incorrect Usage: flag provided but not defined: -no-such-flag",
+        "buildkitd: flag provided but not defined: -no-such-flag",
+    ]
+    assert logs_argv("rec-flag0") == ["logs", "--tail", "200", "buildx_buildkit_rec-flag0"]
+    # buildkitd's usage text alone is no complaint.
+    assert buildkitd_complaints(fixture("local/buildkitd-log-unknown-flag.stdout"), "") == []

@@ -73,8 +73,10 @@ class BuildersScreen(AppScreen[None]):
         builder: str
         result: CommandResult
         #: For a failed bootstrap: what probing the nodes' endpoints found (buildx's own
-        #: message can be a bare "context deadline exceeded").
+        #: message can be a bare "context deadline exceeded") or buildkitd said in its log.
         explanation: tuple[str, ...] = ()
+        #: Commands run to find that out (`docker logs …`): shown in the log too.
+        extra: tuple[CommandResult, ...] = ()
 
     def __init__(self) -> None:
         super().__init__()
@@ -298,13 +300,31 @@ class BuildersScreen(AppScreen[None]):
             self.post_message(self.ActionLine(entry_id, line))
 
         result = self.backend.run(argv, on_line=on_line)
-        explanation: tuple[str, ...] = ()
+        explanation: list[str] = []
+        extra: list[CommandResult] = []
         if action is BOOTSTRAP and not result.ok and not result.cancelled:
-            from buildx_tui.core.bootstrap_diagnose import explain_bootstrap_failure
-
             known = self.ls.get(builder) if self.ls is not None else None
-            explanation = tuple(explain_bootstrap_failure(known, result.error_text()))
-        self.post_message(self.ActionDone(entry_id, action, builder, result, explanation))
+            explanation, extra = self._why_bootstrap_failed(known, result.error_text())
+        done = self.ActionDone(entry_id, action, builder, result, tuple(explanation), tuple(extra))
+        self.post_message(done)
+
+    def _why_bootstrap_failed(
+        self, builder: Builder | None, error: str
+    ) -> tuple[list[str], list[CommandResult]]:
+        """(worker thread) Probe remote endpoints; read a container node's buildkitd log."""
+        from buildx_tui.core import bootstrap_diagnose as why
+
+        lines = [
+            f"probed from here: {line}" for line in why.explain_bootstrap_failure(builder, error)
+        ]
+        extra = []
+        if builder is not None and builder.driver == "docker-container":
+            for node in builder.nodes:
+                logs = self.backend.run(why.logs_argv(node.name), timeout=15)
+                extra.append(logs)
+                said = why.buildkitd_complaints(logs.stdout, logs.stderr)
+                lines += [f"buildkitd ({node.name}) said: {line}" for line in said]
+        return lines, extra
 
     def on_builders_screen_action_line(self, message: ActionLine) -> None:
         self.query_one(CommandLog).line(message.entry_id, message.line)
@@ -315,7 +335,13 @@ class BuildersScreen(AppScreen[None]):
         state = EntryState.OK if result.ok else EntryState.FAILED
         if result.cancelled:
             state = EntryState.CANCELLED
-        found = "".join(f"\nprobed from here: {line}" for line in message.explanation)
+        found = "".join(f"\n{line}" for line in message.explanation)
+        log = self.query_one(CommandLog)
+        for extra in message.extra:
+            state = EntryState.OK if extra.ok else EntryState.FAILED
+            log.record(
+                extra.command, state, extra.duration_s, "" if extra.ok else extra.error_text()
+            )
         self.query_one(CommandLog).finish(
             message.entry_id,
             state,

@@ -163,3 +163,35 @@ async def test_a_bootstrap_deadline_is_explained_by_probing_the_endpoint():
         assert f"probed from here: lab-dead0 (tcp://127.0.0.1:{port}):" in tail
         notes = "\n".join(str(n.message) for n in app._notifications)
         assert f"127.0.0.1:{port}" in notes
+
+
+async def test_a_container_builder_that_will_not_start_shows_buildkitds_own_words():
+    """Issue #11 item 10: an unknown BuildKit flag; buildx says the container "is restarting"."""
+    from buildx_tui.ui.common.command_log import CommandLog
+    from tests.fakes import FIXTURES, Reply
+
+    fake = FakeBackend(ls_output=fixture("local/ls-lab-running.json"))
+    stderr = (FIXTURES / "local/bootstrap-err-unknown-flag.stderr").read_bytes()
+    fake.replies[("buildx", "inspect", "--bootstrap", "lab-container")] = Reply(
+        1, "", stderr.decode("utf-8", "replace")
+    )
+    fake.replies[("logs", "--tail", "200", "buildx_buildkit_lab-container0")] = Reply(
+        0,
+        fixture("local/buildkitd-log-unknown-flag.stdout"),
+        fixture("local/buildkitd-log-unknown-flag.stderr"),
+    )
+    app = app_for(fake)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        table_of(app).select(RowRef("lab-container"))
+        await pilot.pause()
+        await pilot.press("b")
+        await settle(pilot)
+        await settle(pilot)
+        log = app.screen.query_one(CommandLog)
+        commands = [e.command for e in log.entries]
+        assert "docker logs --tail 200 buildx_buildkit_lab-container0" in commands
+        [boot] = [e for e in log.entries if "bootstrap" in e.command]
+        said = "buildkitd (lab-container0) said: buildkitd: flag provided but not defined"
+        assert said in "\n".join(boot.tail)
+        assert said in "\n".join(str(n.message) for n in app._notifications)
