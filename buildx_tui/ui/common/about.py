@@ -170,36 +170,41 @@ class AboutScreen(AppModalScreen[None]):
         self.query_one("#about-tools", Static).update(self._tools_view())
         self.query_one("#about-nodes", Static).update(self._nodes_view())
 
-    def _pending(self, name: str) -> Text:
+    def _pending(self, name: str) -> tuple[Text, Text]:
+        """What a row shows before its command ended: the command while it runs."""
         command = self.running.get(name)
         if command is not None:
-            return Text(f"⟳ asking: {command}", "cyan")
-        return Text("… waiting", "dim")
+            return Text("⟳ asking", "cyan"), Text("$ " + command, "cyan")
+        return Text("… waiting", "dim"), Text("")
 
     def _tools_view(self) -> Table:
-        table = Table(box=None, padding=(0, 1), show_header=False, expand=False)
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(no_wrap=True)
-        table.add_column()
         docker = self.docker
         rows: list[tuple[str, str, Version | None]] = [
             ("docker CLI", "docker", docker.cli if docker else None),
             ("Docker engine", "docker", docker.engine if docker else None),
             ("buildx", "buildx", self.buildx),
         ]
+        cells: list[tuple[str, Text, Text]] = []
         for label, step, version in rows:
             if version is None:
-                table.add_row(label, self._pending(step), "")
+                cells.append((label, *self._pending(step)))
             elif version.known:
-                table.add_row(label, Text(version.version, "bold green"), _details(version))
+                cells.append((label, Text(version.version, "bold green"), _details(version)))
             else:
-                table.add_row(label, Text("? unknown", "bold yellow"), Text(version.unknown))
+                cells.append((label, Text("? unknown", "bold yellow"), Text(version.unknown)))
+        table = Table(box=None, padding=(0, 1), show_header=False, expand=False)
+        # Fixed widths: Rich would squeeze a no-wrap column under a long reason beside it.
+        table.add_column(style="bold", no_wrap=True, width=max(len(c[0]) for c in cells))
+        table.add_column(no_wrap=True, width=max(c[1].cell_len for c in cells))
+        table.add_column(overflow="fold")  # a commit is never cut short
+        for cell in cells:
+            table.add_row(*cell)
         return table
 
     def _nodes_view(self) -> RenderableType:
         title = Text("BuildKit on each node (from docker buildx ls)", "bold underline")
         if "ls" not in self.finished:
-            return Group(title, self._pending("ls"))
+            return Group(title, Text(" ").join(self._pending("ls")))
         if self.nodes is None:
             why = self.nodes_problem or "`docker buildx ls` listed no builders"
             return Group(title, Text("? unknown: " + why, "yellow"))
