@@ -44,6 +44,13 @@ class BuildxApp(ServicesApp):
         Binding("q", "quit", "Quit", id="app.quit"),
         # Textual's footer shows its own ctrl+p item; this entry is for the help screen.
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+        # priority: focus moves as the key arrives, so the keys typed after Tab in one burst
+        # reach the next field (Textual's own Tab binding runs after they were handed out).
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
+        Binding(
+            "shift+tab", "focus_previous", "Previous field", show=False, priority=True,
+            id="app.previous",
+        ),  # fmt: skip
     ]
 
     def __init__(

@@ -40,6 +40,10 @@ _KEY_NAMES = {
     "pagedown": "PgDn",
     "up": "↑",
     "down": "↓",
+    "home": "Home",
+    "end": "End",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
 }
 
 
