@@ -152,6 +152,25 @@ def looks_like_engine_down(text: str) -> bool:
     return any(m in low for m in _ENGINE_DOWN_MARKERS)
 
 
+def nodes_sharing_workers(builder: Builder) -> list[tuple[str, ...]]:
+    """Groups of ``builder``'s nodes that report the same BuildKit worker ID (``IDs`` in `ls`
+    JSON): one daemon reached twice, e.g. over tcp:// and over its unix socket. buildx sends a
+    build to each node for its platforms with one job ID, and the daemon takes only one: on the
+    lab the build ended with ``job ID … exists`` or ``gateway result is already set``."""
+    groups: list[tuple[set[str], list[str]]] = []  # (worker IDs, node names)
+    for node in builder.nodes:
+        ids = {i for i in node.ids if i}
+        if not ids:
+            continue
+        merged = [g for g in groups if g[0] & ids]
+        for g in merged:
+            groups.remove(g)
+        names = [n for g in merged for n in g[1]] + [node.name]
+        groups.append((ids.union(*(g[0] for g in merged)), names))
+    order = {n.name: i for i, n in enumerate(builder.nodes)}
+    return [tuple(sorted(names, key=order.__getitem__)) for _, names in groups if len(names) > 1]
+
+
 def _str(v: object) -> str:
     return v if isinstance(v, str) else ("" if v is None else str(v))
 

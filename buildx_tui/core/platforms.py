@@ -171,6 +171,35 @@ def parse_platform_list(text: str) -> list[Platform]:
     return result
 
 
+_OS_TITLES: Final = {
+    "linux": "Linux",
+    "windows": "Windows",
+    "darwin": "macOS",
+    "freebsd": "FreeBSD",
+}
+
+
+def os_title(os_name: str) -> str:
+    """An OS as people write it: ``windows`` -> ``Windows``."""
+    return _OS_TITLES.get(os_name, os_name)
+
+
+#: amd64's variants: the x86-64 micro-architecture levels (containerd normalises v1 away).
+AMD64_VARIANTS: Final = ("v1", "v2", "v3", "v4")
+
+
+def variant_problem(plat: Platform) -> str | None:
+    """Why ``plat``'s variant is not a real one, or None. Only amd64's are judged (v1 to v4,
+    the x86-64 levels): BuildKit refuses to run processes for any other (``no support for
+    running processes with linux/amd64/v9 platform``); buildx itself accepts any variant."""
+    if plat.arch == "amd64" and plat.variant and plat.variant not in AMD64_VARIANTS:
+        return (
+            f"{plat} is not a real platform: amd64's variants are v1 to v4 (the x86-64 "
+            "micro-architecture levels)"
+        )
+    return None
+
+
 def try_parse(text: str) -> Platform | None:
     try:
         return parse_platform(text)
@@ -206,12 +235,17 @@ def native_platform(reported: Sequence[str], pinned: Iterable[str] = ()) -> Plat
     return Platform(first.os, first.arch) if first else None
 
 
+def native_family(arch: str) -> frozenset[str]:
+    """The architectures a CPU of ``arch`` runs without emulation (amd64 runs 386 too)."""
+    return _NATIVE_FAMILY.get(arch, frozenset({arch}))
+
+
 def classify_platforms(reported: Sequence[str], pinned: Iterable[str] = ()) -> list[NodePlatform]:
     """Tell native, emulated and pinned platforms apart for a node's reported platform list."""
     pinned_list = list(pinned)
     pinned_set = {p for p in (try_parse(x) for x in pinned_list) if p}
     native = native_platform(reported, pinned_list)
-    family = _NATIVE_FAMILY.get(native.arch, frozenset({native.arch})) if native else frozenset()
+    family = native_family(native.arch) if native else frozenset()
     out: list[NodePlatform] = []
     for name in reported:
         plat = try_parse(name)

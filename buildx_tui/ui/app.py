@@ -177,7 +177,8 @@ class BuildxApp(ServicesApp):
 
     @on(nav.StartBuild)
     def _start_build(self, message: nav.StartBuild) -> None:
-        """Check -> confirm what buildx will refuse -> the live build screen."""
+        """Check -> confirm what buildx will refuse or is known to fail -> the live build
+        screen."""
         from buildx_tui.core.build.checks import BuildEnv, check_spec
         from buildx_tui.core.build.issue import Severity
 
@@ -189,7 +190,8 @@ class BuildxApp(ServicesApp):
             self.notify("\n".join(errors), title="Cannot run it again", severity="error")
             return
         refusals = [i.message for i in issues if i.severity is Severity.REFUSAL]
-        if not refusals:
+        failures = [i.message for i in issues if i.severity is Severity.WARNING]
+        if not refusals and not failures:
             self._open_build(message)
             return
         from buildx_tui.ui.build.confirm import BuildConfirmScreen
@@ -198,7 +200,9 @@ class BuildxApp(ServicesApp):
             if go:
                 self._open_build(message)
 
-        self.push_screen(BuildConfirmScreen(refusals, message.command), confirmed)
+        self.push_screen(
+            BuildConfirmScreen(refusals, message.command, failures=failures), confirmed
+        )
 
     def _open_build(self, message: nav.StartBuild) -> None:
         from buildx_tui.ui.build.progress import BuildProgressScreen

@@ -122,13 +122,15 @@ def lab_builders() -> dict[str, Builder]:
 
 
 def small_builder() -> Builder:
-    """A builder whose only node runs amd64 natively and arm64 under QEMU, nothing else."""
+    """A builder whose only node runs amd64 natively and arm64 under QEMU, nothing else; like
+    the lab's, its container shares the host's network (it reaches a registry on 127.0.0.1)."""
     node = Node(
         "small0",
         "unix:///var/run/docker.sock",
         NodeStatus.RUNNING,
         version="v0.32.2",
         platforms=TWO,
+        driver_opts={"network": "host"},
     )
     return Builder("small", "docker-container", nodes=(node,))
 

@@ -2,8 +2,10 @@
 
 `check_spec` says what is wrong with a spec: errors (bad paths, target, output file, …) block the
 build; refusals are combinations buildx itself will refuse (several platforms on the docker driver,
-`--load` of several platforms without the containerd image store, push without a tag, a platform
-the builder lacks); notes are facts worth knowing (emulated platforms are slower). Paths are
+`--load` of several platforms without the containerd image store, push without a tag); warnings
+are what buildx runs but is known to fail (a Windows platform on a Linux node, an amd64 variant
+that is not one); notes are facts worth knowing (emulated platforms are slower, a platform the
+builder does not list may build or not: not known until it runs). Paths are
 checked here, on the machine that runs the docker CLI: that is where buildx reads the context,
 the Dockerfile, secret and key files and local cache folders from (the advanced options are
 checked by :mod:`.options` and :mod:`.cache`). `failure_hint` turns buildx's error text
@@ -20,16 +22,21 @@ from dataclasses import dataclass
 
 from buildx_tui.core.build.cache import cache_refusals, check_cache
 from buildx_tui.core.build.issue import Issue, Severity
+from buildx_tui.core.build.network import loopback_failure_hint, loopback_issues
 from buildx_tui.core.build.options import annotation_refusals, check_secrets, check_ssh
 from buildx_tui.core.build.platform_choices import (
     Support,
+    Unlisted,
     builder_running,
-    missing_platform,
+    emulator_fix,
+    known_failure,
     reported_platforms,
+    unlisted_platform,
 )
 from buildx_tui.core.build.spec import BuildSpec, Output
-from buildx_tui.core.builders import Builder
+from buildx_tui.core.builders import Builder, nodes_sharing_workers
 from buildx_tui.core.paths import can_access, look, shown
+from buildx_tui.core.platforms import os_title, try_parse
 
 __all__ = [
     "STORE_PROBE_ARGV",
@@ -219,18 +226,26 @@ def _check_combinations(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
 
 
 def _check_platforms(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
+    """What is known about each platform on the builder: known to fail (a variant that is not
+    one, another OS than the nodes'), not listed (it may build: not known until it runs),
+    emulated (slower). A stopped builder lists only its pinned platforms: only what holds
+    anyway is said."""
     builder = env.builder
-    if builder is None:
-        return []
-    reported = reported_platforms(builder)
-    if not reported or not builder_running(builder):
-        return []  # not running: its platforms are not all known
+    reported = reported_platforms(builder) if builder is not None else {}
+    running = builder is not None and builder_running(builder)
     issues: list[Issue] = []
     for name in spec.platforms:
+        failure = known_failure(name, builder if running else None)
+        if failure is not None:
+            issues.append(Issue("platforms", Severity.WARNING, _said(failure)))
+            continue
+        if builder is None or not running or not reported:
+            continue
         choice = reported.get(name)
         if choice is None:
-            reason, fix = missing_platform(name, builder)
-            issues.append(Issue("platforms", Severity.REFUSAL, f"{builder.name}: {reason} ({fix})"))
+            known = unlisted_platform(name, builder)
+            severity = Severity.WARNING if known.fails else Severity.NOTE
+            issues.append(Issue("platforms", severity, _said(known)))
         elif choice.support is Support.EMULATED:
             issues.append(
                 Issue(
@@ -240,6 +255,10 @@ def _check_platforms(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
                 )
             )
     return issues
+
+
+def _said(known: Unlisted) -> str:
+    return f"{known.reason}; {known.fix}" if known.fix else known.reason
 
 
 def _check_options(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
@@ -265,6 +284,7 @@ def check_spec(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
         *_check_platforms(spec, env),
         *_check_combinations(spec, env),
         *_check_options(spec, env),
+        *loopback_issues(spec, env.builder, dockerfile),
     ]
 
 
@@ -292,17 +312,16 @@ def containerd_store(driver_status_json: str) -> bool | None:
 
 # -- what a failure means ------------------------------------------------------------------------
 
+#: Signs of a step run for another OS on Linux: a Windows .exe (exec format error) or the
+#: Windows shell a Dockerfile uses for that platform (``cmd /S /C``), which Linux has not.
+_NOT_LINUX_MARKERS = ("exec format error", '"cmd /s /c', 'exec: "cmd"')
+_JOB_EXISTS = re.compile(r"job ID \S+ exists")
+
 _FAILURE_HINTS: tuple[tuple[str, str], ...] = (
     (
         "no match for platform in manifest",
         "A base image has no variant for a platform you asked for: build only the platforms "
         "it provides (the manifest inspector lists them), or pick another base image.",
-    ),
-    (
-        "exec format error",
-        "The builder tried to run a binary of another architecture without an emulator: "
-        "install QEMU binfmt handlers (docker run --privileged --rm tonistiigi/binfmt "
-        "--install all), then restart the builder.",
     ),
     (
         "multi-platform build is not supported for the docker driver",
@@ -342,10 +361,64 @@ _FAILURE_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def failure_hint(error_text: str) -> str:
-    """A suggested fix for a failed build, from buildx's error text ('' when none applies)."""
+def _twin_hint(builder: Builder | None) -> str:
+    groups = nodes_sharing_workers(builder) if builder is not None else []
+    if builder is not None and groups:
+        nodes = " and ".join(groups[0])
+        return (
+            f"Nodes {nodes} of {builder.name} are the same BuildKit daemon (the same worker "
+            "ID): buildx gave each its part of the build with one job ID, and the daemon takes "
+            f"only one. Remove one of them (docker buildx create --leave --name {builder.name} "
+            f"--node {groups[0][-1]}); one node builds every platform it lists."
+        )
+    return (
+        "This happens when two nodes of the builder are the same BuildKit daemon (the same "
+        "worker ID in docker buildx ls --format json): buildx gives each its part of the build "
+        "with one job ID, and the daemon takes only one. If so, remove one of them (docker buildx "
+        "create --leave --name BUILDER --node NODE)."
+    )
+
+
+def failure_hint(
+    error_text: str, spec: BuildSpec | None = None, builder: Builder | None = None
+) -> str:
+    """A suggested fix for a failed build, from buildx's error text ('' when none applies);
+    ``spec`` and ``builder``, when known, make it fit (a Windows platform, the builder's
+    network, where its emulators go)."""
     low = error_text.lower()
-    for marker, hint in _FAILURE_HINTS:
+    platforms = [p for p in (try_parse(x) for x in (spec.platforms if spec else ())) if p]
+    foreign = sorted({p.os for p in platforms if p.os != "linux"})
+    if foreign and any(m in low for m in _NOT_LINUX_MARKERS):
+        them = " and ".join(os_title(o) for o in foreign)
+        return (
+            f"BuildKit on Linux cannot run {them} programs: the RUN steps of a {them} "
+            "platform fail there (stages with only FROM and COPY still build). Build it on a "
+            f"builder node that runs on {them}."
+        )
+    if "no support for running processes with" in low:
+        return (
+            "BuildKit runs steps only for the amd64 variants the builder's CPU has (the error "
+            "lists them; amd64's variants are v1 to v4): build linux/amd64 or one of those."
+        )
+    if "exec format error" in low:
+        fix = (
+            emulator_fix(builder)
+            if builder is not None
+            else (
+                "docker run --privileged --rm tonistiigi/binfmt --install all, then restart the "
+                "builder"
+            )
+        )
+        return (
+            "A program of another architecture could not run: no QEMU emulator for it is "
+            f"registered where BuildKit runs. Install them ({fix}), then run again."
+        )
+    if _JOB_EXISTS.search(error_text) or "gateway result is already set" in low:
+        return _twin_hint(builder)
+    hint = loopback_failure_hint(error_text, builder)
+    if hint:
+        return hint
+    for marker, text in _FAILURE_HINTS:
         if marker in low:
-            return hint
+            return text
     return ""

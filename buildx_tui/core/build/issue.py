@@ -15,6 +15,7 @@ __all__ = ["Issue", "Severity"]
 class Severity(StrEnum):
     ERROR = "error"  # bad input: nothing runs
     REFUSAL = "refusal"  # buildx will refuse this combination: asked before running
+    WARNING = "warning"  # buildx runs it, but it is known to fail: asked before running
     NOTE = "note"  # worth knowing, no action needed
 
 

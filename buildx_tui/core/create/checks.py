@@ -24,7 +24,13 @@ from buildx_tui.core.create.drivers import (
 )
 from buildx_tui.core.create.problem import CreateProblem
 from buildx_tui.core.create.spec import split_driver_opt
-from buildx_tui.core.platforms import KNOWN_ARCH, PlatformError, parse_platform
+from buildx_tui.core.platforms import (
+    KNOWN_ARCH,
+    PlatformError,
+    os_title,
+    parse_platform,
+    variant_problem,
+)
 
 
 def check_driver(driver: str, append_to: Builder | None) -> list[CreateProblem]:
@@ -56,8 +62,12 @@ def check_driver(driver: str, append_to: Builder | None) -> list[CreateProblem]:
 # --- platforms, driver options, BuildKit flags --------------------------------------------
 
 
-def check_platforms(items: Sequence[str]) -> list[CreateProblem]:
-    """``--platform`` values as buildx accepts them; repeats (after normalising) are warned."""
+def check_platforms(items: Sequence[str], driver: str = "") -> list[CreateProblem]:
+    """``--platform`` values as buildx accepts them; repeats (after normalising) are warned, and
+    so is what is known to fail: an amd64 variant that is not one (BuildKit refuses to run
+    processes for it) and another OS than Linux on a driver that runs BuildKit's Linux image
+    (buildx pins it all the same, then sends those builds to this node)."""
+    d = parse_driver(driver)
     out: list[CreateProblem] = []
     seen: dict[str, str] = {}
     for raw in items:
@@ -75,10 +85,38 @@ def check_platforms(items: Sequence[str]) -> list[CreateProblem]:
             )
             item = f"linux/{item}"
         try:
-            plat = str(parse_platform(item))
+            parsed = parse_platform(item)
         except PlatformError as exc:
             out.append(CreateProblem("platforms", str(exc)))
             continue
+        plat = str(parsed)
+        bad = variant_problem(parsed)
+        if bad:
+            out.append(
+                CreateProblem(
+                    "platforms", f"{bad}; BuildKit refuses to run RUN steps for it", "warning"
+                )
+            )
+        if parsed.os != "linux" and d in (Driver.DOCKER_CONTAINER, Driver.KUBERNETES):
+            out.append(
+                CreateProblem(
+                    "platforms",
+                    f"{plat}: the {d.value} driver runs BuildKit's Linux image, which cannot run "
+                    f"{os_title(parsed.os)} programs: builds for {plat} sent to this node fail "
+                    "at RUN steps (stages with only FROM and COPY still build)",
+                    "warning",
+                )
+            )
+        elif parsed.os != "linux" and d == Driver.REMOTE:
+            out.append(
+                CreateProblem(
+                    "platforms",
+                    f"{plat}: buildx sends builds for it to this node; their RUN steps work only "
+                    f"if that BuildKit runs on {os_title(parsed.os)} (one on Linux cannot run "
+                    "them)",
+                    "warning",
+                )
+            )
         if plat in seen:
             out.append(
                 CreateProblem(

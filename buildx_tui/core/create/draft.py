@@ -296,7 +296,7 @@ def check_step(step: WizardStep, draft: CreateDraft, ctx: WizardContext) -> list
 
 def _check_node(draft: CreateDraft, target: Builder | None) -> list[CreateProblem]:
     out = check_node_name(draft.node, target)
-    out += check_platforms(draft.all_platforms())
+    out += check_platforms(draft.all_platforms(), draft.driver)
     try:
         opts = draft.driver_opt_items()
     except ValueError as exc:

@@ -1,5 +1,6 @@
-"""Asked before a build that buildx will probably refuse: say why, let the user go on anyway
-(our checks can be wrong: e.g. the engine's image store could not be probed)."""
+"""Asked before a build that buildx will probably refuse, or that it runs but is known to fail:
+say why, let the user go on anyway (our checks can be wrong: e.g. the engine's image store could
+not be probed)."""
 
 from __future__ import annotations
 
@@ -30,14 +31,23 @@ class BuildConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Build anyway", id="build_confirm.yes"),
     ]
 
-    def __init__(self, refusals: Sequence[str], command: str) -> None:
+    def __init__(
+        self, refusals: Sequence[str], command: str, *, failures: Sequence[str] = ()
+    ) -> None:
         super().__init__()
         self.refusals = list(refusals)
+        self.failures = list(failures)
         self.command = command
 
     def compose(self) -> ComposeResult:
-        lines = [Text("buildx will probably refuse this build:", "bold yellow")]
-        lines += [Text("⚠ " + r) for r in self.refusals]
+        lines: list[Text] = []
+        if self.refusals:
+            lines.append(Text("buildx will probably refuse this build:", "bold yellow"))
+            lines += [Text("⚠ " + r) for r in self.refusals]
+        if self.failures:
+            head = "buildx runs it, but it is known to fail:"
+            lines.append(Text(("\n" if lines else "") + head, "bold yellow"))
+            lines += [Text("⚠ " + r) for r in self.failures]
         lines.append(Text("\n$ " + self.command, "dim"))
         with Vertical(id="confirm-box"):
             yield Static(Group(*lines))

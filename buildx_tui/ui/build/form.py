@@ -152,7 +152,10 @@ class BuildFormScreen(AppScreen[None]):
     def _emulator_note(self) -> str:
         if self.builder is None:
             return ""
-        return f"{self.builder.name} cannot run them; fix: {emulator_fix(self.builder)}"
+        return (
+            f"not listed by {self.builder.name}: they build if its host has QEMU emulators for "
+            f"them (not known until it runs); to be sure: {emulator_fix(self.builder)}"
+        )
 
     def _title_platforms(self) -> None:
         b = self.builder
@@ -305,7 +308,8 @@ class BuildFormScreen(AppScreen[None]):
             widget.set_class(bool(msgs), "-invalid")
 
     def _show_checks(self) -> None:
-        """Errors in short (each is shown in full under its field), then refusals and notes."""
+        """Errors in short (each is shown in full under its field), then refusals, what is
+        known to fail, and notes."""
         lines = []
         errors = [i for i in self.issues if i.severity is Severity.ERROR]
         if errors:
@@ -316,7 +320,7 @@ class BuildFormScreen(AppScreen[None]):
                 lines.append(
                     Text(mark, style).append(f"{len(errors) - 1} more in: {fields}", "red")
                 )
-        for severity in (Severity.REFUSAL, Severity.NOTE):
+        for severity in (Severity.REFUSAL, Severity.WARNING, Severity.NOTE):
             mark, style = MARK[severity]
             lines += [
                 Text(mark, style).append(i.message) for i in self.issues if i.severity is severity

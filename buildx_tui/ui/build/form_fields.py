@@ -60,6 +60,7 @@ FIELD_LABEL = {
 MARK = {
     Severity.ERROR: ("✖ ", "bold red"),
     Severity.REFUSAL: ("⚠ buildx will refuse: ", "bold yellow"),
+    Severity.WARNING: ("⚠ will fail: ", "bold yellow"),
     Severity.NOTE: ("• ", "cyan"),
 }
 

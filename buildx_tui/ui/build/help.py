@@ -36,8 +36,9 @@ FIELDS = [
     ),
     _row(
         "Platforms",
-        "--platform: native ones are fast, QEMU ones several times slower; a disabled one says "
-        "how to install its emulator",
+        "--platform: native ones are fast, QEMU ones several times slower; one marked ? is not "
+        "listed by the builder: it builds if the builder's host has a QEMU emulator for it (not "
+        "known until it runs); its tooltip says how to be sure",
     ),
     _row(
         "Output",
@@ -82,9 +83,11 @@ OPTIONS = [
 FORM_LEGEND = [
     ("✖", "bold red", "an error, shown under its field: nothing runs until it is fixed"),
     ("⚠ buildx will refuse", "bold yellow", "buildx would refuse it: Build asks before running"),
+    ("⚠ will fail", "bold yellow", "buildx runs it but it is known to fail: Build asks first"),
     ("•", "cyan", "a note: worth knowing, nothing to fix"),
     ("native", "green", "a platform the builder runs natively"),
     ("QEMU · slower", "yellow", "a platform the builder runs under emulation"),
+    ("? not listed: may build", "yellow", "the builder does not list it: not known until it runs"),
     ("$ docker buildx build …", "bold", "the exact command, as you type (ctrl+o copies it)"),
 ]
 

@@ -28,7 +28,7 @@ BADGE = {
     Support.NATIVE: ("native", "green"),
     Support.EMULATED: ("QEMU", "yellow"),
     Support.UNKNOWN: ("", ""),
-    Support.MISSING: ("unsupported", "red"),
+    Support.UNLISTED: ("not listed", "yellow"),
 }
 
 

@@ -1,5 +1,6 @@
-"""Platform checkboxes for a builder: native first, emulated ones marked slower, missing ones
-disabled with the reason (and the fix in their tooltip)."""
+"""Platform checkboxes for a builder: native first, emulated ones marked slower, the ones it does
+not list marked "may build?" (what is known, and how to be sure, in their tooltip: a platform
+the builder does not list may still build under QEMU)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ SUPPORT_LABEL = {
     Support.NATIVE: ("native", "green"),
     Support.EMULATED: ("QEMU · slower", "yellow"),
     Support.UNKNOWN: ("", "dim"),
-    Support.MISSING: ("", "red"),
+    Support.UNLISTED: ("? not listed: may build", "yellow"),
 }
 
 
@@ -29,10 +30,9 @@ def checkbox_id(name: str) -> str:
 
 def choice_label(choice: PlatformChoice) -> Text:
     text, style = SUPPORT_LABEL[choice.support]
-    label = Text(f"{choice.name:<14}", "bold" if choice.selectable else "dim")
-    if choice.support is Support.MISSING:
-        label.append(f" {choice.reason}", "red")
-    elif text:
+    listed = choice.support is not Support.UNLISTED
+    label = Text(f"{choice.name:<14}", "bold" if listed else "")
+    if text:
         label.append(f" {text}", style)
     if choice.pinned:
         label.append(" · pinned", "cyan")
@@ -80,20 +80,19 @@ class PlatformPicker(Vertical):
         for choice in self.choices:
             box = Checkbox(
                 choice_label(choice),
-                value=choice.name in self._selected and choice.selectable,
-                disabled=not choice.selectable,
+                value=choice.name in self._selected,
                 id=checkbox_id(choice.name),
                 compact=True,
             )
-            tip = choice.fix or choice.reason
+            tip = "\n".join(t for t in (choice.reason, choice.fix) if t)
             if tip:
                 box.tooltip = tip
             widgets.append(box)
         unknown = next((c for c in self.choices if c.support is Support.UNKNOWN), None)
         if unknown is not None and unknown.reason:
             widgets.append(Static(unknown.reason, id="platform-note"))
-        elif self.note and any(c.support is Support.MISSING for c in self.choices):
-            widgets.append(Static(f"Greyed out: {self.note}", id="platform-note"))
+        elif self.note and any(c.support is Support.UNLISTED for c in self.choices):
+            widgets.append(Static(f"? {self.note}", id="platform-note"))
         return widgets
 
     async def set_choices(
@@ -108,7 +107,7 @@ class PlatformPicker(Vertical):
 
     @property
     def selected(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.choices if c.name in self._selected and c.selectable)
+        return tuple(c.name for c in self.choices if c.name in self._selected)
 
     @property
     def offered(self) -> tuple[str, ...]:

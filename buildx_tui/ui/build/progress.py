@@ -342,7 +342,15 @@ class BuildProgressScreen(AppScreen[None]):
                 f"The registry {self.registry()} refused: it needs credentials. "
                 "L: log in, then r: run again."
             )
-        return failure_hint(text)
+        # The failed steps' last lines say what the final error does not (exec format error).
+        logs = [
+            line.text
+            for lane in outcome.snapshot.all_lanes
+            for step in lane.steps
+            if step.state == "error"
+            for line in step.logs[-5:]
+        ]
+        return failure_hint("\n".join([text, *logs]), self.spec, self.builder)
 
     def registry(self) -> str:
         return registry_of(self.spec.tags[0]) if self.spec.tags else "docker.io"

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.usefixtures("frozen_build_clock")
 # -- platforms ------------------------------------------------------------------------------------
 
 
-async def test_platforms_native_first_emulated_marked_missing_disabled_with_reason(
+async def test_platforms_native_first_emulated_marked_unlisted_offered_with_what_is_known(
     history, context
 ):
     backend = form_backend()
@@ -41,12 +41,21 @@ async def test_platforms_native_first_emulated_marked_missing_disabled_with_reas
         riscv = screen.query_one("#" + checkbox_id("linux/riscv64"), Checkbox)
         assert "native" in str(amd.label) and not amd.disabled
         assert "QEMU · slower" in str(arm.label) and not arm.disabled
-        assert riscv.disabled
-        assert "no emulator for linux/riscv64: install binfmt" in str(riscv.label)
+        # Not listed is not refused: it may build (issue #11 item 7); the tooltip says what is
+        # known and how to be sure.
+        assert not riscv.disabled
+        assert "? not listed: may build" in str(riscv.label)
+        assert "binfmt" not in str(riscv.label) and "no emulator" not in str(riscv.label)
+        assert "it builds if the builder's host has a QEMU emulator for riscv64" in str(
+            riscv.tooltip
+        )
         assert "tonistiigi/binfmt --install riscv64" in str(riscv.tooltip)
-        # A disabled platform cannot be ticked by clicking it.
         await pilot.click("#" + checkbox_id("linux/riscv64"))
-        assert picker.selected == ()
+        await pilot.pause()
+        assert picker.selected == ("linux/riscv64",)
+        checks = text(app, "#checks")
+        assert "• small does not list linux/riscv64: it builds if" in checks
+        assert "refuse" not in checks and "will fail" not in checks
 
 
 async def test_builder_from_ls_when_none_given_and_switching_builder(history, context):
