@@ -61,6 +61,8 @@ class CreateWizardScreen(AppScreen[str | None]):
         Binding("ctrl+n", "next", "Next", id="create.next"),
         Binding("ctrl+b", "back", "Back", id="create.back"),
         Binding("q", "close", "Close", show=False, id="create.close"),
+        # ? types itself in a text field (the field takes it first); F1 works everywhere.
+        Binding("f1,question_mark", "help", "Help", key_display="F1", id="create.help"),
     ]
     AUTO_FOCUS = None
 
@@ -229,6 +231,11 @@ class CreateWizardScreen(AppScreen[str | None]):
             self.notify("Still running: Stop (or Esc) cancels it and undoes what was done.")
             return
         self.action_cancel()
+
+    def action_help(self) -> None:
+        from buildx_tui.ui.create.help import CreateWizardHelp
+
+        self.app.push_screen(CreateWizardHelp.for_wizard(self.BINDINGS, self.app.BINDINGS))
 
     @on(Button.Pressed, "#wizard-next")
     def _next_pressed(self) -> None:
