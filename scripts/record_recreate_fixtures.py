@@ -4,7 +4,8 @@
 BuildKit flags, pinned platforms and a buildkitd.toml with a mirror; buildx's own store file for
 it (the pinned platforms); `rm --keep-state` keeping the state volume and `rm` removing it; the
 same builder created again with a changed buildkitd.toml; a create that fails on a bad
---driver-opt (buildx leaves no builder behind) and the original created again; a plain builder
+--driver-opt (buildx leaves no builder behind); a bootstrap that fails on a network that does not
+exist, that builder removed and the original created again; a plain builder
 (the network.host entitlement buildx adds by itself).
 
 Runs against the e2e lab (`scripts/lab up` first; root) with a private DOCKER_CONFIG (the lab's
@@ -26,10 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import record_bootstrap_fixtures as rb
 import record_create_fixtures as rc
 
 NAME = "recreate-rec"
 PLAIN = "recreate-rec-plain"
+NO_NET = "recreate-no-such-net"
 HEADING = "### Recreate a builder with changes (rm + create), recorded on the e2e lab"
 SECTION = (
     f"\n{HEADING}\n\n"
@@ -39,7 +42,8 @@ SECTION = (
     "volumes. `$TMP` is the directory holding the buildkitd.toml files: `before.toml` mirrors\n"
     "docker.io to 127.0.0.1:5000 (plain HTTP, a comment above it); `after.toml` adds a mirror\n"
     "for ghcr.io. The builder was made current (`docker buildx use recreate-rec`) before the\n"
-    "first `ls`; no `use` ran after that.\n\n"
+    "first `ls`; no `use` ran after that. The failed bootstrap is of the builder created with\n"
+    f"`--driver-opt network={NO_NET}` (a network that does not exist) instead of network=host.\n\n"
 )
 BEFORE_TOML = """\
 # recreate-rec: pull Docker Hub images through the lab registry
@@ -59,10 +63,10 @@ AFTER_TOML = (
 VOLUME = f"buildx_buildkit_{NAME}0_state"
 
 
-def create_argv(config: Path, *extra: str) -> list[str]:
+def create_argv(config: Path, *extra: str, network: str = "host") -> list[str]:
     return [
         "buildx", "create", "--name", NAME, "--node", f"{NAME}0", "--driver", "docker-container",
-        "--platform", "linux/amd64,linux/arm64", "--driver-opt", "network=host",
+        "--platform", "linux/amd64,linux/arm64", "--driver-opt", f"network={network}",
         "--driver-opt", "env.BUILDKIT_STEP_LOG_MAX_SIZE=10485760", *extra,
         "--buildkitd-flags", "--debug --allow-insecure-entitlement security.insecure",
         "--buildkitd-config", str(config),
@@ -133,6 +137,14 @@ def main() -> int:
                 ls, stdout="recreate-ls-failed-create.json",
                 note="after the failed create: buildx left no builder of that name", expect=0,
             )  # fmt: skip
+            # -- a recreate whose bootstrap fails (a network that does not exist): the new builder
+            # is removed, the original created again
+            r.record(create_argv(before, network=NO_NET), expect=0)
+            rb.record_bytes(
+                r, ["buildx", "inspect", "--bootstrap", NAME],
+                "recreate-bootstrap-err-network.stderr", expect=1,
+            )  # fmt: skip
+            r.record(["buildx", "rm", NAME], stderr="recreate-rm-half-made.stderr", expect=0)
             r.record(create_argv(before), expect=0)
             r.record(["buildx", "inspect", "--bootstrap", NAME], expect=0)
             r.record(

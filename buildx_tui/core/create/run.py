@@ -11,6 +11,13 @@ Order and undo:
 4. `buildx use NAME` when chosen — a failure here leaves the working builder in place;
 5. one `buildx ls` to report the builder's status and platforms.
 
+Recreating an existing builder with changes (``CreatePlan.replaces``, see :mod:`.recreate`)
+runs `buildx rm [--keep-state] NAME` after the config is written and before `create`; when a
+later step fails, the half-made new builder is removed, the config put back, and the original
+builder created again as it was (its buildkitd.toml written for that `create` only, bootstrapped
+if it was running), so a failed recreate leaves the builder as it was — except for the build
+cache of a builder removed without ``--keep-state``.
+
 Runs in a worker thread: it blocks on the backend and reports through ``emit``.
 """
 
@@ -48,7 +55,9 @@ class Phase(StrEnum):
     CREATE = "create"
     BOOTSTRAP = "bootstrap"
     USE = "use"
+    REMOVE = "remove"  # recreating: the builder as it is, removed before `create`
     ROLLBACK = "rollback"
+    RESTORE = "restore"  # recreating: the original builder created again after a failure
     STATUS = "status"
 
 
@@ -85,6 +94,19 @@ class ConfigWrite:
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """Recreating a builder: how it is removed first, and how it is created again as it was
+    when the new one cannot be made."""
+
+    remove: RemoveSpec
+    original: CreateSpec
+    #: The buildkitd.toml its node runs with, written at ``original.buildkitd_config`` only for
+    #: the `create` that restores it (the file is then put back as it was).
+    original_config: ConfigWrite | None = None
+    bootstrap: bool = True  # it was running: bootstrap it again once restored
+
+
+@dataclass(frozen=True)
 class CreatePlan:
     spec: CreateSpec  # without --use / --bootstrap: those run as their own commands
     config: ConfigWrite | None = None
@@ -92,13 +114,17 @@ class CreatePlan:
     use: bool = True
     facts: Facts = field(default_factory=Facts)
     tls: tuple[str, str, str, str] = ("", "", "", "")  # cacert, cert, key, servername
+    replaces: Replacement | None = None
 
     @property
     def name(self) -> str:
         return self.spec.name or ""
 
     def commands(self) -> list[tuple[Phase, list[str]]]:
-        out: list[tuple[Phase, list[str]]] = [(Phase.CREATE, self.spec.argv())]
+        out: list[tuple[Phase, list[str]]] = []
+        if self.replaces is not None:
+            out.append((Phase.REMOVE, self.replaces.remove.argv()))
+        out.append((Phase.CREATE, self.spec.argv()))
         if self.bootstrap:
             bootstrap = BootstrapSpec(self.name).argv()
             if self.spec.timeout:  # inspect loads the nodes' status too: the same limit
@@ -210,6 +236,14 @@ class StagedConfig:
         return str(self.write.path)
 
 
+def _text_or_none(path: Path) -> str | None:
+    """The text at ``path`` (symlinks followed); None when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+
+
 def _read_with_mode(path: Path) -> tuple[bytes, int] | None:
     """The bytes and mode of ``path``; None when it does not exist (other errors raise)."""
     try:
@@ -236,6 +270,7 @@ class RunOutcome:
     failed: Phase | None = None
     explanation: Explanation | None = None
     rolled_back: tuple[str, ...] = ()  # what was undone, for the user
+    restored: bool = False  # recreating: the original builder was created again
     builder: Builder | None = None  # the builder as `ls` shows it afterwards
     cancelled: bool = False
     warning: str = ""  # e.g. `use` failed after a good create
@@ -271,6 +306,7 @@ class Runner:
         self.probe = probe
         self.token = object()
         self.cancelled = False
+        self.removed = False  # recreating: the builder as it was is gone
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -299,9 +335,13 @@ class Runner:
             self.emit(RunEvent(Phase.CONFIG, EventKind.OK, note))
 
         for phase, argv in plan.commands():
+            created = phase in (Phase.BOOTSTRAP, Phase.USE)
             if self.cancelled:
-                return self._fail(phase, None, staged, created=phase is not Phase.CREATE)
+                return self._fail(phase, None, staged, created=created)
             result = self._command(phase, argv)
+            if phase is Phase.REMOVE:
+                # buildx drops the builder from its store even when removing a node fails
+                self.removed = result.ok or not self._exists()
             if result.ok:
                 continue
             if phase is Phase.USE:
@@ -315,7 +355,7 @@ class Runner:
                     builder=self._status(),
                     warning=f"the builder works but is not the current one: {explanation.title}",
                 )
-            return self._fail(phase, result, staged, created=phase is not Phase.CREATE)
+            return self._fail(phase, result, staged, created=created)
 
         if staged is not None:
             staged.commit()
@@ -357,6 +397,10 @@ class Runner:
                 undone.append(staged.undo())
             except OSError as exc:
                 undone.append(f"could not restore {staged.write.target}: {reason(exc)}")
+        restored = False
+        if self.plan.replaces is not None and self.removed:
+            restored, notes = self._restore(self.plan.replaces)
+            undone += notes
         if cancelled:
             explanation = Explanation("Cancelled", "", "Nothing was kept; change what you need.")
         else:
@@ -367,8 +411,58 @@ class Runner:
                 probe = self.probe(self.plan)
             explanation = explain(result.error_text(), self.plan.facts, probe=probe)
         return RunOutcome(
-            False, phase, explanation, tuple(undone), builder=None, cancelled=cancelled
+            False,
+            phase,
+            explanation,
+            tuple(undone),
+            builder=None,
+            cancelled=cancelled,
+            restored=restored,
         )
+
+    def _restore(self, rep: Replacement) -> tuple[bool, list[str]]:
+        """Create the original builder again (recreating failed after `rm`): its buildkitd.toml
+        written for that `create` only, bootstrapped if it was running."""
+        by_hand = self.backend.display(rep.original.argv())
+        staged: StagedConfig | None = None
+        cfg = rep.original_config
+        if cfg is not None and _text_or_none(cfg.path) != cfg.text:
+            staged = StagedConfig(cfg)
+            self.emit(RunEvent(Phase.RESTORE, EventKind.START, f"write {cfg.path}"))
+            try:
+                self.emit(RunEvent(Phase.RESTORE, EventKind.OK, staged.apply()))
+            except (OSError, ValueError) as exc:
+                self.emit(RunEvent(Phase.RESTORE, EventKind.FAILED, reason(exc)))
+                return False, [
+                    f"could not write {cfg.path} ({reason(exc)}), so {self.plan.name} was not "
+                    f"created again; by hand: {by_hand}"
+                ]
+        result = self._command(Phase.RESTORE, rep.original.argv())
+        if result.ok and rep.bootstrap:
+            self._command(Phase.RESTORE, BootstrapSpec(self.plan.name).argv())
+        notes: list[str] = []
+        if result.ok:
+            notes.append(f"created {self.plan.name} again as it was")
+        else:
+            notes.append(
+                f"could not create {self.plan.name} again ({result.error_text()}); by hand: "
+                f"{by_hand}"
+            )
+        if staged is not None:
+            try:
+                staged.undo()
+            except OSError as exc:
+                notes.append(f"could not restore {staged.write.target}: {reason(exc)}")
+        return result.ok, notes
+
+    def _exists(self) -> bool:
+        """Whether the builder being recreated is still listed (after a failed `rm`)."""
+        self.emit(RunEvent(Phase.STATUS, EventKind.START, self.backend.display(LS_ARGV)))
+        refresh = self.backend.list_builders()
+        self.emit(RunEvent(Phase.STATUS, EventKind.OK, "", refresh.duration_s))
+        if refresh.ls is None:
+            return True  # unknown: never create it a second time
+        return find_builder(refresh.ls.builders, self.plan.name) is not None
 
     def _status(self) -> Builder | None:
         self.emit(RunEvent(Phase.STATUS, EventKind.START, self.backend.display(LS_ARGV)))
