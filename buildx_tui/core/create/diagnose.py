@@ -257,6 +257,12 @@ MATCHERS: tuple[Matcher, ...] = (
         "(missing capabilities). Use a remote buildkitd instead, or fix the engine.",
     ),
     Matcher(
+        re.compile(r"Error response from daemon: network (\S+) not found"),
+        'The Docker network "{1}" does not exist',
+        "The driver option network= names it. Go back to the node step and choose network=host, "
+        "or a network `docker network ls` lists (or make it: docker network create {1}).",
+    ),
+    Matcher(
         re.compile(_CONFLICT),
         "A container of an earlier builder of this name is still there",
         "Remove it: docker rm -f {1}, then bootstrap again.",

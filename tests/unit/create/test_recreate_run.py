@@ -150,6 +150,7 @@ def test_a_failed_bootstrap_removes_the_new_builder_then_restores(tmp_path: Path
         f"created {NAME} again as it was",
     )
     assert outcome.explanation is not None
+    assert outcome.explanation.title == 'The Docker network "recreate-no-such-net" does not exist'
     assert "network recreate-no-such-net not found" in outcome.explanation.detail
     rollback = [e for e in events if e.phase is Phase.ROLLBACK and e.kind is EventKind.START]
     assert [e.text for e in rollback] == [backend.display(rm_new)]
