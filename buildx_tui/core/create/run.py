@@ -428,11 +428,11 @@ class Runner:
         cfg = rep.original_config
         if cfg is not None and _text_or_none(cfg.path) != cfg.text:
             staged = StagedConfig(cfg)
-            self.emit(RunEvent(Phase.RESTORE, EventKind.START, f"write {cfg.path}"))
+            self.emit(RunEvent(Phase.CONFIG, EventKind.START, f"write {cfg.path}"))
             try:
-                self.emit(RunEvent(Phase.RESTORE, EventKind.OK, staged.apply()))
+                self.emit(RunEvent(Phase.CONFIG, EventKind.OK, staged.apply()))
             except (OSError, ValueError) as exc:
-                self.emit(RunEvent(Phase.RESTORE, EventKind.FAILED, reason(exc)))
+                self.emit(RunEvent(Phase.CONFIG, EventKind.FAILED, reason(exc)))
                 return False, [
                     f"could not write {cfg.path} ({reason(exc)}), so {self.plan.name} was not "
                     f"created again; by hand: {by_hand}"

@@ -270,11 +270,16 @@ class CreateWizardScreen(AppScreen[str | None]):
         self._auto_config_path = auto
 
     # -- review ------------------------------------------------------------------------------
+    def make_plan(self) -> CreatePlan:
+        """The plan of the draft (the recreate wizard adds `rm` and its undo). Raises
+        ConfigError when the existing config file cannot be edited safely."""
+        return build_plan(self.draft, self.ctx.append_target(self.draft))
+
     def _prepare_review(self) -> None:
         review = self.query_one(ReviewStep)
         problems = check_step(WizardStep.REVIEW, self.draft, self.ctx)
         try:
-            self.plan = build_plan(self.draft, self.ctx.append_target(self.draft))
+            self.plan = self.make_plan()
         except ConfigError as exc:
             self._show_problems([CreateProblem("config", str(exc))])
             return
@@ -300,7 +305,7 @@ class CreateWizardScreen(AppScreen[str | None]):
     # -- running -----------------------------------------------------------------------------
     def _start_run(self) -> None:
         try:
-            plan = build_plan(self.draft, self.ctx.append_target(self.draft))
+            plan = self.make_plan()
         except ConfigError as exc:
             self._show_problems([CreateProblem("config", str(exc))])
             return
