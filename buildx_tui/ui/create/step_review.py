@@ -31,7 +31,9 @@ PHASE_TITLES = {
     Phase.BOOTSTRAP: "bootstrap",
     Phase.USE: "use",
     Phase.STATUS: "status",
+    Phase.REMOVE: "remove",
     Phase.ROLLBACK: "undo",
+    Phase.RESTORE: "restore",
 }
 
 
@@ -77,6 +79,8 @@ class ReviewStep(StepPanel):
         spec = plan.spec
         summary = Text()
         verb = "Append a node to" if spec.append else "Create"
+        if plan.replaces is not None:
+            verb = "Recreate"
         summary.append(f"{verb} builder ", "bold")
         summary.append(plan.name, "bold cyan")
         local = "" if spec.driver in ("remote", "kubernetes") else "this Docker engine"
@@ -193,7 +197,12 @@ class RunPanel(VerticalScroll):
         self._redraw()
 
     def event(self, e: RunEvent) -> None:
-        state = next((p for p in self._phases if p.phase is e.phase), None)
+        # A phase may run several commands (undo, restore): each START after the phase's row
+        # has finished gets a row of its own.
+        open_ = ("waiting", "running") if e.kind is EventKind.START else ("running",)
+        state = next((p for p in self._phases if p.phase is e.phase and p.state in open_), None)
+        if state is None and e.kind is not EventKind.START:
+            state = next((p for p in reversed(self._phases) if p.phase is e.phase), None)
         if state is None:
             state = _PhaseState(e.phase)
             self._phases.append(state)
