@@ -18,19 +18,23 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from buildx_tui.core.build.platform_choices import Support
-from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot
+from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot, WarningSnapshot
 from buildx_tui.ui.build.marks import (
     BADGE,
     RESULT_MARK,
+    WARNING_MARK,
     bar,
     fmt_secs,
     lane_result,
     lane_title,
     step_line,
     step_position,
+    warning_line,
+    warnings_word,
 )
 
 MAX_LOG_ROWS = 8
+MAX_WARNING_ROWS = 2
 
 
 def _tenths(value: float | None) -> int | None:
@@ -89,6 +93,7 @@ class LaneView(Widget, can_focus=True):
         self.lane_key = lane_key
         self.support = support
         self.lane: LaneSnapshot | None = None
+        self.warnings: tuple[WarningSnapshot, ...] = ()
         self.now: float | None = None
         self.ratio: float | None = None
         self.cursor: str | None = None  # digest of the step under the cursor
@@ -102,7 +107,14 @@ class LaneView(Widget, can_focus=True):
         self._shown_subtitle: str | None = None
 
     # -- data --------------------------------------------------------------------------------------
-    def show(self, lane: LaneSnapshot, now: float | None, ratio: float | None = None) -> None:
+    def show(
+        self,
+        lane: LaneSnapshot,
+        now: float | None,
+        ratio: float | None = None,
+        warnings: tuple[WarningSnapshot, ...] = (),
+    ) -> None:
+        """Draw ``lane``; ``warnings`` are the build warnings attached to its steps."""
         # Unchanged steps are the same objects from one snapshot to the next: skip the repaint
         # when nothing the lane draws has changed (the shared lane, mostly, while others run).
         signature = (
@@ -111,11 +123,13 @@ class LaneView(Widget, can_focus=True):
             _tenths(lane.wall_time),
             _tenths(lane.current_elapsed),
             _tenths(ratio),
+            warnings,
         )
         if signature == self._signature:
             return
         self._signature = signature
         self.lane = lane
+        self.warnings = warnings
         self.now = now
         self.ratio = ratio
         # Setting a border title repaints the whole lane: only when its text changes (while the
@@ -302,6 +316,7 @@ class LaneView(Widget, can_focus=True):
         room = max(1, height - len(lines))
         failed = lane.failed_step
         errors = self._error_lines(failed.error, width) if failed and failed.error else []
+        errors += self._warning_lines(width)
         room_for_steps = max(1, room - len(errors))
         log_step = self.log_step()
         log_want = 0
@@ -318,6 +333,18 @@ class LaneView(Widget, can_focus=True):
         if log_rows >= 2 and log_step is not None:
             lines += self._log_tail(log_step, width, min(log_rows - 1, MAX_LOG_ROWS * 2))
         return lines
+
+    def _warning_lines(self, width: int) -> list[Text]:
+        """The lane's build warnings, one row each (the summary has them in full)."""
+        warnings = self.warnings
+        if len(warnings) <= MAX_WARNING_ROWS:
+            return [warning_line(w, width) for w in warnings]
+        rows = [warning_line(w, width) for w in warnings[: MAX_WARNING_ROWS - 1]]
+        mark, style = WARNING_MARK
+        more = Text(f"{mark} ", style)
+        more.append(f"{len(warnings) - len(rows)} more (the summary lists them)", "yellow")
+        more.truncate(width, overflow="ellipsis")
+        return [*rows, more]
 
     @staticmethod
     def _error_lines(error: str, width: int, rows: int = 2) -> list[Text]:
@@ -343,6 +370,10 @@ class LaneView(Widget, can_focus=True):
             text.append(f"{lane.steps_finished}/{lane.steps_total} steps", "bold")
         if lane.steps_cached:
             text.append(f" · {lane.steps_cached} cached", "dim green")
+        if self.warnings:
+            mark, style = WARNING_MARK
+            text.append(" · ")
+            text.append(f"{mark} {warnings_word(len(self.warnings))}", style)
         if lane.current is not None and lane.result == "running":
             elapsed = fmt_secs(lane.current_elapsed)
             text.append(f" · {elapsed} on {step_position(lane.current) or 'step'}", "cyan")
@@ -389,7 +420,7 @@ class LaneView(Widget, can_focus=True):
         out = [head]
         tail = step.logs[-rows:] if step.logs else ()
         if not tail:
-            out.append(Text("  (no output)", "dim"))
+            out.append(Text("  (no output)" if step.finished else "  (no output yet)", "dim"))
         for line in tail:
             style = "red" if line.stream == 2 and step.state == "error" else ""
             text = Text(strip_control_codes(line.text.expandtabs(4)), style)

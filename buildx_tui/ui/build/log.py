@@ -82,7 +82,7 @@ class BuildLogScreen(ModalScreen[None]):
         if new:
             log.write_lines([line.text for line in new])
         elif not step.logs:
-            log.write_line("(no output from this step yet)")
+            log.write_line("(no output)" if step.finished else "(no output from this step yet)")
             self._placeholder = True
         self._written = step.log_lines_total
 

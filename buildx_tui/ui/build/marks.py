@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from buildx_tui.core.build.platform_choices import Support
-from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot
+from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot, WarningSnapshot
 
 STEP_ICON = {
     "pending": ("·", "dim"),
@@ -24,12 +24,27 @@ RESULT_MARK = {
     "cancelled": ("⊘", "bold yellow"),
     "stopped": ("⊘", "yellow"),
 }
+#: A build warning (a Dockerfile check like FromAsCasing): said, the build goes on.
+WARNING_MARK = ("⚠", "bold yellow")
 BADGE = {
     Support.NATIVE: ("native", "green"),
     Support.EMULATED: ("QEMU", "yellow"),
     Support.UNKNOWN: ("", ""),
     Support.UNLISTED: ("not listed", "yellow"),
 }
+
+
+def warnings_word(count: int) -> str:
+    return f"{count} warning" + ("" if count == 1 else "s")
+
+
+def warning_line(warning: WarningSnapshot, width: int) -> Text:
+    """``⚠ FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)``, cut."""
+    mark, style = WARNING_MARK
+    text = Text(f"{mark} ", style)
+    text.append(warning.short or "(a warning without text)", "yellow")
+    text.truncate(width, overflow="ellipsis")
+    return text
 
 
 def fmt_secs(seconds: float | None) -> str:

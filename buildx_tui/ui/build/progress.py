@@ -27,7 +27,7 @@ from buildx_tui.core.build.form import registry_of
 from buildx_tui.core.build.history import HistoryEntry, LaneSummary
 from buildx_tui.core.build.login import looks_like_auth_error
 from buildx_tui.core.build.platform_choices import Support, platform_choices
-from buildx_tui.core.build.progress.model import ProgressSnapshot
+from buildx_tui.core.build.progress.model import ProgressSnapshot, WarningSnapshot
 from buildx_tui.core.build.runner import BuildRunner, RunOutcome
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
@@ -242,6 +242,9 @@ class BuildProgressScreen(AppScreen[None]):
         self.snapshot = snap
         grid = self.query_one("#lanes", Grid)
         ratios = slowdowns(snap.lanes, self.support)
+        warned: dict[str, list[WarningSnapshot]] = {}
+        for warning in snap.warnings:  # one not placed yet goes to the shared lane
+            warned.setdefault(warning.lane or snap.shared.key, []).append(warning)
         added = False
         for lane in snap.all_lanes:
             try:
@@ -251,7 +254,7 @@ class BuildProgressScreen(AppScreen[None]):
                 shared = grid.query_one(f"#{lane_id('shared')}", LaneView)
                 grid.mount(view, before=shared)
                 added = True
-            view.show(lane, snap.now, ratios.get(lane.key))
+            view.show(lane, snap.now, ratios.get(lane.key), tuple(warned.get(lane.key, ())))
         if added:
             self._layout_lanes()
         self._draw_head()

@@ -10,11 +10,12 @@ from rich.text import Text
 
 from buildx_tui.core.build.history import BuildOutputs
 from buildx_tui.core.build.platform_choices import Support
-from buildx_tui.core.build.progress.model import LaneSnapshot, ProgressSnapshot
+from buildx_tui.core.build.progress.model import LaneSnapshot, ProgressSnapshot, WarningSnapshot
 from buildx_tui.core.build.spec import Output
-from buildx_tui.ui.build.marks import RESULT_MARK, bar, fmt_secs, lane_result
+from buildx_tui.ui.build.marks import RESULT_MARK, WARNING_MARK, bar, fmt_secs, lane_result
 
 MIN_TIMED_S = 0.5  # shorter lanes say nothing about emulation speed
+MAX_WARNINGS_SHOWN = 5
 MEDIA_TYPES = {
     "application/vnd.oci.image.index.v1+json": "OCI image index",
     "application/vnd.oci.image.manifest.v1+json": "OCI image manifest",
@@ -120,11 +121,42 @@ def summary(
             line.append("   i: inspect the manifest", "cyan")
         parts.append(line)
     parts.append(lane_table(snap, support))
+    parts += warning_rows(snap.warnings)
     if error:
         parts.append(Text("error   " + error, "red"))
     if hint:
         parts.append(Text("fix     " + hint, "bold yellow"))
     return Group(*parts)
+
+
+def warning_rows(warnings: tuple[WarningSnapshot, ...]) -> list[Table]:
+    """Each build warning: its rule and message, the lines it is about, the detail and the
+    rule's page (the first few; then how many more). [] when there is none."""
+    if not warnings:
+        return []
+    mark, style = WARNING_MARK
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for i, w in enumerate(warnings[:MAX_WARNINGS_SHOWN]):
+        row = Text(f"{mark} ", style)
+        row.append(w.short or "(a warning without text)", "yellow")
+        if w.lane and w.lane != "shared":
+            row.append(f"  [{w.lane}]", "dim")
+        lines = [row]
+        if w.where:
+            where = Text(w.where, "dim")
+            if w.source_lines:
+                where.append("  " + w.source_lines[0].strip(), "")
+            lines.append(where)
+        lines += [Text(detail) for detail in w.detail]
+        if w.url:
+            lines.append(Text(w.url, "dim underline"))
+        table.add_row(Text("warning" if i == 0 else "", "dim"), Text("\n").join(lines))
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        more = len(warnings) - MAX_WARNINGS_SHOWN
+        table.add_row("", Text(f"{more} more warnings", "yellow"))
+    return [table]
 
 
 def lane_table(snap: ProgressSnapshot, support: Mapping[str, Support]) -> Table:

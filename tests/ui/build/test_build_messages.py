@@ -5,12 +5,25 @@ Dockerfile check warnings of a real rawjson stream are shown in the lanes and th
 
 from __future__ import annotations
 
-import pytest
-from textual.widgets import RadioButton, Static
+import asyncio
 
+import pytest
+from textual.widgets import Log, RadioButton, Static
+
+from buildx_tui.core.build.spec import BuildSpec
 from buildx_tui.core.builders import Builder, Node, NodeStatus
 from buildx_tui.ui.build.confirm import BuildConfirmScreen
-from tests.helpers.build_backend import TWO, form_backend
+from buildx_tui.ui.build.lane import LaneView
+from buildx_tui.ui.build.log import BuildLogScreen
+from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
+from tests.helpers.build_backend import (
+    TWO,
+    BuildBackend,
+    BuildReply,
+    build_key,
+    form_backend,
+    lab_builders,
+)
 from tests.helpers.build_form import SIZE, builds_run, open_form, text, type_into
 from tests.helpers.build_scenes import make_app
 from tests.helpers.render import plain
@@ -46,3 +59,59 @@ async def test_push_to_loopback_from_a_bridged_builder_is_asked_about(history, c
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and builds_run(backend) == []
+
+
+# -- item 9: Dockerfile check warnings, and a finished step without output ----------------------
+
+WARNED = "local/msg-build-warning-rawjson.stderr"  # FROM busybox as base, two platforms
+
+
+def lane_text(screen, key: str) -> str:
+    view = screen.query_one(f"#{lane_id(key)}", LaneView)
+    return plain(view.render(), view.content_size.width)
+
+
+async def build_to_the_end(pilot, app, spec: BuildSpec) -> BuildProgressScreen:
+    await pilot.pause()
+    screen = BuildProgressScreen(spec, builder=lab_builders()["lab-container"])
+    app.push_screen(screen)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while screen.outcome is None:
+        assert loop.time() < deadline, "the build did not end"
+        await pilot.pause(0.02)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+async def test_dockerfile_warning_shown_in_its_lane_and_the_summary(history):
+    spec = BuildSpec(builder="lab-container", platforms=TWO)
+    app = make_app(BuildBackend(builds={build_key(spec): BuildReply(WARNED, 0)}))
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await build_to_the_end(pilot, app, spec)
+        # BuildKit attaches Dockerfile checks to "load build definition": the shared lane.
+        shared = lane_text(screen, "shared")
+        assert "⚠ 1 warning" in shared
+        assert "⚠ FromAsCasing: 'as' and 'FROM' keywords' casing" in shared  # cut to the lane
+        for platform in TWO:
+            assert "FromAsCasing" not in lane_text(screen, platform)
+        summary = plain(screen.query_one("#build-summary", Static).content)
+        assert "warning ⚠ FromAsCasing: 'as' and 'FROM' keywords' casing do not match" in summary
+        assert "Dockerfile:1  FROM busybox as base" in summary
+        assert "The 'as' keyword should match the case of the 'from' keyword" in summary
+        assert "https://docs.docker.com/go/dockerfile/rule/from-as-casing/" in summary
+
+
+async def test_a_finished_step_without_output_says_no_output(history):
+    spec = BuildSpec(builder="lab-container", platforms=TWO)
+    app = make_app(BuildBackend(builds={build_key(spec): BuildReply(WARNED, 0)}))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await build_to_the_end(pilot, app, spec)
+        assert screen.snapshot is not None
+        step = next(s for s in screen.snapshot.shared.steps if not s.logs)
+        assert step.finished
+        app.push_screen(BuildLogScreen("shared", step))
+        await pilot.pause()
+        log = app.screen.query_one("#step-log", Log)
+        assert list(log.lines) == ["(no output)"]

@@ -173,7 +173,11 @@ class LaneSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class WarningSnapshot:
-    """A build warning (Dockerfile lint checks and the like), base64 fields decoded."""
+    """A build warning (Dockerfile check rules like ``FromAsCasing`` and the like), base64 fields
+    decoded. ``lane`` is the lane of the step it is attached to (for Dockerfile checks, the
+    shared lane's ``load build definition``); ``source`` the file it is about (``Dockerfile``),
+    ``start_line``/``end_line`` its range there (1-based) and ``source_lines`` that range's text
+    (at most a few lines), when BuildKit sent them."""
 
     level: int
     short: str
@@ -182,6 +186,20 @@ class WarningSnapshot:
     vertex: str | None
     step_name: str | None
     lane: str | None
+    source: str | None = None
+    start_line: int | None = None
+    end_line: int | None = None
+    source_lines: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """``Dockerfile:1`` or ``Dockerfile:3-5``; '' when no range was sent."""
+        if self.start_line is None:
+            return self.source or ""
+        lines = str(self.start_line)
+        if self.end_line is not None and self.end_line != self.start_line:
+            lines += f"-{self.end_line}"
+        return f"{self.source or 'Dockerfile'}:{lines}"
 
 
 @dataclass(frozen=True, slots=True)

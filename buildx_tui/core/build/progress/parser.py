@@ -51,6 +51,7 @@ starts again without ``completed``), and ``duration`` is the union of them.
 from __future__ import annotations
 
 import binascii
+import dataclasses
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -82,6 +83,8 @@ _a2b_base64: Final = binascii.a2b_base64
 CANCEL_EXIT_CODES: Final = frozenset({130, 143, -2, -15})
 _CANCELED_SUFFIX: Final = "context canceled"
 _SAMPLE_CHARS: Final = 200
+#: Lines of a warning's source range kept (the Dockerfile lines it is about).
+_SOURCE_LINES: Final = 3
 
 
 def _is_cancel_text(text: str) -> bool:
@@ -605,6 +608,7 @@ class BuildProgress:
             url = rec.get("url")
             digest = rec.get("vertex")
             step = self._steps.get(digest) if type(digest) is str else None
+            source, start, end, lines = self._warning_source(rec)
             self._warnings.append(
                 WarningSnapshot(
                     level=level if type(level) is int else 0,
@@ -614,10 +618,49 @@ class BuildProgress:
                     vertex=digest if type(digest) is str else None,
                     step_name=step.info.title if step is not None and step.lane else None,
                     lane=step.lane.key if step is not None and step.lane else None,
+                    source=source,
+                    start_line=start,
+                    end_line=end,
+                    source_lines=lines,
                 )
             )
             changed = True
         return changed
+
+    def _warning_source(
+        self, rec: dict[str, Any]
+    ) -> tuple[str | None, int | None, int | None, tuple[str, ...]]:
+        """A warning's file, line range (``range``: ``[{start: {line}, end: {line}}]``, 1-based)
+        and the text of those lines (from ``sourceInfo.data``, at most a few)."""
+        info = rec.get("sourceInfo")
+        source: str | None = None
+        data: object = None
+        if type(info) is dict:
+            name = info.get("filename")
+            source = name if type(name) is str and name else None
+            data = info.get("data")
+        starts: list[int] = []
+        ends: list[int] = []
+        ranges = rec.get("range")
+        for r in ranges if type(ranges) is list else ():
+            if type(r) is not dict:
+                continue
+            for key, out in (("start", starts), ("end", ends)):
+                pos = r.get(key)
+                line = pos.get("line") if type(pos) is dict else None
+                if type(line) is int and line > 0:
+                    out.append(line)
+        if not starts:
+            return source, None, None, ()
+        start, end = min(starts), max([*ends, *starts])
+        lines: tuple[str, ...] = ()
+        if type(data) is str and data:
+            text = self._b64_text(data).split("\n")
+            lines = tuple(
+                line[:_SAMPLE_CHARS]
+                for line in text[start - 1 : min(end, start + _SOURCE_LINES - 1)]
+            )
+        return source, start, end, lines
 
     # ------------------------------------------------------------------ end of build
 
@@ -682,6 +725,19 @@ class BuildProgress:
             best = parsed
         return best
 
+    def _placed_warnings(self) -> tuple[WarningSnapshot, ...]:
+        """The warnings, each placed in its step's lane: one that arrived before its vertex
+        record is placed once the vertex is known (and kept so)."""
+        warnings = self._warnings
+        for i, w in enumerate(warnings):
+            if w.lane is None and w.vertex is not None:
+                step = self._steps.get(w.vertex)
+                if step is not None and step.lane is not None:
+                    warnings[i] = dataclasses.replace(
+                        w, step_name=step.info.title, lane=step.lane.key
+                    )
+        return tuple(warnings)
+
     def snapshot(self) -> ProgressSnapshot:
         """An immutable view of the whole build; clears :attr:`dirty`.
 
@@ -705,7 +761,7 @@ class BuildProgress:
             final_error=self._final_error,
             text_lines=tuple(self._text),
             text_lines_dropped=self._text_dropped,
-            warnings=tuple(self._warnings),
+            warnings=self._placed_warnings(),
             problems=tuple(sorted(self._problems.items())),
             problem_samples=tuple(self._problem_samples),
         )
