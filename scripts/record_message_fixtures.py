@@ -1,17 +1,12 @@
 #!/usr/bin/env python3
 """Record the real buildx output behind the messages of issue #11 items 7, 8, 9 and 11
-(tests/fixtures/local/msg-*): what buildx and BuildKit really do with platforms a node does not
-list, with Windows and unknown variants; a docker-container builder without network=host and a
-registry on the host's loopback; Dockerfile check warnings in the rawjson stream; two nodes of
-one builder on the same BuildKit daemon; endpoints and TLS files the create wizard checks.
-
-Runs against the e2e lab (`scripts/lab up` first). Every builder it makes is called `msg-*` and
-is removed at the end (the lab's own builders are only used, never changed). The build contexts
-are written to a temporary folder (`$TMP` in the recordings and the index): tiny static "hello"
-programs for each architecture, cross-compiled with Go (`go build`, no network), so a build can
-RUN a program of any platform from `FROM scratch`.
-Rewrites its own section of tests/fixtures/local/INDEX.md (exact command, exit code, versions,
-UTC time). Recordings are written verbatim: never edit them by hand, run this again.
+(tests/fixtures/local/msg-*): platforms a node does not list, Windows, amd64 variants; a
+docker-container builder without network=host and a registry on loopback; Dockerfile check
+warnings; two nodes on one BuildKit daemon; missing sockets, swapped TLS files, mirror paths,
+--build-arg NAME. Runs on the e2e lab (`scripts/lab up` first); its builders are `msg-*`,
+removed at the end. Contexts go to a temporary folder (`$TMP`), with static "hello" programs
+cross-compiled by Go for each platform. Rewrites its own section of INDEX.md; recordings are
+verbatim: never edit them, run this again.
 
     .venv/bin/python scripts/record_message_fixtures.py
 """
@@ -20,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -70,6 +66,16 @@ COPY hello-${TARGETARCH}${TARGETVARIANT} /hello
 RUN ["/hello"]
 """
 
+#: A mirror written with Docker Hub's namespace as its path (item 11).
+MIRROR_PATH_TOML = """\
+[registry."docker.io"]
+  mirrors = ["127.0.0.1:5000/library"]
+
+[registry."127.0.0.1:5000"]
+  http = true
+  insecure = true
+"""
+
 _FOREIGN = ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "BUILDX_BUILDER")
 
 
@@ -89,8 +95,7 @@ def go_binary() -> str:
 
 
 def hello_programs(dest: Path, names: list[str], *, windows: bool = False) -> None:
-    """Static hello programs for ``names`` (keys of HELLO_TARGETS) into ``dest``, and a Windows
-    one (hello-windows-amd64.exe) when asked."""
+    """Static hello programs for ``names`` (of HELLO_TARGETS) in ``dest``; a Windows one too."""
     src = dest.parent / "hello-src"
     if not src.exists():
         src.mkdir()
@@ -128,10 +133,12 @@ class Recorder:
         bx = self.run_raw(["buildx", "version"]).stdout.split()[1]
         return f"docker CLI {cli}, buildx {bx}, BuildKit v0.32.2, dockerd {engine}"
 
-    def run_raw(self, args: list[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def run_raw(
+        self, args: list[str], timeout: float = 300, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [self.docker, *args],
-            env=self.env,
+            env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -151,12 +158,13 @@ class Recorder:
         stderr: str | None = None,
         note: str = "",
         expect: int,
+        env: dict[str, str] | None = None,
     ) -> None:
         when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        proc = self.run_raw(args)
+        proc = self.run_raw(args, env=env)
         if proc.returncode != expect:
             raise SystemExit(f"{args}: exit {proc.returncode}, expected {expect}\n{proc.stderr}")
-        self.save(args, proc, when, stdout=stdout, stderr=stderr, note=note)
+        self.save(args, proc, when, stdout=stdout, stderr=stderr, note=note, env=env)
 
     def save(
         self,
@@ -167,8 +175,10 @@ class Recorder:
         stdout: str | None = None,
         stderr: str | None = None,
         note: str = "",
+        env: dict[str, str] | None = None,
     ) -> None:
-        command = shlex.join(["docker", *args]).replace(str(self.tmp), "$TMP")
+        shown_env = [f"{k}={v}" for k, v in (env or {}).items()]
+        command = shlex.join([*shown_env, "docker", *args]).replace(str(self.tmp), "$TMP")
         streams = (("stdout", stdout, proc.stdout), ("stderr", stderr, proc.stderr))
         said = [note] if note else []
         for name, file, text in streams:
@@ -192,27 +202,35 @@ class Recorder:
                 self.run_raw(["buildx", "rm", name])
 
 
+EXE = "FROM scratch\nCOPY hello-windows-amd64.exe /hello.exe\n"
+#: The small build contexts: folder -> {file: text}.
+FILES = {
+    "windows": {
+        "run.Dockerfile": EXE + 'RUN ["/hello.exe"]\n',
+        "shell.Dockerfile": EXE + "RUN echo hi\n",
+        "copy.Dockerfile": EXE,
+    },
+    "from-as": {"Dockerfile": "FROM busybox as base\nRUN echo hi\n"},
+    "scratch": {"hello.txt": "hello\n", "Dockerfile": "FROM scratch\nCOPY hello.txt /\n"},
+    "loop-from": {"Dockerfile": "FROM 127.0.0.1:5000/busybox\nRUN true\n"},
+    "build-arg": {
+        "Dockerfile": 'FROM busybox\nARG MSG_ARG=dockerfile-default\nRUN echo "MSG_ARG=$MSG_ARG"\n'
+    },
+    "hub": {"Dockerfile": "FROM busybox\n"},
+}
+
+
 def contexts(tmp: Path) -> dict[str, Path]:
     """The build contexts, by name."""
-    ctx = {name: tmp / name for name in ("hello", "windows", "from-as", "scratch", "loop-from")}
+    ctx = {name: tmp / name for name in ("hello", *FILES)}
     hello_programs(ctx["hello"], list(HELLO_TARGETS))
     (ctx["hello"] / "Dockerfile").write_text(RUN_HELLO)
     hello_programs(ctx["windows"], [], windows=True)
-    win = ctx["windows"]
-    (win / "run.Dockerfile").write_text(
-        'FROM scratch\nCOPY hello-windows-amd64.exe /hello.exe\nRUN ["/hello.exe"]\n'
-    )
-    (win / "shell.Dockerfile").write_text(
-        "FROM scratch\nCOPY hello-windows-amd64.exe /hello.exe\nRUN echo hi\n"
-    )
-    (win / "copy.Dockerfile").write_text("FROM scratch\nCOPY hello-windows-amd64.exe /hello.exe\n")
-    ctx["from-as"].mkdir()
-    (ctx["from-as"] / "Dockerfile").write_text("FROM busybox as base\nRUN echo hi\n")
-    ctx["scratch"].mkdir()
-    (ctx["scratch"] / "hello.txt").write_text("hello\n")
-    (ctx["scratch"] / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /\n")
-    ctx["loop-from"].mkdir()
-    (ctx["loop-from"] / "Dockerfile").write_text("FROM 127.0.0.1:5000/busybox\nRUN true\n")
+    for name, files in FILES.items():
+        ctx[name].mkdir(exist_ok=True)
+        for file, text in files.items():
+            (ctx[name] / file).write_text(text)
+    (tmp / "mirror-path.toml").write_text(MIRROR_PATH_TOML)
     return ctx
 
 
@@ -380,6 +398,47 @@ def record_create(r: Recorder, ctx: dict[str, Path], info: dict[str, object]) ->
     r.must(["buildx", "rm", "msg-swap"])
 
 
+def record_build_arg(r: Recorder, ctx: dict[str, Path]) -> None:
+    """Item 11: --build-arg NAME without a value — buildx takes NAME's value from its own
+    environment, and passes nothing when NAME is not set there (the ARG default applies)."""
+    note = "$TMP/build-arg: " + FILES["build-arg"]["Dockerfile"].strip().replace("\n", ", ")
+    args = build("--builder", "lab-container", "--build-arg", "MSG_ARG", str(ctx["build-arg"]))
+    r.record(
+        args, stderr="msg-build-arg-env-rawjson.stderr", note=note,
+        env={"MSG_ARG": "from-the-environment"}, expect=0,
+    )  # fmt: skip
+    r.record(
+        args, stderr="msg-build-arg-unset-rawjson.stderr",
+        note=note + "; MSG_ARG not set in docker's environment", expect=0,
+    )  # fmt: skip
+
+
+def record_mirror(r: Recorder, ctx: dict[str, Path], info: dict[str, object]) -> None:
+    """Item 11: what BuildKit does with a mirror's path — the lab registry's log says which
+    URL it was asked for (quoted in the index)."""
+    log = Path(str(info["lab_dir"])) / "logs" / "registry.log"
+    r.must(["buildx", "create", "--name", "msg-mirror", "--driver", "docker-container",
+            "--driver-opt", "network=host", "--buildkitd-config",
+            str(r.tmp / "mirror-path.toml"), "--bootstrap"])  # fmt: skip
+    seen = log.stat().st_size
+    when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    args = build("--builder", "msg-mirror", str(ctx["hub"]))
+    proc = r.run_raw(args)
+    if proc.returncode != 1:
+        raise SystemExit(f"{args}: exit {proc.returncode}, expected 1\n{proc.stderr}")
+    with log.open("rb") as fh:
+        fh.seek(seen)
+        new = fh.read().decode("utf-8", "replace")
+    asked = sorted({m for m in re.findall(r'uri="([^"]+)"', new) if "busybox" in m})
+    r.save(
+        args, proc, when, stderr="msg-build-mirror-path-rawjson.stderr",
+        note="$TMP/hub: FROM busybox; msg-mirror: docker-container, network=host, buildkitd.toml "
+        "mirrors docker.io to 127.0.0.1:5000/library (http); the lab registry was asked for "
+        + (", ".join(f"`{a}`" for a in asked) or "nothing"),
+    )  # fmt: skip
+    r.must(["buildx", "rm", "msg-mirror"])
+
+
 def main() -> int:
     info = lab()
     registry = str(info["registry"])
@@ -393,6 +452,8 @@ def main() -> int:
             record_loopback(r, ctx, registry)
             record_warnings(r, ctx)
             record_create(r, ctx, info)
+            record_mirror(r, ctx, info)
+            record_build_arg(r, ctx)
         finally:
             r.cleanup()
         write_index(r.rows)
