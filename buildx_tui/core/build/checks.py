@@ -261,11 +261,35 @@ def _said(known: Unlisted) -> str:
     return f"{known.reason}; {known.fix}" if known.fix else known.reason
 
 
+def _check_bare_build_args(spec: BuildSpec, environ: Mapping[str, str]) -> list[Issue]:
+    """``--build-arg NAME`` without a value: buildx takes NAME from its own environment and
+    passes nothing when it is not set there (commands/build.go listToMap; on the lab the
+    Dockerfile's ARG default then applied). The value is never shown: it may be a secret."""
+    issues: list[Issue] = []
+    for key, value in spec.build_args:
+        if value is not None:
+            continue
+        if key in environ:
+            said = (
+                f"--build-arg {key}: buildx takes the value of {key} from its environment, "
+                "where it is set (not shown here)"
+            )
+        else:
+            said = (
+                f"--build-arg {key}: {key} is not set in the environment buildx runs in, so "
+                f"buildx passes no {key} and the Dockerfile's ARG {key} default applies; write "
+                f"{key}=VALUE to give it one"
+            )
+        issues.append(Issue("build_args", Severity.NOTE, said))
+    return issues
+
+
 def _check_options(spec: BuildSpec, env: BuildEnv) -> list[Issue]:
     environ = env.environ if env.environ is not None else os.environ
     driver = env.builder.driver if env.builder is not None else ""
     exports_image = spec.output in (Output.PUSH, Output.LOAD, Output.OCI) or driver == "docker"
     return [
+        *_check_bare_build_args(spec, environ),
         *check_secrets(spec.secrets, environ),
         *check_ssh(spec.ssh, environ),
         *check_cache(spec.cache_from, spec.cache_to, environ, exports_image=exports_image),

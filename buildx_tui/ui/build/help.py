@@ -31,8 +31,9 @@ FIELDS = [
     _row("Tags", "-t: [registry/]name[:tag], several separated by spaces or commas"),
     _row(
         "Build args",
-        "--build-arg KEY=VALUE, one per line (a bare KEY takes the value from the environment); "
-        "kept in the image history: never for secrets",
+        "--build-arg KEY=VALUE, one per line (a bare KEY: buildx takes its value from its "
+        "environment, or passes none when KEY is not set there); kept in the image history: "
+        "never for secrets",
     ),
     _row(
         "Platforms",

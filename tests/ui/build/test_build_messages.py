@@ -115,3 +115,22 @@ async def test_a_finished_step_without_output_says_no_output(history):
         await pilot.pause()
         log = app.screen.query_one("#step-log", Log)
         assert list(log.lines) == ["(no output)"]
+
+
+# -- item 11: --build-arg NAME without a value, in the form ----------------------------------
+
+
+async def test_bare_build_arg_says_where_its_value_comes_from(history, context, monkeypatch):
+    monkeypatch.setenv("MSG_SET", "a-secret-value")
+    monkeypatch.delenv("MSG_UNSET", raising=False)
+    backend = form_backend()
+    app = make_app(backend)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
+        await type_into(pilot, screen, "#build-args", "MSG_SET\nMSG_UNSET")
+        checks = text(app, "#checks")
+        assert "• --build-arg MSG_SET: buildx takes the value of MSG_SET from its environment" in (
+            checks
+        )
+        assert "a-secret-value" not in checks
+        assert "• --build-arg MSG_UNSET: MSG_UNSET is not set in the environment" in checks

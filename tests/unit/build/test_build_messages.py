@@ -288,3 +288,34 @@ def test_twin_node_failures_name_the_nodes(recording):
     assert hint.startswith("Nodes msg-twin0 and msg-twin1 of msg-twin are the same BuildKit")
     assert "docker buildx create --leave --name msg-twin --node msg-twin1" in hint
     assert "worker ID" in failure_hint(snap.final_error or "")
+
+
+# -- item 11: --build-arg NAME without a value ------------------------------------------------
+
+
+def test_bare_build_arg_comes_from_the_environment_as_recorded():
+    # What buildx did on the lab: NAME set in its environment -> that value; not set -> no
+    # build arg at all, so the Dockerfile's ARG default.
+    for recording, said in (
+        ("msg-build-arg-env-rawjson.stderr", "MSG_ARG=from-the-environment"),
+        ("msg-build-arg-unset-rawjson.stderr", "MSG_ARG=dockerfile-default"),
+    ):
+        snap = run(recording, (), 0)
+        logs = [line.text for lane in snap.all_lanes for s in lane.steps for line in s.logs]
+        assert said in logs, recording
+
+
+def test_bare_build_arg_is_explained_without_its_value(ctx):
+    spec = BuildSpec(builder="b", build_args=(("MSG_ARG", None), ("GIVEN", "1")))
+    secret = "s3cret-value"
+    set_here = check_spec(spec, BuildEnv(environ={"MSG_ARG": secret}))
+    (note,) = [i.message for i in set_here if i.field == "build_args"]
+    assert note == (
+        "--build-arg MSG_ARG: buildx takes the value of MSG_ARG from its environment, where it "
+        "is set (not shown here)"
+    )
+    assert all(secret not in i.message for i in set_here)
+    unset = check_spec(spec, BuildEnv(environ={}))
+    (note,) = [i.message for i in unset if i.field == "build_args"]
+    assert "MSG_ARG is not set in the environment buildx runs in" in note
+    assert "the Dockerfile's ARG MSG_ARG default applies" in note
