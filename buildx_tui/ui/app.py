@@ -264,6 +264,21 @@ class BuildxApp(ServicesApp):
         screen = CreateWizardScreen(message.ls, append_to=message.append_to)
         self.push_screen(screen, self._builders_changed)
 
+    @on(nav.OpenRecreateWizard)
+    def _open_recreate_wizard(self, message: nav.OpenRecreateWizard) -> None:
+        """The wizard filled from the builder, or why it cannot be recreated."""
+        from buildx_tui.core.create.recreate import refusal
+
+        why = refusal(message.builder)
+        if why:
+            title = f"Cannot recreate {message.builder.name}"
+            self.notify(why, title=title, severity="warning", timeout=10)
+            return
+        from buildx_tui.ui.create.recreate import RecreateWizardScreen
+
+        screen = RecreateWizardScreen(message.ls, message.builder)
+        self.push_screen(screen, self._builders_changed)
+
     @on(nav.OpenLeaveNode)
     def _open_leave_node(self, message: nav.OpenLeaveNode) -> None:
         from buildx_tui.ui.create.leave import LeaveNodeScreen

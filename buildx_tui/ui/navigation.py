@@ -78,6 +78,15 @@ class OpenCreateWizard(Navigate):
 
 
 @dataclass
+class OpenRecreateWizard(Navigate):
+    """Recreate ``builder`` with changes: the create wizard filled from it as it is; its run
+    removes it, creates it again, and undoes a failure (the app says why one cannot be)."""
+
+    ls: LsResult
+    builder: Builder
+
+
+@dataclass
 class OpenLeaveNode(Navigate):
     """Remove a node (``node``, or one the user picks) from ``builder``."""
 

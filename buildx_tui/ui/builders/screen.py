@@ -48,6 +48,7 @@ class BuildersScreen(AppScreen[None]):
         Binding("c", "create", "Create", id="builders.create"),
         Binding("a", "append_node", "Add node", show=False, id="builders.append_node"),
         Binding("L", "leave_node", "Remove node", show=False, id="builders.leave_node"),
+        Binding("e", "recreate", "Edit: recreate with changes", show=False, id="builders.recreate"),
         Binding("i", "inspect", "Inspect", id="builders.inspect"),
         # priority: handled as the key arrives, before the keys typed after it are passed on, so
         # they all reach the filter (see action_filter).
@@ -376,6 +377,12 @@ class BuildersScreen(AppScreen[None]):
             return
         self.post_message(nav.OpenCreateWizard(self.ls, append_to=builder.name))
 
+    def action_recreate(self) -> None:
+        """Change a builder: buildx cannot edit one in place, so the wizard recreates it."""
+        builder = self._target()
+        if builder is not None and self.ls is not None:
+            self.post_message(nav.OpenRecreateWizard(self.ls, builder))
+
     def action_leave_node(self) -> None:
         builder = self.selected_builder()
         if builder is None:
@@ -448,6 +455,11 @@ class BuildersScreen(AppScreen[None]):
             ("Create builder", "wizard: docker buildx create …", self.action_create),
             ("Add a node to builder", "docker buildx create --append …", self.action_append_node),
             ("Remove a node", "docker buildx create --leave …", self.action_leave_node),
+            (
+                "Recreate builder with changes",
+                "network=host, mirrors …: docker buildx rm + create, undone on failure",
+                self.action_recreate,
+            ),
             ("Inspect an image", "docker buildx imagetools inspect REF", self.action_inspect),
             ("Filter builders", "show only matching builders", self.action_filter),
             ("Copy last command", "to the clipboard", self.action_copy_command),
