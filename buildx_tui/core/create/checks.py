@@ -133,13 +133,15 @@ def check_platforms(items: Sequence[str], driver: str = "") -> list[CreateProble
 
 def check_driver_opts(driver: str, opts: Sequence[str]) -> list[CreateProblem]:
     """Every ``--driver-opt`` argument: CSV of ``key=value``, keys the driver knows, values it
-    can parse. A key given twice is warned (buildx keeps the last)."""
+    can parse. buildx keeps only the last value of a key given twice (builder.csvToMap), with
+    no word: two different values are an error (one of them would be dropped silently, e.g. a
+    ticked network=host lost to a typed network=bridge), the same one twice a warning."""
     d = parse_driver(driver)
     if d is None:
         return []
     known = DRIVER_OPTIONS[d]
     out: list[CreateProblem] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for raw in opts:
         pairs = split_driver_opt(raw)
         if isinstance(pairs, str):
@@ -147,13 +149,22 @@ def check_driver_opts(driver: str, opts: Sequence[str]) -> list[CreateProblem]:
             continue
         for key, value in pairs:
             out.extend(_check_one_opt(d, known, key, value))
-            if key in seen:
+            if key in seen and seen[key] != value:
                 out.append(
                     CreateProblem(
-                        "driver_opts", f"{key} is given twice; buildx keeps the last", "warning"
+                        "driver_opts",
+                        f"{key} is given twice, {key}={seen[key]} and {key}={value}: buildx "
+                        f"would keep only the last ({key}={value}) without a word; keep the one "
+                        "you mean",
                     )
                 )
-            seen.add(key)
+            elif key in seen:
+                out.append(
+                    CreateProblem(
+                        "driver_opts", f"{key}={value} is given twice; buildx keeps one", "warning"
+                    )
+                )
+            seen[key] = value
     return out
 
 

@@ -110,8 +110,38 @@ def _check_pem_file(field: str, path: str, kind: str, access: Access) -> list[Cr
                 "docker",
             )
         ]
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except (OSError, ValueError) as exc:
+        return [CreateProblem(field, f"{what}: cannot read {name}: {reason(exc)}")]
+    holds_key = b"PRIVATE KEY-----" in head
+    holds_cert = b"-----BEGIN CERTIFICATE-----" in head
     out: list[CreateProblem] = []
-    if kind == "key" and st.st_mode & stat.S_IROTH:
+    if kind == "key" and not holds_key:
+        if holds_cert:
+            out.append(
+                CreateProblem(
+                    field,
+                    f"{name} looks like a certificate (BEGIN CERTIFICATE), not a private key: "
+                    "cert and key swapped?",
+                )
+            )
+        else:
+            out.append(CreateProblem(field, f"{name} is not a PEM private key"))
+    if kind == "cert" and not holds_cert:
+        if holds_key:
+            out.append(
+                CreateProblem(
+                    field,
+                    f"{name} looks like a private key (BEGIN … PRIVATE KEY), not a certificate: "
+                    "cert and key swapped?",
+                )
+            )
+        else:
+            out.append(CreateProblem(field, f"{name} is not a PEM certificate"))
+    # Said of the file that holds a key, whichever field names it (never of a certificate).
+    if holds_key and st.st_mode & stat.S_IROTH:
         out.append(
             CreateProblem(
                 field,
@@ -119,15 +149,4 @@ def _check_pem_file(field: str, path: str, kind: str, access: Access) -> list[Cr
                 f"{stat.S_IMODE(st.st_mode):04o}); protect it first: chmod 600 {shlex.quote(path)}",
             )
         )
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except (OSError, ValueError) as exc:
-        return [*out, CreateProblem(field, f"{what}: cannot read {name}: {reason(exc)}")]
-    if kind == "key" and b"PRIVATE KEY-----" not in head:
-        hint = " (it holds a certificate: key and cert swapped?)" if b"CERTIFICATE" in head else ""
-        out.append(CreateProblem(field, f"{name} is not a PEM private key{hint}"))
-    if kind == "cert" and b"-----BEGIN CERTIFICATE-----" not in head:
-        hint = " (it holds a private key: key and cert swapped?)" if b"PRIVATE KEY" in head else ""
-        out.append(CreateProblem(field, f"{name} is not a PEM certificate{hint}"))
     return out

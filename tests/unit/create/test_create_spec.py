@@ -396,8 +396,21 @@ def test_tls_files_problems(tls_files: dict[str, str], tmp_path: Path) -> None:
         f"protect it first: chmod 600 {key}"
     )
     os.chmod(key, 0o600)
-    swapped = first(ca, key, cert)
-    assert swapped.startswith(f"cert: {key} is not a PEM certificate (it holds a private key")
+    # Swapped (issue #11 item 11): each file is said to look like the other kind, and the
+    # certificate (mode 0644, as certificates are) is never told to be chmod 600.
+    swapped = errors_in(check_tls_files(ca, key, cert))
+    assert [f"{p.field}: {p.message}" for p in swapped] == [
+        f"cert: {key} looks like a private key (BEGIN … PRIVATE KEY), not a certificate: cert "
+        "and key swapped?",
+        f"key: {cert} looks like a certificate (BEGIN CERTIFICATE), not a private key: cert and "
+        "key swapped?",
+    ]
+    os.chmod(key, 0o644)  # a key readable by all, wherever it is named, is still said
+    assert any("chmod 600" in p.message for p in check_tls_files(ca, key, cert))
+    assert all(
+        cert not in p.message for p in check_tls_files(ca, key, cert) if "chmod" in p.message
+    )
+    os.chmod(key, 0o600)
     assert "same file" in first(cert, cert, key)
     unreadable = check_tls_files(ca, cert, key, access=lambda p, m: p != key)
     assert "not readable by you" in unreadable[0].message
@@ -457,8 +470,22 @@ def test_driver_opts_ok_and_repeats() -> None:
     assert check_driver_opts("docker-container", ok) == []
     k8s = ["namespace=buildkit", "replicas=3", "rootless=true"]
     assert check_driver_opts("kubernetes", k8s) == []
+    # buildx keeps the last value of a key without a word (issue #11 item 11): two different
+    # values are an error, the same value twice a warning.
     twice = check_driver_opts("docker-container", ["network=host", "network=bridge"])
-    assert [p.severity for p in twice] == ["warning"]
+    assert [(p.severity, p.message) for p in twice] == [
+        (
+            "error",
+            "network is given twice, network=host and network=bridge: buildx would keep only "
+            "the last (network=bridge) without a word; keep the one you mean",
+        )
+    ]
+    one_arg = check_driver_opts("docker-container", ["network=host,network=bridge"])
+    assert [p.severity for p in one_arg] == ["error"]
+    same = check_driver_opts("docker-container", ["network=host", "network=host"])
+    assert [(p.severity, p.message) for p in same] == [
+        ("warning", "network=host is given twice; buildx keeps one")
+    ]
 
 
 def test_buildkitd_flags() -> None:
