@@ -279,6 +279,16 @@ MATCHERS: tuple[Matcher, ...] = (
         "Refresh the builders: it was removed meanwhile.",
     ),
     Matcher(
+        re.compile(
+            r"failed to connect to the docker API at (unix://\S+?);.*dial unix \S+: connect: "
+            r"(no such file or directory|connection refused|permission denied)"
+        ),
+        "No Docker engine answers at {1}",
+        "buildx talks to that engine as it creates a docker-container node, and got: {2}. Give "
+        "the path of a running engine's socket (unix:///var/run/docker.sock, or a Docker "
+        "context name), or start that engine.",
+    ),
+    Matcher(
         re.compile(r"invalid name \S+, name needs to start with a letter"),
         "Invalid name",
         "Names start with a letter and hold only letters, digits and . _ -",

@@ -36,7 +36,7 @@ from buildx_tui.core.create.checks import (
     check_timeout,
 )
 from buildx_tui.core.create.drivers import DRIVERS, Driver, parse_driver
-from buildx_tui.core.create.endpoint import check_endpoint
+from buildx_tui.core.create.endpoint import SocketCheck, check_endpoint, local_socket_problem
 from buildx_tui.core.create.names import check_name, check_node_name, find_builder
 from buildx_tui.core.create.problem import CreateProblem
 from buildx_tui.core.create.spec import CreateSpec, driver_opt
@@ -265,6 +265,7 @@ class WizardContext:
     contexts: Sequence[str] | None = None  # Docker context names, when known
     access: Callable[[str, int], bool] = os.access
     file_exists: Callable[[str], bool] = os.path.exists
+    socket: SocketCheck | None = local_socket_problem  # a unix:// endpoint is a socket here
 
     def append_target(self, draft: CreateDraft) -> Builder | None:
         return find_builder(self.existing, draft.name.strip()) if draft.append else None
@@ -278,7 +279,13 @@ def check_step(step: WizardStep, draft: CreateDraft, ctx: WizardContext) -> list
     if step is WizardStep.DRIVER:
         return check_driver(draft.driver, target)
     if step is WizardStep.ENDPOINT:
-        out = check_endpoint(draft.driver, draft.endpoint, contexts=ctx.contexts, append_to=target)
+        out = check_endpoint(
+            draft.driver,
+            draft.endpoint,
+            contexts=ctx.contexts,
+            append_to=target,
+            socket=ctx.socket,
+        )
         if draft.driver_kind == Driver.REMOTE:
             out += check_tls_files(
                 *draft.tls_files()[:3], endpoint=draft.endpoint, access=ctx.access

@@ -9,14 +9,18 @@ the current engine); kubernetes takes no endpoint. Two nodes of a builder never 
 from __future__ import annotations
 
 import json
+import stat
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.create.drivers import Driver, parse_driver
 from buildx_tui.core.create.problem import CreateProblem, endpoint_scheme
-from buildx_tui.core.paths import shown
+from buildx_tui.core.paths import look, shown
+
+#: Why a local unix socket cannot be connected to (None: it is a socket).
+SocketCheck = Callable[[str], str | None]
 
 #: The longest DNS name (RFC 1035: 255 bytes on the wire, 253 characters written).
 MAX_HOST_NAME = 253
@@ -28,14 +32,29 @@ DOCKER_SCHEMES = ("unix", "tcp", "ssh", "npipe", "fd")
 _CONTEXT_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_.+-")
 
 
+def local_socket_problem(path: str) -> str | None:
+    """Why nothing can connect to the unix socket ``path`` on this machine, or None."""
+    found = look(path)
+    if found.error is not None:
+        return found.problem("the socket")
+    if found.missing:
+        return f"{shown(path)} does not exist"
+    if found.st is not None and not stat.S_ISSOCK(found.st.st_mode):
+        return f"{shown(path)} is not a socket"
+    return None
+
+
 def check_endpoint(
     driver: str,
     endpoint: str,
     *,
     contexts: Sequence[str] | None = None,
     append_to: Builder | None = None,
+    socket: SocketCheck | None = None,
 ) -> list[CreateProblem]:
-    """The positional endpoint: its scheme rules depend on the driver."""
+    """The positional endpoint: its scheme rules depend on the driver. ``socket`` (e.g.
+    :func:`local_socket_problem`) turns on the check that a unix:// endpoint is a socket on
+    this machine (buildx connects to it from here)."""
     ep = endpoint.strip()
     d = parse_driver(driver)
     if any(c.isspace() for c in ep):
@@ -58,6 +77,8 @@ def check_endpoint(
         out = _check_docker_endpoint(ep, contexts)
     else:
         return []
+    if not out and socket is not None and endpoint_scheme(ep) == "unix":
+        out += _check_socket(ep, d, socket)
     if not out and ep and append_to is not None:
         for node in append_to.nodes:
             if node.endpoint == ep:
@@ -69,6 +90,34 @@ def check_endpoint(
                     )
                 )
     return out
+
+
+def _check_socket(ep: str, d: Driver | None, socket: SocketCheck) -> list[CreateProblem]:
+    """A unix:// endpoint must be a socket here. The docker-container driver talks to that
+    engine as buildx creates the node: create fails (on the lab: "failed to connect to the
+    docker API at unix://…: no such file or directory"). The remote driver connects only when
+    the builder starts: create succeeds, then every start fails with "context deadline
+    exceeded" until something listens there."""
+    parts = urlsplit(ep)
+    problem = socket(parts.netloc + parts.path)
+    if problem is None:
+        return []
+    if d == Driver.DOCKER_CONTAINER:
+        return [
+            CreateProblem(
+                "endpoint",
+                f"{problem}: buildx cannot reach a Docker engine there and refuses to create the "
+                "node; start the engine, or correct the path (e.g. unix:///var/run/docker.sock)",
+            )
+        ]
+    return [
+        CreateProblem(
+            "endpoint",
+            f"{problem}: buildx creates the node all the same, but it cannot start until "
+            "buildkitd listens there (buildx then says only: context deadline exceeded)",
+            "warning",
+        )
+    ]
 
 
 def _check_remote_endpoint(ep: str) -> list[CreateProblem]:

@@ -15,18 +15,31 @@ The rules follow what BuildKit and buildx actually do with the file:
   ``/etc/buildkit/certs/HOST/BASENAME``: a missing file makes ``create`` fail, and two files with
   the same base name overwrite each other.
 
-Public names are re-exported by :mod:`buildx_tui.core.create.buildkitd.config`.
+Host syntax is :mod:`.hosts`', mirrors :mod:`.mirrors`'; public names are re-exported here and
+by :mod:`buildx_tui.core.create.buildkitd.config`.
 """
 
 from __future__ import annotations
 
 import copy
-import ipaddress
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
+from buildx_tui.core.create.buildkitd.hosts import (
+    DOCKER_HUB,
+    DOCKER_HUB_ALIASES,
+    canonical_host,
+    host_syntax_error,
+    is_localhost,
+    split_host_port,
+)
+from buildx_tui.core.create.buildkitd.mirrors import (
+    MirrorRef,
+    mirror_problems,
+    mirror_syntax_error,
+    parse_mirror,
+)
 from buildx_tui.core.create.buildkitd.model import (
     BuildkitdConfig,
     ConfigProblem,
@@ -35,187 +48,21 @@ from buildx_tui.core.create.buildkitd.model import (
 )
 from buildx_tui.core.paths import shown
 
-DOCKER_HUB = "docker.io"
-
-#: Other spellings people use for Docker Hub; BuildKit never consults them for ``FROM alpine``.
-DOCKER_HUB_ALIASES: frozenset[str] = frozenset(
-    {
-        "index.docker.io",
-        "registry-1.docker.io",
-        "registry.hub.docker.com",
-        "hub.docker.com",
-        "registry.docker.io",
-        "docker.com",
-    }
-)
-
-_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-_NUMERIC_HOST = re.compile(r"[0-9.]+")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://(.*)", re.DOTALL)
-_BRACKETED = re.compile(r"\[([^\]]*)\](?::([^:]*))?")
-
-
-# --- host syntax -------------------------------------------------------------------------
-
-
-def host_syntax_error(host: str) -> str | None:
-    """Why ``host`` is not a valid registry ``host[:port]``, or ``None`` when it is.
-
-    Accepted: a DNS name (``docker.io``, ``localhost``, ``registry.local``), an IPv4 address,
-    an IPv6 address in brackets (``[::1]``), each with an optional ``:port`` (1-65535).
-    """
-    if host == "":
-        return "the host is empty"
-    if host != host.strip() or any(c.isspace() for c in host):
-        return "the host contains spaces"
-    scheme = _SCHEME.fullmatch(host)
-    if scheme:
-        return (
-            f'write it without "{scheme.group(1)}://": registries are named host or host:port, '
-            "as in image names"
-        )
-    if "/" in host:
-        return "a registry host has no path; write only host or host:port"
-    if host.startswith("["):
-        m = _BRACKETED.fullmatch(host)
-        if not m:
-            return "an IPv6 address is written [address] or [address]:port"
-        addr, port = m.group(1), m.group(2)
-        if not re.fullmatch(r"[0-9A-Fa-f:]+", addr or "-"):
-            return f'"{addr}" is not an IPv6 address'
-        try:
-            ipaddress.IPv6Address(addr)
-        except ValueError:
-            return f'"{addr}" is not an IPv6 address'
-        return None if port is None else _port_error(port)
-    if host.count(":") > 1:
-        try:
-            ipaddress.IPv6Address(host)
-        except ValueError:
-            return "too many colons; the form is host:port"
-        return f"write an IPv6 address in brackets, e.g. [{host}] or [{host}]:5000"
-    name, sep, port = host.partition(":")
-    if sep:
-        perr = _port_error(port)
-        if perr:
-            return perr
-    if name == "":
-        return "the host name before the port is empty"
-    if _NUMERIC_HOST.fullmatch(name):
-        try:
-            ipaddress.IPv4Address(name)
-        except ValueError:
-            return f'"{name}" is not a valid IPv4 address'
-        return None
-    if len(name) > 253:
-        return "the host name is longer than 253 characters"
-    if "_" in name:
-        return "underscores are not allowed in registry host names"
-    for label in name.split("."):
-        if label == "":
-            return f'"{name}" has an empty part between dots'
-        if not _LABEL.fullmatch(label):
-            return (
-                f'"{label}" is not a valid host name part (letters, digits and inner hyphens, '
-                "at most 63 characters)"
-            )
-    return None
-
-
-def _port_error(port: str) -> str | None:
-    if not port.isascii() or not port.isdigit():
-        return f'the port "{port}" is not a number'
-    if not 1 <= int(port) <= 65535:
-        return f"the port {port} is out of range (1-65535)"
-    return None
-
-
-def split_host_port(host: str) -> tuple[str, str | None]:
-    """``("registry.local", "5000")`` for ``registry.local:5000``; brackets kept for IPv6."""
-    if host.startswith("["):
-        m = _BRACKETED.fullmatch(host)
-        if m:
-            return f"[{m.group(1)}]", m.group(2)
-        return host, None
-    if host.count(":") == 1:
-        name, _, port = host.partition(":")
-        return name, port
-    return host, None
-
-
-def is_localhost(host: str) -> bool:
-    """True for hosts BuildKit talks plain HTTP to by default (containerd's MatchLocalhost):
-    ``localhost``, loopback IPs (127.0.0.0/8, ::1), with or without a port."""
-    name, _ = split_host_port(host)
-    name = name.strip("[]")
-    if name.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def canonical_host(host: str) -> str:
-    """The form two spellings of one registry share: lower case, no scheme, no trailing slash."""
-    h = host.strip()
-    m = _SCHEME.fullmatch(h)
-    if m:
-        h = m.group(2)
-    return h.rstrip("/").lower()
-
-
-# --- mirrors -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MirrorRef:
-    """A ``mirrors`` entry split the way BuildKit reads it.
-
-    BuildKit expects ``host[:port][/path]``; it tolerates a scheme but ignores it (``http://``
-    does *not* make it use plain HTTP). ``normalized`` is the form buildx-tui writes.
-    """
-
-    raw: str
-    scheme: str | None
-    host: str
-    path: str
-
-    @property
-    def normalized(self) -> str:
-        return self.host + self.path
-
-
-def parse_mirror(raw: str) -> MirrorRef:
-    """Split a mirror entry; never raises (see :func:`mirror_syntax_error`)."""
-    rest = raw.strip()
-    scheme: str | None = None
-    m = _SCHEME.fullmatch(rest)
-    if m:
-        scheme, rest = m.group(1).lower(), m.group(2)
-    host, slash, path = rest.partition("/")
-    path = ("/" + path).rstrip("/") if slash else ""
-    return MirrorRef(raw=raw, scheme=scheme, host=host, path=path)
-
-
-def mirror_syntax_error(raw: str) -> str | None:
-    """Why a mirror entry can't work, or ``None``. A scheme alone is not an error."""
-    if raw.strip() == "":
-        return "the mirror is empty"
-    if any(c.isspace() for c in raw.strip()) or raw != raw.strip():
-        return "the mirror contains spaces"
-    ref = parse_mirror(raw)
-    if ref.scheme is not None and ref.scheme not in ("http", "https"):
-        return f'"{ref.scheme}://" is not a registry scheme; write host[:port][/path]'
-    if "?" in raw or "#" in raw:
-        return "a mirror is host[:port][/path], without ?query or #fragment"
-    if "@" in ref.host:
-        return "credentials do not go in the mirror address; log in with docker login instead"
-    err = host_syntax_error(ref.host)
-    if err:
-        return f'the host "{ref.host}" is not valid: {err}'
-    return None
-
+__all__ = [
+    "DOCKER_HUB",
+    "DOCKER_HUB_ALIASES",
+    "MirrorRef",
+    "canonical_host",
+    "check_hosts",
+    "has_errors",
+    "host_syntax_error",
+    "is_localhost",
+    "mirror_syntax_error",
+    "normalize",
+    "parse_mirror",
+    "split_host_port",
+    "validate",
+]
 
 # --- rules -------------------------------------------------------------------------------
 
@@ -312,77 +159,8 @@ def _registry_problems(
             )
         )
 
-    out.extend(_mirror_problems(config, host, reg))
+    out.extend(mirror_problems(config, host, reg))
     out.extend(_file_problems(host, reg, file_exists))
-    return out
-
-
-def _mirror_problems(
-    config: BuildkitdConfig, host: str, reg: RegistryConfig
-) -> list[ConfigProblem]:
-    where = host_field(host)
-    out: list[ConfigProblem] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(reg.mirrors):
-        path = f"{where}.mirrors[{i}]"
-        err = mirror_syntax_error(raw)
-        if err:
-            out.append(ConfigProblem(path, err))
-            continue
-        ref = parse_mirror(raw)
-        own = config.registries.get(ref.host)
-        own_http = own.http if own is not None else None
-        if ref.scheme == "http" and own_http is not True and not is_localhost(ref.host):
-            out.append(
-                ConfigProblem(
-                    path,
-                    'BuildKit ignores "http://" in a mirror and connects to '
-                    f"{ref.host} over HTTPS; "
-                    f'if this mirror only speaks HTTP, write "{ref.normalized}" and set '
-                    f'http = true under [registry."{ref.host}"]',
-                    "warning",
-                )
-            )
-        elif ref.scheme is not None:
-            out.append(
-                ConfigProblem(
-                    path,
-                    f'write the mirror without "{ref.scheme}://" ("{ref.normalized}"): BuildKit '
-                    "expects host[:port][/path]; recent versions drop the scheme, older ones "
-                    "cannot reach it",
-                    "warning",
-                )
-            )
-        key = canonical_host(ref.normalized)
-        if key in seen:
-            out.append(
-                ConfigProblem(
-                    path,
-                    f'"{raw}" repeats mirror {seen[key]} ("{reg.mirrors[seen[key]]}"); keep one',
-                    "warning",
-                )
-            )
-        else:
-            seen[key] = i
-        if canonical_host(ref.host) == canonical_host(host) and not ref.path:
-            out.append(
-                ConfigProblem(
-                    path, f'"{raw}" is the registry itself, not a mirror of it', "warning"
-                )
-            )
-        for setting in ("http", "insecure"):
-            if getattr(reg, setting) is True and (own is None or getattr(own, setting) is None):
-                if setting == "http" and is_localhost(ref.host):
-                    continue
-                out.append(
-                    ConfigProblem(
-                        path,
-                        f'{setting} = true under [registry."{host}"] does not apply to its mirror '
-                        f"{ref.host}: BuildKit reads a mirror's settings from "
-                        f'[registry."{ref.host}"]; set {setting} = true there',
-                        "warning",
-                    )
-                )
     return out
 
 
