@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
-from buildx_tui.core.builders import Builder, GCRule, Node
+from buildx_tui.core.builders import Builder, GCRule, Node, nodes_sharing_workers
 from buildx_tui.core.platforms import Emulation
 from buildx_tui.ui.common.format import STATUS_STYLE, human_bytes, human_duration, relative_time
 
@@ -53,9 +53,29 @@ def builder_renderable(b: Builder, now: datetime | None = None) -> RenderableTyp
     parts: list[RenderableType] = [_kv(rows)]
     if b.driver in DRIVER_NOTES:
         parts.append(Text(DRIVER_NOTES[b.driver], style="italic dim"))
+    parts += _shared_daemon(b)
     if b.error:
         parts += [_heading("Error"), Text(b.error, "red")]
     return Group(*parts)
+
+
+def _shared_daemon(b: Builder) -> list[RenderableType]:
+    """Nodes that are one BuildKit daemon (the same worker ID): a build split across them
+    fails (on the lab: job ID … exists, or gateway result is already set)."""
+    parts: list[RenderableType] = []
+    for group in nodes_sharing_workers(b):
+        names = ", ".join(group[:-1]) + " and " + group[-1]
+        parts += [
+            Text("\n⚠ Nodes on one BuildKit daemon", "bold yellow"),
+            Text(
+                f"{names} report the same worker ID: they are one BuildKit daemon reached "
+                'twice. A build buildx splits across them (a platform each) fails with "job '
+                'ID … exists" or "gateway result is already set". Keep one: docker buildx '
+                f"create --leave --name {b.name} --node {group[-1]}",
+                "yellow",
+            ),
+        ]
+    return parts
 
 
 def _when(when: datetime | None, now: datetime | None) -> str:
