@@ -48,9 +48,13 @@ class BuildxApp(ServicesApp):
         # reach the next field (Textual's own Tab binding runs after they were handed out).
         Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
         Binding(
-            "shift+tab", "focus_previous", "Previous field", show=False, priority=True,
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
             id="app.previous",
-        ),  # fmt: skip
+        ),
     ]
 
     def __init__(
@@ -106,13 +110,37 @@ class BuildxApp(ServicesApp):
 
         return [s for s in self.screen_stack if isinstance(s, BuildProgressScreen) and s.running]
 
+    def unsaved_input(self) -> list[str]:
+        """What quitting would lose that the user typed (a changed build form, a wizard)."""
+        found = (s.unsaved_input() for s in self.screen_stack if isinstance(s, AppScreen))
+        return [what for what in found if what]
+
     async def action_quit(self) -> None:
-        """`q`: quits at once, unless builds are running: then asks, and cancels them first."""
-        builds = self.running_builds()
-        if not builds:
-            self._quit_now()
-            return
+        """`q`: quits at once, unless builds are running (then asks, and cancels them first) or
+        input would be lost (then asks)."""
         from buildx_tui.ui.common.confirm import ConfirmDialog
+
+        builds = self.running_builds()
+        losing = " and ".join(self.unsaved_input())
+        if not builds:
+            if not losing:
+                self._quit_now()
+                return
+
+            def discard(yes: bool | None) -> None:
+                if yes:
+                    self._quit_now()
+
+            self.push_screen(
+                ConfirmDialog(
+                    "Quit and lose your input?",
+                    f"Quitting loses {losing}: nothing of it is kept once the app ends.",
+                    yes="Discard and quit",
+                    no="Keep editing",
+                ),
+                discard,
+            )
+            return
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -123,7 +151,8 @@ class BuildxApp(ServicesApp):
             ConfirmDialog(
                 "Quit while building?",
                 f"{what} still running. Quitting cancels it as Ctrl-C would (the docker process "
-                "stops; nothing is left running) and records it as cancelled in the history.",
+                "stops; nothing is left running) and records it as cancelled in the history."
+                + (f" It also loses {losing}." if losing else ""),
                 yes="Cancel the build and quit",
                 no="Keep building",
             ),
@@ -173,7 +202,10 @@ class BuildxApp(ServicesApp):
     def _open_build_form(self, message: nav.OpenBuildForm) -> None:
         from buildx_tui.ui.build.form import BuildFormScreen
 
-        self.push_screen(BuildFormScreen(message.builder, spec=message.spec))
+        kept = None  # the values last built or kept for later with this builder
+        if message.spec is None and message.builder is not None:
+            kept = self.services.drafts.form(message.builder.name)
+        self.push_screen(BuildFormScreen(message.builder, spec=message.spec, kept=kept))
 
     @on(nav.StartBuild)
     def _start_build(self, message: nav.StartBuild) -> None:
@@ -261,7 +293,9 @@ class BuildxApp(ServicesApp):
     def _open_create_wizard(self, message: nav.OpenCreateWizard) -> None:
         from buildx_tui.ui.create.wizard import CreateWizardScreen
 
-        screen = CreateWizardScreen(message.ls, append_to=message.append_to)
+        key = CreateWizardScreen.draft_key_for(message.append_to)
+        kept = self.services.drafts.wizard(key)  # a draft closed with "keep"
+        screen = CreateWizardScreen(message.ls, append_to=message.append_to, kept=kept)
         self.push_screen(screen, self._builders_changed)
 
     @on(nav.OpenRecreateWizard)

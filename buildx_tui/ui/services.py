@@ -9,9 +9,9 @@ gateway (see ``make_app``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.screen import ModalScreen, Screen
@@ -19,20 +19,64 @@ from textual.screen import ModalScreen, Screen
 from buildx_tui.core.build.history import History
 from buildx_tui.core.docker.backend import Backend
 
+if TYPE_CHECKING:  # annotations only: the first frame loads neither the form nor the wizard
+    from buildx_tui.core.build.form import FormValues
+    from buildx_tui.core.create.draft import CreateDraft
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
+class KeptWizard:
+    """A create wizard closed with "keep": its inputs and the step it was on."""
+
+    draft: CreateDraft
+    step: int
+
+
+class Drafts:
+    """What the user typed in the build form and the create wizard, kept for the session (in
+    memory) so that leaving a form never silently throws it away (issue #11 item 12).
+
+    The build form's values are kept per builder: the last ones built or kept for later. The
+    wizard's draft is kept per target (a new builder, or the builder a node is appended to: the
+    wizard names the key) until it is created or discarded. The screens copy what they keep (a kept
+    draft is never the live object a wizard edits)."""
+
+    def __init__(self) -> None:
+        self._forms: dict[str, FormValues] = {}
+        self._wizards: dict[str, KeptWizard] = {}
+
+    def form(self, builder: str) -> FormValues | None:
+        return self._forms.get(builder)
+
+    def keep_form(self, values: FormValues) -> None:
+        self._forms[values.builder] = values
+
+    def wizard(self, target: str) -> KeptWizard | None:
+        return self._wizards.get(target)
+
+    def keep_wizard(self, target: str, kept: KeptWizard) -> None:
+        self._wizards[target] = kept
+
+    def drop_wizard(self, target: str) -> None:
+        self._wizards.pop(target, None)
+
+
+@dataclass(frozen=True)
 class Services:
-    """What the screens share: the docker gateway, the build history, the clock, the settings."""
+    """What the screens share: the docker gateway, the build history, the clock, the settings,
+    the forms' unfinished input."""
 
     backend: Backend
     history: History
     clock: Callable[[], datetime] = utc_now
     #: Seconds between automatic refreshes of the builders list; 0 turns them off.
     refresh_interval: float = 10.0
+    #: The build form's and the wizard's unfinished input.
+    drafts: Drafts = field(default_factory=Drafts)
 
 
 class ServicesApp(App[None]):
@@ -69,6 +113,10 @@ class AppScreen(Screen[ResultT]):
     def palette_commands(self) -> list[PaletteCommand]:
         """Actions offered in the command palette (ctrl+p) while this screen is on top."""
         return []
+
+    def unsaved_input(self) -> str:
+        """What quitting now would lose ("the build form's changes"), or "" (most screens)."""
+        return ""
 
 
 class AppModalScreen(ModalScreen[ResultT]):

@@ -3,7 +3,8 @@ checks everything before anything runs, and starts the build screen."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -50,6 +51,7 @@ from buildx_tui.ui.build.form_fields import (
     main_fields,
     row,
 )
+from buildx_tui.ui.build.form_keep import ask_before_leaving, last_builds
 from buildx_tui.ui.build.platform_picker import PlatformPicker
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.services import AppScreen
@@ -60,7 +62,9 @@ if TYPE_CHECKING:
 
 class BuildFormScreen(AppScreen[None]):
     """``builder`` preselects a builder (the builders screen passes the selected one); ``spec``
-    fills the form (editing a past build)."""
+    fills the form (editing a past build); else ``kept`` does (the values last built or kept
+    for that builder, Services.drafts); else the builder's last build in the history does.
+    Leaving it changed asks first."""
 
     CSS_PATH = "build.tcss"
     BINDINGS = [
@@ -75,6 +79,8 @@ class BuildFormScreen(AppScreen[None]):
     @dataclass
     class BuildersLoaded(Message):
         refresh: Refresh
+        #: The last spec built with each builder (from the history, this Docker context only).
+        last: dict[str, BuildSpec] = dataclasses.field(default_factory=dict)
 
     @dataclass
     class StoreProbed(Message):
@@ -85,6 +91,7 @@ class BuildFormScreen(AppScreen[None]):
         builder: Builder | None = None,
         *,
         spec: BuildSpec | None = None,
+        kept: FormValues | None = None,
     ) -> None:
         super().__init__()
         self.builder = builder
@@ -96,8 +103,15 @@ class BuildFormScreen(AppScreen[None]):
         choices = platform_choices(builder)
         if spec is not None:
             self.initial = FormValues.from_spec(spec, [c.name for c in choices])
+        elif kept is not None:
+            self.initial = replace(kept, builder=name or kept.builder)
         else:
             self.initial = FormValues(builder=name)
+        #: What the form showed before any typing (with the builder and platforms it picked
+        #: itself, the values last built): leaving asks first only when the values differ.
+        self.baseline = self.initial
+        #: Nothing was given: the builder's last build in the history may fill the form.
+        self._from_history = spec is None and kept is None
         self._log_ids: dict[str, int] = {}
 
     @property
@@ -145,6 +159,7 @@ class BuildFormScreen(AppScreen[None]):
         self.query_one("#command").border_title = "Command  (ctrl+o copies)"
         self.query_one("#checks").border_title = "Checks"
         self.query_one("#context", Input).focus()
+        self.baseline = replace(self.values(), builder=self.initial.builder)
         self._load_builders()
         self._probe_store()
         self.revalidate()
@@ -180,7 +195,9 @@ class BuildFormScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="form-ls", exit_on_error=False)
     def _ls_worker(self) -> None:
-        self.post_message(self.BuildersLoaded(self.backend.list_builders()))
+        refresh = self.backend.list_builders()
+        last = last_builds(self.history, self.backend.display) if self._from_history else {}
+        self.post_message(self.BuildersLoaded(refresh, last))
 
     @work(thread=True, exclusive=True, group="form-store", exit_on_error=False)
     def _store_worker(self) -> None:
@@ -223,14 +240,19 @@ class BuildFormScreen(AppScreen[None]):
         options = [(builder_label(b), b.name) for b in self.ls.builders]
         if wanted and chosen is None:
             options.append((f"{wanted}  (not found)", wanted))
+        last = message.last.get(chosen.name) if chosen is not None else None
+        if last is not None and chosen is not None and not self.changed:
+            self._fill(FormValues.from_spec(last, [c.name for c in platform_choices(chosen)]))
         with self.prevent(Select.Changed):
             select.set_options(options)
             if chosen is not None:
                 select.value = chosen.name
             elif wanted:
                 select.value = wanted
+        if isinstance(select.value, str):  # the form's own pick, not a change of the user's
+            self.baseline = replace(self.baseline, builder=select.value)
         if chosen is not None:
-            self._use_builder(chosen)
+            self._use_builder(chosen, picked=True)
 
     # -- builder -----------------------------------------------------------------------------------
     @on(Select.Changed, "#builder")
@@ -243,11 +265,15 @@ class BuildFormScreen(AppScreen[None]):
         self.revalidate()
 
     @work(exclusive=True, group="form-picker")
-    async def _use_builder(self, builder: Builder) -> None:
+    async def _use_builder(self, builder: Builder, picked: bool = False) -> None:
+        """``picked``: the form chose the builder itself (the one asked for, or the current)."""
         self.builder = builder
         picker = self.query_one(PlatformPicker)
+        untouched = picker.selected == self.baseline.platforms
         keep = picker.selected or self.initial.platforms
         await picker.set_choices(platform_choices(builder), keep, self._emulator_note())
+        if picked and untouched:
+            self.baseline = replace(self.baseline, platforms=picker.selected)
         self._title_platforms()
         self.revalidate()
 
@@ -365,6 +391,8 @@ class BuildFormScreen(AppScreen[None]):
                     self.query_one(AdvancedOptions).collapsed = False
                 self.query_one(FIELD_WIDGET.get(first.field, "#context")).focus()
             return
+        self.baseline = self.values()  # built: the values used, what `n` shows next time
+        self.services.drafts.keep_form(self.baseline)
         self.post_message(
             nav.StartBuild(
                 self.spec,
@@ -407,7 +435,17 @@ class BuildFormScreen(AppScreen[None]):
     def load_spec(self, spec: BuildSpec) -> None:
         """Fill the form with a past build's settings."""
         values = FormValues.from_spec(spec, self.query_one(PlatformPicker).offered)
-        self.initial = values
+        self._fill(values)
+        builder = self.ls.get(spec.builder) if self.ls is not None else None
+        if builder is not None:
+            self.query_one("#builder", Select).value = builder.name
+            self.baseline = replace(self.baseline, builder=builder.name)
+        picker = self.query_one(PlatformPicker)
+        self._reset_picker(picker, values.platforms)
+
+    def _fill(self, values: FormValues) -> None:
+        """Show ``values`` (all but the builder and the platforms' boxes) as the form's own."""
+        self.initial = self.baseline = values
         self.query_one("#context", Input).value = values.context
         self.query_one("#dockerfile", Input).value = values.dockerfile
         self.query_one("#target", Input).value = values.target
@@ -419,15 +457,11 @@ class BuildFormScreen(AppScreen[None]):
         self.query_one("#no-cache", Checkbox).value = values.no_cache
         self.query_one("#pull", Checkbox).value = values.pull
         self.query_one(AdvancedOptions).load(values)
-        builder = self.ls.get(spec.builder) if self.ls is not None else None
-        if builder is not None:
-            self.query_one("#builder", Select).value = builder.name
-        picker = self.query_one(PlatformPicker)
-        self._reset_picker(picker, values.platforms)
 
     @work(exclusive=True, group="form-picker")
     async def _reset_picker(self, picker: PlatformPicker, platforms: tuple[str, ...]) -> None:
         await picker.set_choices(platform_choices(self.builder), platforms, self._emulator_note())
+        self.baseline = replace(self.baseline, platforms=picker.selected)
         self.revalidate()
 
     def action_help(self) -> None:
@@ -435,6 +469,18 @@ class BuildFormScreen(AppScreen[None]):
 
         self.app.push_screen(BuildFormHelp.for_form(self.BINDINGS, self.app.BINDINGS))
 
+    # -- leaving: never throw the input away without asking ----------------------------------------
+    @property
+    def changed(self) -> bool:
+        """The user changed something since the form opened, was filled or last built."""
+        now = self.values()
+        if self.ls is None:  # the form has not picked its builder yet
+            now = replace(now, builder=self.baseline.builder)
+        return now != self.baseline
+
+    def unsaved_input(self) -> str:
+        return "the build form's changes" if self.changed else ""
+
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+            ask_before_leaving(self)

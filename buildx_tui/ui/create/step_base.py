@@ -34,6 +34,11 @@ class StepPanel(VerticalScroll):
     def store(self, draft: CreateDraft) -> None:
         """Copy the inputs into the draft."""
 
+    def store_copy(self, draft: CreateDraft) -> None:
+        """Copy the inputs into ``draft``, a copy of the wizard's, to see what would be lost by
+        leaving: like :meth:`store`, without reading files or changing the panel."""
+        self.store(draft)
+
     def context_changed(self, ctx: WizardContext) -> None:
         """The existing builders or Docker contexts became known: update what shows them,
         never the inputs (the user may be typing)."""

@@ -123,6 +123,15 @@ class RegistryStep(StepPanel):
         draft.config.debug = self._debug_value()
         draft.config.registries = self._kept()
 
+    def store_copy(self, draft: CreateDraft) -> None:
+        path = value(self, "#config-path").strip()
+        if path != draft.config_path.strip():
+            draft.config_path = path  # a new path, not read yet (store reads it)
+            return
+        hold = self.hold
+        self.store(draft)
+        self.hold = hold
+
     def _debug_value(self) -> bool | None:
         return _tri(self.query_one("#debug", Checkbox).value, self._draft.config.debug)
 

@@ -7,6 +7,7 @@ builder's name after a successful run, or ``None``.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ from buildx_tui.ui.create.step_endpoint import EndpointStep, probe_text
 from buildx_tui.ui.create.step_node import NodeStep
 from buildx_tui.ui.create.step_registry import RegistryStep
 from buildx_tui.ui.create.step_review import ReviewStep, RunPanel
-from buildx_tui.ui.services import AppScreen
+from buildx_tui.ui.services import AppScreen, KeptWizard
 
 _SEP = "  ›  "  # noqa: RUF001 (a breadcrumb separator)
 
@@ -90,19 +91,37 @@ class CreateWizardScreen(AppScreen[str | None]):
         append_to: str | None = None,
         *,
         config_dir: Path | None = None,
+        kept: KeptWizard | None = None,
     ) -> None:
+        """``kept``: a draft closed with "keep" (the app keeps it per target, Services.drafts):
+        the wizard resumes it, on the step it was left on."""
         super().__init__()
         self._existing = existing
         self._config_dir = config_dir
+        self.append_to = append_to
+        self.draft_key = self.draft_key_for(append_to)
         self.draft = CreateDraft(name=append_to or "", append=append_to is not None)
-        self.ctx = WizardContext(existing=existing.builders if existing else ())
         self.index = 0
+        self.resumed = kept is not None
+        if kept is not None:
+            self.draft, self.index = copy.deepcopy(kept.draft), kept.step
+        #: The draft as opened: leaving asks first only when the inputs differ from it.
+        self.opened_with = copy.deepcopy(self.draft)
+        self.ctx = WizardContext(existing=existing.builders if existing else ())
         self.plan: CreatePlan | None = None
         self.outcome: RunOutcome | None = None
         self.running = False
         self._runner: Runner | None = None
         self._auto_config_path: str | None = None
+        if kept is not None and self.draft.config_path == self._config_path_for(self.draft.name):
+            self._auto_config_path = self.draft.config_path  # still the default: follows the name
         self._log_ids: dict[Phase, int] = {}
+
+    @classmethod
+    def draft_key_for(cls, append_to: str | None) -> str:
+        """Where a draft kept for later goes (Services.drafts): one per kind of wizard and
+        target (a new builder, or the builder a node is appended to)."""
+        return f"{cls.__name__}:{append_to or ''}"
 
     @property
     def step(self) -> WizardStep:
@@ -139,7 +158,9 @@ class CreateWizardScreen(AppScreen[str | None]):
         self.query_one("#wizard-problems", Static).display = False
         self.query_one(CommandLog).display = False
         self._load_context()
-        self._enter(0)
+        self._enter(self.index)
+        if self.resumed:
+            self.notify("Your draft from before. Esc, then Discard, starts over.", timeout=6)
 
     @work(thread=True, exclusive=True, group="wizard-load", exit_on_error=False)
     def _load_context(self) -> None:
@@ -223,7 +244,26 @@ class CreateWizardScreen(AppScreen[str | None]):
         if self.outcome is not None and self.outcome.ok:
             self.dismiss(self.plan.name if self.plan else None)
             return
-        self.dismiss(None)
+        self._leave()
+
+    # -- leaving: never throw the input away without asking ------------------------------------
+    def current_draft(self) -> CreateDraft:
+        """The draft with what the step on screen holds (a copy: the wizard's is untouched)."""
+        draft = copy.deepcopy(self.draft)
+        if not self.running and self.outcome is None:
+            self.panel().store_copy(draft)
+        return draft
+
+    def unsaved_input(self) -> str:
+        if self.outcome is not None and self.outcome.ok:
+            return ""  # created: nothing left to lose
+        return "the create wizard's input" if self.current_draft() != self.opened_with else ""
+
+    def _leave(self) -> None:
+        """Unchanged: leave at once (a kept draft stays kept). Changed: ask (ui/create/leaving)."""
+        from buildx_tui.ui.create.leaving import ask_before_leaving
+
+        ask_before_leaving(self)
 
     def action_close(self) -> None:
         """q: leave the wizard — but never stop a run by accident (Esc or Stop does that)."""
@@ -257,10 +297,8 @@ class CreateWizardScreen(AppScreen[str | None]):
     def _default_config_path(self) -> None:
         """Name the builder's config file after it (or its builder, for an appended node),
         unless the user chose another path; an existing file is read and edited."""
-        name = self.draft.name.strip()
-        try:
-            auto = str(config_path_for_builder(name, self._config_dir))
-        except ValueError:
+        auto = self._config_path_for(self.draft.name)
+        if auto is None:
             return
         current = self.draft.config_path
         if current and current != self._auto_config_path:
@@ -268,6 +306,12 @@ class CreateWizardScreen(AppScreen[str | None]):
         if auto != current:
             self.draft.load_config(auto)
         self._auto_config_path = auto
+
+    def _config_path_for(self, name: str) -> str | None:
+        try:
+            return str(config_path_for_builder(name.strip(), self._config_dir))
+        except ValueError:
+            return None
 
     # -- review ------------------------------------------------------------------------------
     def make_plan(self) -> CreatePlan:
@@ -369,6 +413,7 @@ class CreateWizardScreen(AppScreen[str | None]):
         self.query_one(RunPanel).finish(message.outcome, name)
         if message.outcome.ok:
             self.notify(f"{name}: ready", timeout=4)
+            self.services.drafts.drop_wizard(self.draft_key)  # done: nothing to resume
         self._update_chrome()
         self.query_one("#wizard-next" if message.outcome.ok else "#wizard-back", Button).focus()
 

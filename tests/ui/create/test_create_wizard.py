@@ -559,6 +559,9 @@ async def test_escape_cancels_without_running_anything(tmp_path: Path) -> None:
         await to_step(pilot, screen, "node")
         await pilot.press("escape")
         await settle(pilot)
+        assert results == []  # something was entered: it asks first (test_create_keep.py)
+        await pilot.press("d")  # discard
+        await settle(pilot)
         assert results == [None]
         assert nothing_ran(backend)
         assert os.listdir(tmp_path) == []
