@@ -51,13 +51,14 @@ def diff_text(lines: Sequence[DiffLine], head: str = "") -> Text:
             text.append("\n")
         mark, style = _MARK[line.kind]
         shown = head if (i == 0 and head and line.text == "buildx create") else line.text
-        text.append("  " + mark, style)
+        text.append(mark, style)
         text.append(shown, style if line.kind != " " else "")
     return text
 
 
 def _bullets(title: str, items: Sequence[str], style: str, mark: str = "•") -> Text:
-    text = Text(title, f"bold {style}".strip())
+    text = Text()
+    text.append(title, f"bold {style}".strip())
     for item in items:
         text.append(f"\n  {mark} ", style)
         text.append(item)
