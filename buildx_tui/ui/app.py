@@ -310,7 +310,9 @@ class BuildxApp(ServicesApp):
             return
         from buildx_tui.ui.create.recreate import RecreateWizardScreen
 
-        screen = RecreateWizardScreen(message.ls, message.builder)
+        key = RecreateWizardScreen.draft_key_for(message.builder.name)
+        kept = self.services.drafts.wizard(key)  # a draft of this recreate closed with "keep"
+        screen = RecreateWizardScreen(message.ls, message.builder, kept=kept)
         self.push_screen(screen, self._builders_changed)
 
     @on(nav.OpenLeaveNode)

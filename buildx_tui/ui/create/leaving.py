@@ -28,7 +28,7 @@ def ask_before_leaving(wizard: CreateWizardScreen) -> None:
             return
         wizard.dismiss(None)
 
-    again = f"a on {wizard.append_to}" if wizard.append_to else "c"
+    again = wizard.reopen_hint()
     dialog = DiscardDialog(
         "Leave the wizard?",
         f"What you entered is lost unless you keep it: {again} opens it again where you left.",

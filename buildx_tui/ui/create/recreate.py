@@ -13,6 +13,7 @@ name after a successful run, or ``None``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from buildx_tui.core.create.recreate import (
 from buildx_tui.core.create.run import CreatePlan
 from buildx_tui.ui.create.step_review import ReviewStep
 from buildx_tui.ui.create.wizard import CreateWizardScreen
+from buildx_tui.ui.services import KeptWizard
 
 Display = Callable[[Sequence[str]], str]
 
@@ -137,14 +139,24 @@ class RecreateWizardScreen(CreateWizardScreen):
         builder: Builder,
         *,
         config_dir: Path | None = None,
+        kept: KeptWizard | None = None,
     ) -> None:
+        """``kept``: a draft of this recreate closed with "keep" (Services.drafts, per
+        builder): resumed on its step."""
         # The checks see the other builders only: this one's name is free once it is removed.
         others = tuple(b for b in existing.builders if b.name != builder.name)
         super().__init__(LsResult(others, existing.problems), config_dir=config_dir)
         self.source = read_builder(builder, config_dir=config_dir)
-        self.draft = self.source.new_draft()
+        self.draft_key = self.draft_key_for(builder.name)
+        self.draft, self.index = self.source.new_draft(), FIRST_STEP
+        self.resumed = kept is not None
+        if kept is not None:
+            self.draft, self.index = copy.deepcopy(kept.draft), max(kept.step, FIRST_STEP)
+        self.opened_with = copy.deepcopy(self.draft)  # leaving asks only when this changed
         self.keep_state = True  # the cache of a docker-container builder
-        self.index = FIRST_STEP
+
+    def reopen_hint(self) -> str:
+        return f"e on {self.source.name}"
 
     # -- the parts of the wizard that differ --------------------------------------------------
     def make_plan(self) -> CreatePlan:

@@ -123,6 +123,10 @@ class CreateWizardScreen(AppScreen[str | None]):
         target (a new builder, or the builder a node is appended to)."""
         return f"{cls.__name__}:{append_to or ''}"
 
+    def reopen_hint(self) -> str:
+        """The key that opens this wizard again (said when its draft is kept for later)."""
+        return f"a on {self.append_to}" if self.append_to else "c"
+
     @property
     def step(self) -> WizardStep:
         return STEPS[self.index]

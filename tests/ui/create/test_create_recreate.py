@@ -14,6 +14,7 @@ from buildx_tui.core.create.run import Phase
 from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.discard import DiscardDialog
 from buildx_tui.ui.create.recreate import RecreateWizardScreen
 from buildx_tui.ui.create.step_review import RunPanel
 from tests.fakes import FakeBackend, Reply, fixture
@@ -201,3 +202,28 @@ async def test_the_key_is_in_the_palette_and_the_help() -> None:
         assert "Recreate builder with changes" in titles
         keys = {b.key: b.description for b in builders.BINDINGS}  # type: ignore[union-attr]
         assert keys["e"] == "Edit: recreate with changes"
+
+
+async def test_leaving_asks_only_after_a_change_and_a_kept_draft_comes_back_with_e() -> None:
+    backend = make_backend()
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_recreate(pilot, app)
+        await pilot.press("escape")  # filled from the builder, nothing changed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, BuildersScreen)
+        wizard = await open_recreate(pilot, app)
+        await next_step(pilot)
+        wizard.query_one("#network-host", Checkbox).value = False
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DiscardDialog)
+        assert f"e on {NAME} opens it again" in dialog.what
+        await pilot.press("k")  # keep for later
+        await settle(pilot)
+        again = await open_recreate(pilot, app)
+        assert again is not wizard and again.resumed and again.step.value == "node"
+        assert again.query_one("#network-host", Checkbox).value is False
+        assert backend.calls == [LS, CONTEXT_LS, CONTEXT_LS, CONTEXT_LS]  # nothing ran
