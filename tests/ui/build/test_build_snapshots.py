@@ -17,5 +17,6 @@ SIZE = (120, 36)
 @pytest.mark.parametrize("name", sorted(SCENES))
 def test_build_scene(snap_compare, monkeypatch, name):
     history = stable_environment(monkeypatch.setattr, monkeypatch.chdir)
+    monkeypatch.delenv("GIT_SHA", raising=False)  # the form scene's bare --build-arg GIT_SHA
     scene = SCENES[name]
     assert snap_compare(scene.app(history), terminal_size=SIZE, run_before=scene.steps(history))
