@@ -12,10 +12,12 @@ import signal
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import SystemCommand
+from textual.await_complete import AwaitComplete
+from textual.dom import DOMNode
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 #: Quitting while builds run: how long to wait for them to stop and be recorded (a cancelled
 #: build ends in ~0.1 s; a stuck one is killed with its process group after this).
 QUIT_WAIT_S = 10.0
+#: After a screen closes, when its widgets have been removed (see _forget_closed_watchers).
+RELEASE_AFTER_S = 0.5
 #: Closing the terminal (SIGHUP) or SIGTERM: treated like a cancel, then quit.
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -158,6 +162,39 @@ class BuildxApp(ServicesApp):
             ),
             answered,
         )
+
+    # -- memory: what a closed screen leaves behind --------------------------------------------
+    def pop_screen(self) -> AwaitComplete:
+        done = super().pop_screen()
+        self.set_timer(RELEASE_AFTER_S, self._forget_closed_watchers)
+        return done
+
+    def switch_screen(self, screen: Screen[Any] | str) -> AwaitComplete:
+        done = super().switch_screen(screen)
+        self.set_timer(RELEASE_AFTER_S, self._forget_closed_watchers)
+        return done
+
+    def _forget_closed_watchers(self) -> None:
+        """Textual drops a closed widget's watchers only when the watched value changes: each
+        closed screen's Header stayed alive through its watch of the app's title, and each
+        Footer refresh left its old keys alive through their bindings to the Footer's
+        `compact` (22 widgets every time the builders list came back). Over a session of
+        builds, memory only grew. Drop the watchers of widgets no longer in the app. (Textual
+        keeps them in the private attribute ``__watchers`` of the watched node.)"""
+        nodes: list[DOMNode] = [self]
+        for screen in self.screen_stack:
+            nodes.append(screen)
+            nodes.extend(screen.walk_children())
+        for watched in nodes:
+            watchers = getattr(watched, "__watchers", None)
+            if not isinstance(watchers, dict):
+                continue
+            for name, entries in watchers.items():
+                watchers[name] = [
+                    (node, callback)
+                    for node, callback in entries
+                    if node is self or getattr(node, "is_attached", True)
+                ]
 
     def quit_on_signal(self, sig: signal.Signals) -> None:
         self.quit_cancelling(f"{sig.name} received")
