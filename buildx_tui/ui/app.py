@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
-from textual.dom import DOMNode
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from buildx_tui.core.build.history import History
