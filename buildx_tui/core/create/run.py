@@ -367,7 +367,8 @@ class Runner:
         def on_line(line: str) -> None:
             self.emit(RunEvent(phase, EventKind.LINE, line))
 
-        token = self.token if phase is not Phase.ROLLBACK else None
+        # The undo and the restore are never cancelled (a second Stop must not stop them).
+        token = self.token if phase not in (Phase.ROLLBACK, Phase.RESTORE) else None
         result = self.backend.run(argv, on_line=on_line, token=token)
         kind = EventKind.OK if result.ok else EventKind.FAILED
         self.emit(

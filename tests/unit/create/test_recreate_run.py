@@ -199,3 +199,36 @@ def test_an_original_that_cannot_be_created_again_is_said_with_its_command(
     assert outcome.rolled_back[-1] == (
         f"could not create {NAME} again (nope); by hand: {backend.display(original)}"
     )
+
+
+def test_a_cancelled_recreate_is_undone_and_the_restore_cannot_be_cancelled(
+    tmp_path: Path,
+) -> None:
+    src = source(tmp_path)
+    plan = with_mirror(src)
+    rm, create, _ = (tuple(argv) for _, argv in plan.commands())
+    backend = backend_for(plan)
+    events: list[RunEvent] = []
+    runner = Runner(plan, backend, events.append)
+    tokens: list[object | None] = []
+    run_ = backend.run
+
+    def run_with_token(argv, **kw):  # type: ignore[no-untyped-def]
+        tokens.append(kw.get("token"))
+        return run_(argv, **kw)
+
+    backend.run = run_with_token  # type: ignore[method-assign]
+    old = backend.after_run
+    assert old is not None
+
+    def stop(argv: tuple[str, ...]) -> None:
+        old(argv)
+        if argv == create:
+            runner.cancel()  # Stop while create runs
+
+    backend.after_run = stop
+    outcome = runner.run()
+    original = tuple(src.draft.spec().argv())
+    assert backend.calls == [rm, create, ("buildx", "rm", NAME), original, BOOTSTRAP]
+    assert outcome.cancelled and outcome.restored
+    assert tokens[:2] == [runner.token, runner.token] and tokens[2:] == [None, None, None]
