@@ -48,8 +48,8 @@ def record_bytes(r: rc.Recorder, args: list[str], stderr: str, expect: int) -> N
     (rc.OUT / stderr).write_bytes(proc.stderr)
     command = shlex.join(["docker", *args])
     r.rows.append(
-        f"| {stderr} | stderr | `{command}`   (written as bytes: its progress can cut a UTF-8 character) | "
-        f"{proc.returncode} | {r.versions} | {when} |"
+        f"| {stderr} | stderr | `{command}`   (written as bytes: its progress can cut a UTF-8 "
+        f"character) | {proc.returncode} | {r.versions} | {when} |"
     )
 
 
