@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
+from weakref import WeakKeyDictionary
 
+from textual import events, on
 from textual.app import App
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
 
 from buildx_tui.core.build.history import History
 from buildx_tui.core.docker.backend import Backend
@@ -87,6 +90,11 @@ class ServicesApp(App[None]):
         self.services = services
 
 
+#: Under this many columns the footers of the app's screens are compact.
+NARROW_FOOTER = 110
+#: Whether each footer was made compact by its screen (AppScreen._footer_fits).
+_MADE_COMPACT: WeakKeyDictionary[Footer, bool] = WeakKeyDictionary()
+
 #: The palette entries a screen offers: title, help text, what to call.
 PaletteCommand = tuple[str, str, Callable[[], Any]]
 
@@ -117,6 +125,14 @@ class AppScreen(Screen[ResultT]):
     def unsaved_input(self) -> str:
         """What quitting now would lose ("the build form's changes"), or "" (most screens)."""
         return ""
+
+    @on(events.Resize)
+    def _footer_fits(self, event: events.Resize) -> None:
+        """Under 110 columns the footer drops the spaces around its keys (they were cut);
+        wider, it is as the screen made it."""
+        for footer in self.query(Footer):
+            made_compact = _MADE_COMPACT.setdefault(footer, footer.compact)
+            footer.compact = made_compact or event.size.width < NARROW_FOOTER
 
 
 class AppModalScreen(ModalScreen[ResultT]):

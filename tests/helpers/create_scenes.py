@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, RadioButton, SelectionList
+from textual.widgets import Button, Checkbox, Input, RadioButton, SelectionList
 
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.create.leave import LeaveNodeScreen
@@ -67,7 +67,7 @@ async def _node(pilot: Pilot[None], screen: CreateWizardScreen) -> None:
 async def _registry(pilot: Pilot[None], screen: CreateWizardScreen) -> None:
     await to_step(pilot, screen, "registry")
     await fill(pilot, screen, mirrors="127.0.0.1:5000", new_host="127.0.0.1:5000")
-    await pilot.click("#registry-add")
+    screen.query_one("#registry-add", Button).press()  # (out of view at 80x24)
     await pilot.pause()
     screen.query_one("#http", Checkbox).value = True
     screen.query_one("#insecure", Checkbox).value = True
@@ -81,7 +81,7 @@ async def _review(pilot: Pilot[None], screen: CreateWizardScreen) -> None:
     screen.query_one("#network-host", Checkbox).value = True
     await next_step(pilot)
     await fill(pilot, screen, mirrors="127.0.0.1:5000", new_host="127.0.0.1:5000")
-    await pilot.click("#registry-add")
+    screen.query_one("#registry-add", Button).press()  # (out of view at 80x24)
     await pilot.pause()
     screen.query_one("#http", Checkbox).value = True
     screen.query_one("#insecure", Checkbox).value = True

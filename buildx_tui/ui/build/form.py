@@ -67,6 +67,9 @@ class BuildFormScreen(AppScreen[None]):
     Leaving it changed asks first."""
 
     CSS_PATH = "build.tcss"
+    #: Classes for build.tcss: one column under 110 columns, less around the form under 30 lines.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("ctrl+b,f5", "build", "Build", id="build_form.build"),
         Binding("ctrl+o", "copy_command", "Copy cmd", id="build_form.copy"),

@@ -53,7 +53,9 @@ class BuildHistoryScreen(AppScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.border_title = f"Build history · {self.history.path}"
-        for label in ("when (UTC)", "result", "time", "builder", "platforms", "image / output"):
+        # The image before the builder and platforms: on a narrow screen the columns on the
+        # right are scrolled off, and the details below name the builder and platforms too.
+        for label in ("when (UTC)", "result", "time", "image / output", "builder", "platforms"):
             table.add_column(label, key=label)
         self.query_one("#history-details", Static).update(Text("loading…", "dim"))
         self._load()
@@ -78,9 +80,9 @@ class BuildHistoryScreen(AppScreen[None]):
                 entry.started_at.strftime("%Y-%m-%d %H:%M:%S"),
                 Text(f"{mark} {entry.result}", style),
                 fmt_secs(entry.duration_s),
+                ", ".join(spec.tags) or spec.output.value,
                 spec.builder,
                 ", ".join(p.removeprefix("linux/") for p in spec.platforms) or "(builder's)",
-                ", ".join(spec.tags) or spec.output.value,
                 key=str(row),  # ids could repeat in a hand-edited file: never crash on it
             )
         if message.error:

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     pass
 
 MAX_COLUMNS = 3
+#: The narrowest a lane is laid out (the lanes take fewer columns on a narrow screen).
+LANE_WIDTH = 36
+#: Under this many columns the summary's failing steps go under its table (summary.py).
+NARROW = 110
 #: How long the build's reader may wait for a frame to be drawn (see BuildRunner.ui_wait_s).
 UI_WAIT_S = 0.1
 #: How long making the screen waits for the build's process to start (see __init__).
@@ -58,6 +62,8 @@ def lane_id(key: str) -> str:
 
 class BuildProgressScreen(AppScreen[None]):
     CSS_PATH = "build.tcss"
+    #: Under 30 lines the screen scrolls as a page (build.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     #: Clock that makes running steps' elapsed times advance between events (tests set None:
     #: then times are those stamped in the stream, and snapshots are reproducible).
     progress_clock: Callable[[], float] | None = staticmethod(time.time)
@@ -162,6 +168,9 @@ class BuildProgressScreen(AppScreen[None]):
 
     def on_resize(self) -> None:
         self._draw_head()
+        self._layout_lanes()
+        if self.outcome is not None:
+            self._draw_summary(self.outcome)
 
     def _post_snapshot(self, snapshot: ProgressSnapshot) -> None:
         self.post_message(self.Progress(snapshot))
@@ -263,11 +272,34 @@ class BuildProgressScreen(AppScreen[None]):
             log.follow(snap)
 
     def _layout_lanes(self) -> None:
+        """As many columns as fit (at most MAX_COLUMNS); the last lane (shared steps) takes what
+        its row leaves."""
         grid = self.query_one("#lanes", Grid)
         count = len(grid.children)
-        columns = min(MAX_COLUMNS, max(1, count))
+        fit = max(1, self.size.width // LANE_WIDTH)
+        columns = min(MAX_COLUMNS, max(1, count), fit)
         grid.styles.grid_size_columns = columns
         grid.styles.grid_size_rows = (count + columns - 1) // columns
+        if count:
+            grid.children[-1].styles.column_span = columns - (count - 1) % columns
+
+    def _draw_summary(self, outcome: RunOutcome) -> None:
+        panel = self.query_one("#build-summary", Static)
+        panel.display = True
+        panel.update(
+            summary(
+                outcome.snapshot,
+                outcome.outputs,
+                output=self.spec.output,
+                duration_s=outcome.duration_s,
+                support=self.support,
+                error="" if outcome.cancelled else outcome.error_text,
+                hint=self.hint(),
+                exit_code=outcome.result.returncode,
+                narrow=self.size.width < NARROW,
+            )
+        )
+        panel.set_class(True, f"-{outcome.snapshot.result}")
 
     def _draw_head(self) -> None:
         what = self.spec.tags[0] if self.spec.tags else self.spec.context
@@ -301,21 +333,7 @@ class BuildProgressScreen(AppScreen[None]):
                 result.duration_s,
                 tail="" if result.ok or outcome.cancelled else result.error_text(),
             )
-        panel = self.query_one("#build-summary", Static)
-        panel.display = True
-        panel.update(
-            summary(
-                outcome.snapshot,
-                outcome.outputs,
-                output=self.spec.output,
-                duration_s=outcome.duration_s,
-                support=self.support,
-                error="" if outcome.cancelled else outcome.error_text,
-                hint=self.hint(),
-                exit_code=result.returncode,
-            )
-        )
-        panel.set_class(True, f"-{outcome.snapshot.result}")
+        self._draw_summary(outcome)
         self.refresh_bindings()
         self.set_timer(GC_RELEASE_S, self.runner.release_gc)
         if message.history_error:

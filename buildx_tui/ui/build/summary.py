@@ -89,7 +89,10 @@ def summary(
     error: str,
     hint: str,
     exit_code: int | None,
+    narrow: bool = False,
 ) -> RenderableType:
+    """``narrow``: under 110 columns the failing steps go under the lanes' table (as a column
+    they were squeezed to a word a line)."""
     parts: list[RenderableType] = []
     mark, style = RESULT_MARK.get(snap.result, ("?", ""))
     head = Text(f"{mark} ", style)
@@ -120,7 +123,9 @@ def summary(
         if output is Output.PUSH and outputs.digest:
             line.append("   i: inspect the manifest", "cyan")
         parts.append(line)
-    parts.append(lane_table(snap, support))
+    parts.append(lane_table(snap, support, narrow=narrow))
+    if narrow:
+        parts += failing_steps(snap)
     parts += warning_rows(snap.warnings)
     if error:
         parts.append(Text("error   " + error, "red"))
@@ -159,10 +164,26 @@ def warning_rows(warnings: tuple[WarningSnapshot, ...]) -> list[Table]:
     return [table]
 
 
-def lane_table(snap: ProgressSnapshot, support: Mapping[str, Support]) -> Table:
+def failing_steps(snap: ProgressSnapshot) -> list[Text]:
+    """``failing  linux/arm64: 3/4 RUN …``: one line per lane that failed (narrow screens)."""
+    rows = []
+    for lane in snap.all_lanes:
+        failed = lane.failed_step
+        if failed is not None:
+            name = "shared" if lane.kind == "shared" else (lane.platform or lane.key)
+            row = Text("failing ", "dim").append(f"{name}: ", "bold red")
+            rows.append(row.append(f"{failed.position} {failed.name}".strip(), "red"))
+    return rows
+
+
+def lane_table(
+    snap: ProgressSnapshot, support: Mapping[str, Support], *, narrow: bool = False
+) -> Table:
+    """One row per lane; ``narrow``: without the failing-step column (see failing_steps)."""
     ratios = slowdowns(snap.lanes, support)
     table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="dim")
-    for name in ("platform", "result", "time", "steps", "cached", "slowdown", "failing step"):
+    columns = ["platform", "result", "time", "steps", "cached", "slowdown", "failing step"]
+    for name in columns[:-1] if narrow else columns:
         table.add_column(name, no_wrap=name != "failing step")
     for lane in snap.all_lanes:
         if lane.kind == "shared" and not lane.steps:
@@ -177,13 +198,15 @@ def lane_table(snap: ProgressSnapshot, support: Mapping[str, Support]) -> Table:
         # The slowdown of emulated lanes (or of every lane when nothing is known to be native).
         ratio = ratios.get(lane.key) if badge is not Support.NATIVE else None
         failed = lane.failed_step
-        table.add_row(
+        cells: list[RenderableType] = [
             label,
             Text(f"{mark} {result}", style),
             fmt_secs(lane.wall_time),
             f"{lane.steps_done}/{lane.steps_total}",
             str(lane.steps_cached),
             f"×{ratio:.1f}" if ratio is not None else "",  # noqa: RUF001
-            Text(f"{failed.position} {failed.name}".strip(), "red") if failed else "",
-        )
+        ]
+        if not narrow:
+            cells.append(Text(f"{failed.position} {failed.name}".strip(), "red") if failed else "")
+        table.add_row(*cells)
     return table

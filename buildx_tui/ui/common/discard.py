@@ -28,7 +28,7 @@ class DiscardDialog(ModalScreen[LeaveChoice]):
     DEFAULT_CSS = """
     DiscardDialog { align: center middle; }
     #discard-box {
-        width: 64; max-width: 95%; height: auto;
+        width: 72; max-width: 95%; height: auto;
         border: thick $warning; background: $surface; padding: 1 2;
     }
     #discard-buttons { height: auto; margin-top: 1; }

@@ -39,7 +39,8 @@ STEPS = [
     _row(
         "3 Endpoint",
         "which engine or buildkitd: a Docker context or host, or tcp:// / unix:// for remote, "
-        "with its TLS files; Test connection tries it; --timeout",
+        "with its TLS files; Test connection tries it; Timeout (--timeout): how long buildx "
+        "waits for the node's status",
     ),
     _row(
         "4 Node",

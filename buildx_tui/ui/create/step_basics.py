@@ -76,9 +76,9 @@ class NameStep(StepPanel):
         box.display = can_append
         if found is not None and can_append:
             nodes = len(found.nodes)
-            box.label = (
+            box.label = (  # one line (a checkbox's label never wraps): short enough for 80 columns
                 f"Append a node to {found.name} ({found.driver}, {nodes} node"
-                f"{'s' if nodes != 1 else ''}) — docker buildx create --append"
+                f"{'s' if nodes != 1 else ''}): --append"
             )
         elif not can_append:
             box.value = False

@@ -57,11 +57,8 @@ class EndpointStep(StepPanel):
         yield Static("", id="contexts", classes="hint")
         yield row(
             "Timeout",
-            line_input(
-                "20s (default): how long buildx waits for the node's status (--timeout), "
-                "e.g. 1m30s",
-                "timeout",
-            ),
+            # short enough for 80 columns; the help (F1) says what it is
+            line_input("20s by default, e.g. 1m30s (--timeout)", "timeout"),
             id="timeout-row",
         )
         with Vertical(id="tls"):

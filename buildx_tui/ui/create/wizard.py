@@ -444,15 +444,29 @@ class CreateWizardScreen(AppScreen[str | None]):
             cancel.label = "Cancel"
             verb = "Append node" if self.draft.append else "Create"
             nxt.label = verb if self.step is WizardStep.REVIEW else "Next"
-        self.query_one("#wizard-steps", Static).update(self._steps_text())
+        steps = self.query_one("#wizard-steps", Static)
+        text = self._steps_text()
+        if text.cell_len > steps.content_size.width > 0:
+            text = self._steps_text(short=True)
+        steps.update(text)
 
-    def _steps_text(self) -> Text:
+    def on_resize(self) -> None:
+        """Under 30 lines the buttons take one line each instead of three."""
+        for button in self.query("#wizard-buttons Button").results(Button):
+            button.compact = self.size.height < 30
+        self._update_chrome()
+
+    def _steps_text(self, short: bool = False) -> Text:
+        """The steps, the one on screen highlighted; ``short``: only its title (the others by
+        number), when all of them do not fit the width."""
         text = Text()
         running_or_done = self.running or self.outcome is not None
         for i, step in enumerate(STEPS):
             if i:
                 text.append(_SEP, "dim")
             label = f"{i + 1} {STEP_TITLES[step]}"
+            if short and i != self.index:
+                label = str(i + 1)
             if running_or_done or i < self.index:
                 text.append(label, "green")
             elif i == self.index:
