@@ -92,8 +92,8 @@ class ServicesApp(App[None]):
 
 #: Under this many columns the footers of the app's screens are compact.
 NARROW_FOOTER = 110
-#: Whether each footer was made compact by its screen (AppScreen._footer_fits).
-_MADE_COMPACT: WeakKeyDictionary[Footer, bool] = WeakKeyDictionary()
+#: Each footer as its screen made it: compact, showing the palette key (AppScreen._footer_fits).
+_AS_MADE: WeakKeyDictionary[Footer, tuple[bool, bool]] = WeakKeyDictionary()
 
 #: The palette entries a screen offers: title, help text, what to call.
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -128,11 +128,16 @@ class AppScreen(Screen[ResultT]):
 
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:
-        """Under 110 columns the footer drops the spaces around its keys (they were cut);
-        wider, it is as the screen made it."""
+        """Under 110 columns the footer drops the spaces around its keys and its ^p item (ctrl+p
+        still opens the palette; the help lists it): its last keys were cut mid-word. Wider, it
+        is as the screen made it."""
+        narrow = event.size.width < NARROW_FOOTER
         for footer in self.query(Footer):
-            made_compact = _MADE_COMPACT.setdefault(footer, footer.compact)
-            footer.compact = made_compact or event.size.width < NARROW_FOOTER
+            compact, palette = _AS_MADE.setdefault(
+                footer, (footer.compact, footer.show_command_palette)
+            )
+            footer.compact = compact or narrow
+            footer.show_command_palette = palette and not narrow
 
 
 class AppModalScreen(ModalScreen[ResultT]):

@@ -369,6 +369,15 @@ SCENES: dict[str, Scene] = {
         lambda: scene_backend(_spec_fail(), BuildReply("buildx/build-onefails-rawjson.stderr", 1)),
         open_build(_spec_fail(), _open_arm64_log),
     ),
+    "form-leave": Scene(
+        scene_backend,
+        open_form(
+            "lab-container",
+            lambda pilot, form: _fill_then(
+                pilot, form, fill_form(tags="127.0.0.1:5000/build-e2e/app:1"), "escape"
+            ),
+        ),
+    ),
     "history": Scene(scene_backend, _history_scene),
     "login": Scene(scene_backend, _login_scene),
 }
