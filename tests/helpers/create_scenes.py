@@ -103,6 +103,11 @@ async def _run_failed(pilot: Pilot[None], screen: CreateWizardScreen) -> None:
     await next_step(pilot)
 
 
+async def _help(pilot: Pilot[None], screen: CreateWizardScreen) -> None:
+    await pilot.press("f1")
+    await pilot.pause()
+
+
 FAILED_BOOTSTRAP = Reply(1, "", fixture("local/bootstrap-err-image-missing.stderr"))
 
 WIZARD_SCENES: dict[str, tuple[Step, dict[str, Reply]]] = {
@@ -114,6 +119,7 @@ WIZARD_SCENES: dict[str, tuple[Step, dict[str, Reply]]] = {
     "review": (_review, {}),
     "run-ok": (_run_ok, {f"buildx|inspect|--bootstrap|{NAME}": bootstrap_ok()}),
     "run-failed": (_run_failed, {f"buildx|inspect|--bootstrap|{NAME}": FAILED_BOOTSTRAP}),
+    "help": (_help, {}),
 }
 
 

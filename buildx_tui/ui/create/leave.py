@@ -27,6 +27,8 @@ from buildx_tui.ui.services import AppModalScreen
 
 class LeaveNodeScreen(AppModalScreen[str | None]):
     CSS_PATH = "create.tcss"
+    #: Under 100 columns the dialog takes the whole width (create.tcss): node endpoints were cut.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="leave.cancel")]
 
     @dataclass
