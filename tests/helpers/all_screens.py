@@ -155,6 +155,12 @@ def _help() -> Screen[object]:
     return HelpScreen([("Everywhere", BuildxApp.BINDINGS)])
 
 
+def _discard() -> Screen[object]:
+    from buildx_tui.ui.common.discard import DiscardDialog
+
+    return DiscardDialog("Leave the build form?", "What you changed is lost unless you keep it.")
+
+
 def _wizard() -> Screen[object]:
     from buildx_tui.ui.create.wizard import CreateWizardScreen
 
@@ -189,6 +195,7 @@ SCREENS: dict[str, Opener] = {
     "login": _push(_login),
     "action-dialog": _push(_action_dialog),
     "help": _push(_help),
+    "discard": _push(_discard),
     "wizard": _push(_wizard),
     "leave": _push(_leave),
     "inspector": _push(_inspector),
