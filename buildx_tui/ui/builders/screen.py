@@ -38,6 +38,8 @@ DETAILS_DELAY_S = 0.05
 
 class BuildersScreen(AppScreen[None]):
     BINDINGS = [
+        # First: on an 80-column terminal the footer cannot hold every key; `?` lists them all.
+        Binding("question_mark", "help", "Help", key_display="?", id="builders.help"),
         Binding("r", "refresh", "Refresh", id="builders.refresh"),
         Binding("u", "use", "Use", id="builders.use"),
         Binding("U", "use_options", "Use with options", show=False, id="builders.use_options"),
@@ -55,7 +57,6 @@ class BuildersScreen(AppScreen[None]):
         Binding("slash", "filter", "Filter", key_display="/", priority=True, id="builders.filter"),
         Binding("y", "copy_command", "Copy last command", show=False, id="builders.copy"),
         Binding("escape", "back", "Back", show=False, id="builders.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="builders.help"),
     ]
 
     @dataclass
