@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from buildx_tui.core.build.history import History
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.client import BuildxClient, Prefetch
 from buildx_tui.core.docker.types import ClientOptions
@@ -29,6 +28,7 @@ from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.services import AppScreen, Services, ServicesApp, utc_now
 
 if TYPE_CHECKING:
+    from buildx_tui.core.build.history import History
     from buildx_tui.core.builders import Builder
     from buildx_tui.ui.build.progress import BuildProgressScreen
 
@@ -73,7 +73,7 @@ class BuildxApp(ServicesApp):
         super().__init__(
             Services(
                 backend=backend,
-                history=history if history is not None else History(),
+                given_history=history,
                 clock=clock,
                 refresh_interval=refresh_interval,
             )

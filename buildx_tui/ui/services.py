@@ -8,6 +8,7 @@ gateway (see ``make_app``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,12 +20,15 @@ from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
-from buildx_tui.core.build.history import History
 from buildx_tui.core.docker.backend import Backend
 
 if TYPE_CHECKING:  # annotations only: the first frame loads neither the form nor the wizard
     from buildx_tui.core.build.form import FormValues
+    from buildx_tui.core.build.history import History
     from buildx_tui.core.create.draft import CreateDraft
+
+
+_HISTORY_LOCK = threading.Lock()
 
 
 def utc_now() -> datetime:
@@ -74,12 +78,23 @@ class Services:
     the forms' unfinished input."""
 
     backend: Backend
-    history: History
+    #: The build history; None: the user's (made when first used, off the first frame's path).
+    given_history: History | None = None
     clock: Callable[[], datetime] = utc_now
     #: Seconds between automatic refreshes of the builders list; 0 turns them off.
     refresh_interval: float = 10.0
     #: The build form's and the wizard's unfinished input.
     drafts: Drafts = field(default_factory=Drafts)
+
+    @property
+    def history(self) -> History:
+        with _HISTORY_LOCK:  # workers may ask first: one History, made once
+            if self.given_history is None:
+                from buildx_tui.core.build.history import History
+
+                object.__setattr__(self, "given_history", History())  # frozen: set here only
+        assert self.given_history is not None
+        return self.given_history
 
 
 class ServicesApp(App[None]):

@@ -25,10 +25,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from buildx_tui.core.build.spec import BuildSpec
 from buildx_tui.core.paths import PRIVATE_FILE_MODE, make_private_dirs
+
+if TYPE_CHECKING:  # the app makes a History at start; the spec's modules load when one is read
+    from buildx_tui.core.build.spec import BuildSpec
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -201,7 +203,7 @@ class HistoryEntry:
         outputs = data.get("outputs", {})
         return cls(
             id=_s(data.get("id")) or new_id(),
-            spec=BuildSpec.from_dict(data["spec"]),
+            spec=_spec_from_dict(data["spec"]),
             command=_s(data.get("command")),
             started_at=started,
             result=_s(data.get("result")) or "unknown",
@@ -299,3 +301,9 @@ def _open_private(path: Path) -> TextIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def _spec_from_dict(data: Any) -> BuildSpec:
+    from buildx_tui.core.build.spec import BuildSpec
+
+    return BuildSpec.from_dict(data)
