@@ -268,10 +268,13 @@ async def tui_run(lab: dict[str, str], spec: BuildSpec) -> float:
         await app.workers.wait_for_complete()
         await pilot.pause()
         start = time.perf_counter()
-        form.action_build()
+        form.action_build()  # asks the app (ui/navigation.py), which opens the build screen
+        while not isinstance(app.screen, BuildProgressScreen):
+            if time.perf_counter() - start > 5:
+                issues = [str(i) for i in form.issues]
+                raise RuntimeError(f"the form did not start the build: {issues}")
+            await asyncio.sleep(0.001)
         screen = app.screen
-        if not isinstance(screen, BuildProgressScreen):
-            raise RuntimeError(f"the form did not start the build: {[str(i) for i in form.issues]}")
         while screen.outcome is None:
             await asyncio.sleep(0.002)
         took = time.perf_counter() - start
