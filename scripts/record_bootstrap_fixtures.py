@@ -76,8 +76,7 @@ def main() -> int:
             )  # fmt: skip
         finally:
             r.run_raw(["buildx", "rm", "rec-flag"])
-    rc.HEADING, rc.SECTION = HEADING, SECTION
-    rc.write_index(r.rows)
+    rc.write_index(r.rows, HEADING, SECTION)
     return 0
 
 

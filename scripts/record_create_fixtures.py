@@ -270,13 +270,15 @@ def main() -> int:
             )  # fmt: skip
         finally:
             r.cleanup()
-        write_index(r.rows)
+        write_index(r.rows, HEADING, SECTION)
     return 0
 
 
-def write_index(rows: list[str]) -> None:
-    """Put this script's rows in its section of INDEX.md, replacing its earlier rows (matched
-    by file name) and leaving every other line, including rows others added, as it is."""
+def write_index(rows: list[str], heading: str, section: str) -> None:
+    """Put a recording script's rows in its section of INDEX.md (``heading``; ``section`` is the
+    heading and its text, added when the section is new), replacing its earlier rows (matched by
+    file name) and leaving every other line, including rows others added, as it is. Shared by
+    every scripts/record_*_fixtures.py."""
     text = INDEX.read_text(encoding="utf-8")
     mine = {row.split("|")[1].strip() for row in rows}
     lines = [
@@ -284,10 +286,10 @@ def write_index(rows: list[str]) -> None:
         if not (ln.startswith("| ") and ln.split("|")[1].strip() in mine)
     ]  # fmt: skip
     text = "".join(lines)
-    start = text.find(HEADING)
+    start = text.find(heading)
     if start == -1:
-        text = text.rstrip("\n") + "\n" + SECTION + TABLE_HEAD
-        start = text.find(HEADING)
+        text = text.rstrip("\n") + "\n" + section + TABLE_HEAD
+        start = text.find(heading)
     head = text.find(TABLE_HEAD, start)
     at = head + len(TABLE_HEAD)
     INDEX.write_text(text[:at] + "\n".join(rows) + "\n" + text[at:], encoding="utf-8")

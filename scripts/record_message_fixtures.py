@@ -24,9 +24,12 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "tests" / "fixtures" / "local"
-INDEX = OUT / "INDEX.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# The lab's environment, the fixtures folder and INDEX.md's section writer are the create
+# recorder's: one implementation for every scripts/record_*_fixtures.py.
+from record_create_fixtures import OUT, lab, write_index
+
 HEADING = "### Misleading messages (issue #11 items 7, 8, 9, 11), recorded on the e2e lab"
 PREFIX = "msg-"
 
@@ -77,14 +80,6 @@ MIRROR_PATH_TOML = """\
 """
 
 _FOREIGN = ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "BUILDX_BUILDER")
-
-
-def lab() -> dict[str, object]:
-    out = subprocess.run(
-        [str(ROOT / "scripts" / "lab"), "env", "--json"], capture_output=True, text=True, check=True
-    )
-    data: dict[str, object] = json.loads(out.stdout)
-    return data
 
 
 def go_binary() -> str:
@@ -456,27 +451,8 @@ def main() -> int:
             record_build_arg(r, ctx)
         finally:
             r.cleanup()
-        write_index(r.rows)
+        write_index(r.rows, HEADING, SECTION)
     return 0
-
-
-def write_index(rows: list[str]) -> None:
-    """Put this script's rows in its section of INDEX.md, replacing its earlier rows (matched
-    by file name) and leaving every other line, including rows others added, as it is."""
-    text = INDEX.read_text(encoding="utf-8")
-    mine = {row.split("|")[1].strip() for row in rows}
-    lines = [
-        ln for ln in text.splitlines(keepends=True)
-        if not (ln.startswith("| ") and ln.split("|")[1].strip() in mine)
-    ]  # fmt: skip
-    text = "".join(lines)
-    start = text.find(HEADING)
-    if start == -1:
-        text = text.rstrip("\n") + "\n" + SECTION + TABLE_HEAD
-        start = text.find(HEADING)
-    head = text.find(TABLE_HEAD, start)
-    at = head + len(TABLE_HEAD)
-    INDEX.write_text(text[:at] + "\n".join(rows) + "\n" + text[at:], encoding="utf-8")
 
 
 SECTION = (
@@ -488,10 +464,6 @@ SECTION = (
     "cross-compiled there. The host has QEMU binfmt_misc handlers for every architecture\n"
     "QEMU supports (arm, mips64el, ... included); lab-container0 lists only those BuildKit\n"
     "probes.\n\n"
-)
-TABLE_HEAD = (
-    "| file | stream | command | exit | tool versions | recorded (UTC) |\n"
-    "|---|---|---|---|---|---|\n"
 )
 
 

@@ -164,8 +164,7 @@ def main() -> int:
             )  # fmt: skip
         finally:
             cleanup()
-    rc.HEADING, rc.SECTION = HEADING, SECTION
-    rc.write_index(r.rows)
+    rc.write_index(r.rows, HEADING, SECTION)
     return 0
 
 

@@ -14,7 +14,6 @@ UTC time). Recordings are written verbatim: never edit them by hand, run this ag
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import subprocess
@@ -23,23 +22,18 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "tests" / "fixtures" / "local"
-INDEX = OUT / "INDEX.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# The lab's environment, the fixtures folder and INDEX.md's section writer are the create
+# recorder's: one implementation for every scripts/record_*_fixtures.py.
+from record_create_fixtures import OUT, lab, write_index
+
 HEADING = "### Versions (the About screen), recorded on the e2e lab"
 
 DOCKER_VERSION = ["version", "--format", "{{json .}}"]
 BUILDX_VERSION = ["buildx", "version"]
 
 _FOREIGN = ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "BUILDX_BUILDER")
-
-
-def lab() -> dict[str, object]:
-    out = subprocess.run(
-        [str(ROOT / "scripts" / "lab"), "env", "--json"], capture_output=True, text=True, check=True
-    )
-    data: dict[str, object] = json.loads(out.stdout)
-    return data
 
 
 class Recorder:
@@ -127,27 +121,8 @@ def main() -> int:
             note="an empty config folder: no buildx plugin anywhere",
             expect=1,
         )
-    write_index(r.rows)
+    write_index(r.rows, HEADING, SECTION)
     return 0
-
-
-def write_index(rows: list[str]) -> None:
-    """Put this script's rows in its section of INDEX.md, replacing its earlier rows (matched
-    by file name) and leaving every other line, including rows others added, as it is."""
-    text = INDEX.read_text(encoding="utf-8")
-    mine = {row.split("|")[1].strip() for row in rows}
-    lines = [
-        ln for ln in text.splitlines(keepends=True)
-        if not (ln.startswith("| ") and ln.split("|")[1].strip() in mine)
-    ]  # fmt: skip
-    text = "".join(lines)
-    start = text.find(HEADING)
-    if start == -1:
-        text = text.rstrip("\n") + "\n" + SECTION + TABLE_HEAD
-        start = text.find(HEADING)
-    head = text.find(TABLE_HEAD, start)
-    at = head + len(TABLE_HEAD)
-    INDEX.write_text(text[:at] + "\n".join(rows) + "\n" + text[at:], encoding="utf-8")
 
 
 SECTION = (
@@ -156,10 +131,6 @@ SECTION = (
     "files). `$TMP` stands for its temporary folder: the engine-down case points DOCKER_HOST at\n"
     "a socket path in it that does not exist (the lab's dockerd kept running), the no-plugin\n"
     "case gives docker an empty DOCKER_CONFIG there.\n\n"
-)
-TABLE_HEAD = (
-    "| file | stream | command | exit | tool versions | recorded (UTC) |\n"
-    "|---|---|---|---|---|---|\n"
 )
 
 
