@@ -27,7 +27,8 @@ import pytest
 from textual.widgets import Checkbox, RadioButton, SelectionList, Static
 
 from buildx_tui.ui.builders.screen import BuildersScreen
-from buildx_tui.ui.builders.table import EMULATED_MARK, PINNED_MARK, BuildersTable
+from buildx_tui.ui.builders.table import BuildersTable
+from buildx_tui.ui.common.format import EMULATED_MARK, PINNED_MARK
 from buildx_tui.ui.create.wizard import CreateWizardScreen
 from tests.helpers.e2e_create import SIZE, fill, make_app, next_step, open_wizard, problems, settle
 from tests.helpers.e2e_lab import ls_json

@@ -10,8 +10,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from buildx_tui.core.builders import Builder, LsResult, Node, NodeStatus
-from buildx_tui.core.platforms import Emulation, NodePlatform
-from buildx_tui.ui.common.format import STATUS_ICON, STATUS_STYLE
+from buildx_tui.core.platforms import NodePlatform
+from buildx_tui.ui.common.format import STATUS_ICON, STATUS_STYLE, append_platform
 
 MAX_PLATFORMS_SHOWN = 4
 MAX_ERROR_CHARS = 60
@@ -20,10 +20,6 @@ MAX_ERROR_CHARS = 60
 COMPACT_BELOW = 110
 COMPACT_ENDPOINT = 20
 COMPACT_PLATFORMS = 2
-#: Marks that say without colour how a platform runs (NO_COLOR, monochrome, colour-blind users).
-EMULATED_MARK = "~"
-UNKNOWN_MARK = "?"
-PINNED_MARK = "*"
 
 
 @dataclass(frozen=True)
@@ -57,15 +53,7 @@ def platforms_text(node: Node, limit: int = MAX_PLATFORMS_SHOWN) -> Text:
             break
         if i:
             text.append(" ")
-        emulation = members[0].emulation
-        style = {Emulation.NATIVE: "green", Emulation.EMULATED: "yellow"}.get(emulation, "")
-        if emulation is Emulation.EMULATED:
-            text.append(EMULATED_MARK, style)
-        text.append(family, style)
-        if emulation is Emulation.UNKNOWN:
-            text.append(UNKNOWN_MARK, "dim")
-        if any(m.pinned for m in members):
-            text.append(PINNED_MARK, "bold magenta")
+        append_platform(text, family, members[0].emulation, any(m.pinned for m in members))
     return text
 
 

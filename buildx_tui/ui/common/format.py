@@ -1,10 +1,34 @@
-"""Small formatting helpers shared by widgets: sizes, durations, times, status colours."""
+"""Small formatting helpers shared by widgets: sizes, durations, times, status colours, the
+marks of platforms."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.text import Text
+
 from buildx_tui.core.builders import NodeStatus
+from buildx_tui.core.platforms import Emulation
+
+#: Marks that say without colour how a platform runs (NO_COLOR, monochrome, colour-blind users).
+EMULATED_MARK = "~"
+UNKNOWN_MARK = "?"
+PINNED_MARK = "*"
+PLATFORM_STYLE = {Emulation.NATIVE: "green", Emulation.EMULATED: "yellow"}
+
+
+def append_platform(text: Text, label: str, emulation: Emulation, pinned: bool) -> None:
+    """``label`` as a node runs it: native in green, emulated (QEMU) in yellow and marked
+    ``~arm64``, not known marked ``arm64?``, pinned with ``create --platform`` followed by ``*``."""
+    style = PLATFORM_STYLE.get(emulation, "")
+    if emulation is Emulation.EMULATED:
+        text.append(EMULATED_MARK, style)
+    text.append(label, style)
+    if emulation is Emulation.UNKNOWN:
+        text.append(UNKNOWN_MARK, "dim")
+    if pinned:
+        text.append(PINNED_MARK, "bold magenta")
+
 
 STATUS_STYLE = {
     NodeStatus.RUNNING: "bold green",

@@ -68,7 +68,7 @@ WIZARD_LEGEND = [
     ("✖", "bold red", "an error: Next stays on the step until it is fixed"),
     ("⚠", "bold yellow", "a warning: worth reading, Next goes on"),
     ("✔ / ✖", "green", "Driver: what the driver can / cannot do; Test connection: reached or not"),
-    ("green / yellow", "green", "a node's platforms: native / emulated (QEMU); * pinned"),
+    ("amd64 ~arm64", "green", "a node's platforms: native / ~ emulated (QEMU); * pinned"),
     ("⟳", "bold cyan", "Run: the command running now"),
     ("✔", "bold green", "Run: a command that worked"),
     ("✖", "bold red", "Run: the command that failed; its error and how to fix it follow"),

@@ -19,7 +19,7 @@ from buildx_tui.core.commands import LS_ARGV
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep
 from buildx_tui.core.create.problem import CreateProblem
 from buildx_tui.core.create.run import CreatePlan, EventKind, Phase, RunEvent, RunOutcome
-from buildx_tui.core.platforms import Emulation
+from buildx_tui.ui.common.format import append_platform
 from buildx_tui.ui.create.step_base import StepPanel
 from buildx_tui.ui.create.step_registry import toml_text
 
@@ -293,11 +293,10 @@ def builder_text(b: Builder) -> Text:
             for i, p in enumerate(info):
                 if i:
                     text.append(", ")
-                style = "green" if p.emulation is Emulation.NATIVE else "yellow"
-                text.append(p.name + ("*" if p.pinned else ""), style)
+                append_platform(text, p.name, p.emulation, p.pinned)
     text.append("\n  ")
-    text.append("green", "green")
+    text.append("amd64", "green")
     text.append(" native, ")
-    text.append("yellow", "yellow")
-    text.append(" emulated (QEMU), * pinned with --platform", "")
+    text.append("~arm64", "yellow")
+    text.append(" emulated (QEMU), arm64? not known, * pinned with --platform", "")
     return text
