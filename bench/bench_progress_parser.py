@@ -1,4 +1,4 @@
-"""Benchmark of the rawjson progress parser (buildx_tui.core.build.progress.parser) alone.
+"""Benchmark of the rawjson progress parser (buildx_tui.core.progress.parser) alone.
 
 Input: the recorded heavy two-platform build (tests/fixtures/buildx/build-heavy-rawjson.stderr.gz,
 34,353 SolveStatus lines, ~53k log lines) replayed several times in one stream, the vertex
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from buildx_tui.core.build.progress.parser import BuildProgress  # noqa: E402
+from buildx_tui.core.progress.parser import BuildProgress  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "buildx" / "build-heavy-rawjson.stderr.gz"
 TARGET_EVENTS_PER_S = 50_000

@@ -15,8 +15,8 @@ from textual.widgets import Input, RadioButton, Static
 from buildx_tui.core.build.history import History
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.build.confirm import BuildConfirmScreen
-from buildx_tui.ui.build.lane import LaneView
 from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
+from buildx_tui.ui.common.lanes.lane import LaneView
 from tests.helpers.e2e_build import SIZE, context, open_form, wait_build
 from tests.helpers.e2e_lab import client_for
 from tests.helpers.render import plain

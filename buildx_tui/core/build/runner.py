@@ -28,11 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from buildx_tui.core.build.history import BuildOutputs, parse_metadata
-from buildx_tui.core.build.progress.model import ProgressSnapshot
-from buildx_tui.core.build.progress.parser import BuildProgress
 from buildx_tui.core.build.spec import BuildSpec
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.core.progress.model import ProgressSnapshot
+from buildx_tui.core.progress.parser import BuildProgress
 
 MIN_INTERVAL_S = 0.05
 GC_FREEZE_S = 0.5

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from buildx_tui.core.build.history import HistoryEntry
 from buildx_tui.ui import navigation as nav
-from buildx_tui.ui.build.marks import RESULT_MARK, fmt_secs
+from buildx_tui.ui.common.lanes.marks import RESULT_MARK, fmt_secs
 from buildx_tui.ui.services import AppScreen
 
 

@@ -27,15 +27,15 @@ from buildx_tui.core.build.form import registry_of
 from buildx_tui.core.build.history import HistoryEntry, LaneSummary
 from buildx_tui.core.build.login import looks_like_auth_error
 from buildx_tui.core.build.platform_choices import Support, platform_choices
-from buildx_tui.core.build.progress.model import ProgressSnapshot, WarningSnapshot
 from buildx_tui.core.build.runner import BuildRunner, RunOutcome
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
+from buildx_tui.core.progress.model import ProgressSnapshot, WarningSnapshot
 from buildx_tui.ui import navigation as nav
-from buildx_tui.ui.build.lane import LaneView
-from buildx_tui.ui.build.log import BuildLogScreen
 from buildx_tui.ui.build.summary import head_line, slowdowns, summary
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.lanes.lane import LaneView
+from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
 from buildx_tui.ui.services import AppScreen
 
 if TYPE_CHECKING:

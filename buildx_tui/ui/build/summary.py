@@ -10,9 +10,9 @@ from rich.text import Text
 
 from buildx_tui.core.build.history import BuildOutputs
 from buildx_tui.core.build.platform_choices import Support
-from buildx_tui.core.build.progress.model import LaneSnapshot, ProgressSnapshot, WarningSnapshot
 from buildx_tui.core.build.spec import Output
-from buildx_tui.ui.build.marks import RESULT_MARK, WARNING_MARK, bar, fmt_secs, lane_result
+from buildx_tui.core.progress.model import LaneSnapshot, ProgressSnapshot, WarningSnapshot
+from buildx_tui.ui.common.lanes.marks import RESULT_MARK, WARNING_MARK, bar, fmt_secs, lane_result
 
 MIN_TIMED_S = 0.5  # shorter lanes say nothing about emulation speed
 MAX_WARNINGS_SHOWN = 5

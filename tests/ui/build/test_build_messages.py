@@ -13,9 +13,9 @@ from textual.widgets import Log, RadioButton, Static
 from buildx_tui.core.build.spec import BuildSpec
 from buildx_tui.core.builders import Builder, Node, NodeStatus
 from buildx_tui.ui.build.confirm import BuildConfirmScreen
-from buildx_tui.ui.build.lane import LaneView
-from buildx_tui.ui.build.log import BuildLogScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
+from buildx_tui.ui.common.lanes.lane import LaneView
+from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
 from tests.helpers.build_backend import (
     TWO,
     BuildBackend,

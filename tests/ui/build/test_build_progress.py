@@ -10,10 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Log, Static
 
 from buildx_tui.core.build.spec import Output
-from buildx_tui.ui.build.lane import LaneView
-from buildx_tui.ui.build.log import BuildLogScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.lanes.lane import LaneView
+from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
 from tests.helpers.build_backend import (
     META,
     MULTI,

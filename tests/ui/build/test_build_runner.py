@@ -6,8 +6,8 @@ import gc
 import threading
 from pathlib import Path
 
-from buildx_tui.core.build.progress.model import ProgressSnapshot
 from buildx_tui.core.build.runner import BuildRunner
+from buildx_tui.core.progress.model import ProgressSnapshot
 from tests.helpers.build_backend import META, MULTI, BuildBackend, BuildReply, build_key, push_spec
 
 

@@ -17,11 +17,11 @@ from buildx_tui.core.build.platform_choices import (
     reported_platforms,
     unlisted_platform,
 )
-from buildx_tui.core.build.progress.model import ProgressSnapshot
-from buildx_tui.core.build.progress.parser import BuildProgress
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder, Node, NodeStatus, nodes_sharing_workers, parse_ls_json
 from buildx_tui.core.create.checks import check_platforms
+from buildx_tui.core.progress.model import ProgressSnapshot
+from buildx_tui.core.progress.parser import BuildProgress
 from tests.fakes import fixture
 
 EIGHT = (

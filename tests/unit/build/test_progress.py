@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build.progress.model import LogLine, ProgressSnapshot, StepSnapshot
-from buildx_tui.core.build.progress.names import (
+from buildx_tui.core.progress.model import LogLine, ProgressSnapshot, StepSnapshot
+from buildx_tui.core.progress.names import (
     normalize_platform,
     parse_timestamp,
     parse_vertex_name,
 )
-from buildx_tui.core.build.progress.parser import BuildProgress
+from buildx_tui.core.progress.parser import BuildProgress
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "buildx"
 TWO = ("linux/amd64", "linux/arm64")
@@ -634,7 +634,7 @@ def test_progress_modules_import_only_the_stdlib() -> None:
     import sys
 
     code = (
-        "import sys, buildx_tui.core.build.progress.parser as p\n"
+        "import sys, buildx_tui.core.progress.parser as p\n"
         "mods = {m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names)\n"
         "print(sorted(m for m in mods if not m.startswith('_') and m != 'buildx_tui'))"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from buildx_tui.core.build.progress.model import ProgressSnapshot
-from buildx_tui.core.build.progress.parser import BuildProgress
+from buildx_tui.core.progress.model import ProgressSnapshot
+from buildx_tui.core.progress.parser import BuildProgress
 from tests.fakes import fixture
 
 TWO = ("linux/amd64", "linux/arm64")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.build.progress.parser import BuildProgress
 from buildx_tui.core.create.buildkitd.config import BuildkitdConfig, RegistryConfig, validate
 from buildx_tui.core.create.diagnose import Facts, explain
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep, check_step
 from buildx_tui.core.create.endpoint import check_endpoint, local_socket_problem
+from buildx_tui.core.progress.parser import BuildProgress
 from tests.fakes import fixture
 
 # -- a unix:// endpoint must be a socket on this machine ----------------------------------

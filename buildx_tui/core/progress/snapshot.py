@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from buildx_tui.core.build.progress.model import (
+from buildx_tui.core.progress.model import (
     FINISHED_STATES,
     BuildResult,
     LaneSnapshot,
@@ -20,8 +20,8 @@ from buildx_tui.core.build.progress.model import (
     StepSnapshot,
     WarningSnapshot,
 )
-from buildx_tui.core.build.progress.names import parse_timestamp
-from buildx_tui.core.build.progress.state import LaneRecord, StepRecord, order_steps
+from buildx_tui.core.progress.names import parse_timestamp
+from buildx_tui.core.progress.state import LaneRecord, StepRecord, order_steps
 
 
 def progress_snapshot(

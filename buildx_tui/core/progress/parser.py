@@ -57,7 +57,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
-from buildx_tui.core.build.progress.model import (
+from buildx_tui.core.progress.model import (
     DEFAULT_LANE,
     FINISHED_STATES,
     SHARED_LANE,
@@ -67,14 +67,14 @@ from buildx_tui.core.build.progress.model import (
     StepState,
     WarningSnapshot,
 )
-from buildx_tui.core.build.progress.names import (
+from buildx_tui.core.progress.names import (
     VertexName,
     normalize_platform,
     parse_timestamp,
     parse_vertex_name,
 )
-from buildx_tui.core.build.progress.snapshot import progress_snapshot
-from buildx_tui.core.build.progress.state import LaneRecord, StatusRecord, StepRecord
+from buildx_tui.core.progress.snapshot import progress_snapshot
+from buildx_tui.core.progress.state import LaneRecord, StatusRecord, StepRecord
 
 _raw_decode: Final = json.JSONDecoder().raw_decode
 _a2b_base64: Final = binascii.a2b_base64

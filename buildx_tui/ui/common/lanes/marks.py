@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from buildx_tui.core.build.platform_choices import Support
-from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot, WarningSnapshot
+from buildx_tui.core.progress.model import LaneSnapshot, StepSnapshot, WarningSnapshot
 
 STEP_ICON = {
     "pending": ("·", "dim"),

@@ -1,6 +1,6 @@
 """Immutable views of a build's progress.
 
-Produced by :class:`buildx_tui.core.build.progress.parser.BuildProgress`.
+Produced by :class:`buildx_tui.core.progress.parser.BuildProgress`.
 
 These objects are what crosses from the worker thread to the UI: frozen dataclasses holding
 tuples, never the parser's mutable state. Times are POSIX seconds (floats) as stamped by BuildKit.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from buildx_tui.core.build.progress.names import normalize_platform
+from buildx_tui.core.progress.names import normalize_platform
 
 __all__ = [
     "DEFAULT_LANE",

@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Log, Static
 
-from buildx_tui.core.build.progress.model import ProgressSnapshot, StepSnapshot
-from buildx_tui.ui.build.marks import STEP_ICON, fmt_secs
+from buildx_tui.core.progress.model import ProgressSnapshot, StepSnapshot
+from buildx_tui.ui.common.lanes.marks import STEP_ICON, fmt_secs
 
 
 class BuildLogScreen(ModalScreen[None]):

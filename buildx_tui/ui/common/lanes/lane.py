@@ -18,8 +18,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from buildx_tui.core.build.platform_choices import Support
-from buildx_tui.core.build.progress.model import LaneSnapshot, StepSnapshot, WarningSnapshot
-from buildx_tui.ui.build.marks import (
+from buildx_tui.core.progress.model import LaneSnapshot, StepSnapshot, WarningSnapshot
+from buildx_tui.ui.common.lanes.marks import (
     BADGE,
     RESULT_MARK,
     WARNING_MARK,

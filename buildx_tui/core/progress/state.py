@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from buildx_tui.core.build.progress.model import LaneKind, LogLine, StepSnapshot, StepState
-from buildx_tui.core.build.progress.names import VertexName
+from buildx_tui.core.progress.model import LaneKind, LogLine, StepSnapshot, StepState
+from buildx_tui.core.progress.names import VertexName
 
 
 class StatusRecord:
