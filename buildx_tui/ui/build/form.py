@@ -54,7 +54,10 @@ from buildx_tui.ui.build.form_fields import (
 from buildx_tui.ui.build.form_keep import ask_before_leaving, last_builds
 from buildx_tui.ui.build.platform_picker import PlatformPicker
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.format import shorten
 from buildx_tui.ui.services import AppScreen
+
+BUTTON_NAME_MAX = 24  # a longer builder name is cut in the Build button (whole in the title)
 
 if TYPE_CHECKING:
     from buildx_tui.ui.common.login import LoginAttempt
@@ -126,9 +129,9 @@ class BuildFormScreen(AppScreen[None]):
         v = self.initial
         yield Header()
         with Horizontal(id="form-columns"):
-            with VerticalScroll(id="form-left"):
+            with VerticalScroll(id="form-left", can_focus=False):
                 yield from main_fields(v)
-            with VerticalScroll(id="form-right"):
+            with VerticalScroll(id="form-right", can_focus=False):
                 yield PlatformPicker(
                     platform_choices(self.builder),
                     v.platforms,
@@ -157,7 +160,6 @@ class BuildFormScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#form-left").border_title = "Build"
         self._title_platforms()
         self.query_one("#command").border_title = "Command  (ctrl+o copies)"
         self.query_one("#checks").border_title = "Checks"
@@ -176,9 +178,15 @@ class BuildFormScreen(AppScreen[None]):
         )
 
     def _title_platforms(self) -> None:
+        """Where the eye falls first (the panel's title, the Build button) names the builder
+        this build will run on: one keystroke must never build on another machine unseen."""
         b = self.builder
         title = f"Platforms · {b.name} ({b.driver})" if b else "Platforms"
         self.query_one("#form-right").border_title = title
+        self.query_one("#form-left").border_title = f"Build on {b.name}" if b else "Build"
+        self.query_one("#do-build", Button).label = (
+            f"Build on {shorten(b.name, BUTTON_NAME_MAX)}" if b else "Build"
+        )
 
     # -- background probes -------------------------------------------------------------------------
     def _log_start(self, key: str, argv: tuple[str, ...]) -> None:

@@ -29,7 +29,7 @@ class BuildHistoryScreen(AppScreen[None]):
         Binding("e", "edit", "Edit in form", id="build_history.edit"),
         Binding("i", "inspect", "Inspect manifest", id="build_history.inspect"),
         Binding("y", "copy_command", "Copy cmd", id="build_history.copy"),
-        Binding("question_mark", "help", "Help", key_display="?", id="build_history.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="build_history.help"),
         Binding("escape", "close", "Back", id="build_history.back"),
     ]
 

@@ -79,7 +79,7 @@ class BuildProgressScreen(AppScreen[None]):
         Binding("H", "history", "History", id="build.history"),
         Binding("y", "copy_command", "Copy cmd", id="build.copy"),
         Binding("escape", "back", "Back", id="build.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="build.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="build.help"),
     ]
 
     @dataclass

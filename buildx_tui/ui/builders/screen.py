@@ -39,7 +39,7 @@ DETAILS_DELAY_S = 0.05
 class BuildersScreen(AppScreen[None]):
     BINDINGS = [
         # First: on an 80-column terminal the footer cannot hold every key; `?` lists them all.
-        Binding("question_mark", "help", "Help", key_display="?", id="builders.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="builders.help"),
         Binding("r", "refresh", "Refresh", id="builders.refresh"),
         Binding("u", "use", "Use", id="builders.use"),
         Binding("U", "use_options", "Use with options", show=False, id="builders.use_options"),

@@ -85,3 +85,8 @@ def relative_time(when: datetime | None, now: datetime | None = None) -> str:
     if delta < 60:  # including a little clock skew between us and the builder
         return "just now"
     return human_duration(delta) + " ago"
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

@@ -48,12 +48,17 @@ _KEY_NAMES = {
 
 
 def key_label(key: str) -> str:
-    return _KEY_NAMES.get(key, key)
+    """How a key is written for people: ``question_mark`` -> ``?``, ``f1`` -> ``F1``."""
+    if key in _KEY_NAMES:
+        return _KEY_NAMES[key]
+    if key[:1] == "f" and key[1:].isdigit():
+        return key.upper()
+    return key
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
         Binding("v", "about", "Versions", id="help.about"),
     ]
 

@@ -22,6 +22,10 @@ from buildx_tui.core.create.problem import CreateProblem
 class StepPanel(VerticalScroll):
     """One step of the wizard."""
 
+    #: Tab goes to the step's fields, never to the panel itself (it would show no cursor: an
+    #: invisible tab stop); focusing a field scrolls the panel to it.
+    can_focus = False
+
     step: ClassVar[WizardStep]
     #: problem field -> selector of the input it is about
     FIELDS: ClassVar[dict[str, str]] = {}

@@ -59,7 +59,7 @@ class InspectorScreen(AppScreen[None]):
         Binding("y", "copy_digest", "Copy digest", id="inspector.copy_digest"),
         Binding("Y", "copy_command", "Copy cmd", id="inspector.copy_command"),
         Binding("escape", "back", "Back", id="inspector.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="inspector.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="F1", id="inspector.help"),
     ]
 
     @dataclass

@@ -311,9 +311,9 @@ async def test_f1_opens_the_form_help_even_from_a_text_field(history, context):
         assert isinstance(app.screen, BuildFormHelp)
         help_text = plain(app.screen.query_one("#help-keys", Static).content)
         for words in (
-            "ctrl+b, f5",
+            "ctrl+b, F5",
             "Build",
-            "f1, ?",
+            "F1, ?",
             "--secret",
             "never the value",
             "--ssh",

@@ -38,7 +38,7 @@ async def test_f1_and_question_mark_open_the_wizard_help(tmp_path) -> None:
             "ctrl+b",
             "Back",
             "Esc",
-            "f1, ?",
+            "F1, ?",
             "1 Name",
             "--append",
             "2 Driver",
