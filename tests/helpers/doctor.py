@@ -5,8 +5,13 @@ tests of the doctor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from buildx_tui.core.docker.versions import BUILDX_VERSION_ARGV, DOCKER_VERSION_ARGV
 from buildx_tui.core.doctor.context import (
@@ -18,6 +23,10 @@ from buildx_tui.core.doctor.emulation import probe_argv
 from buildx_tui.core.doctor.registries import reach_argv
 from buildx_tui.core.platforms import parse_platform
 from tests.fakes import FIXTURES, FakeBackend, Reply, fixture
+
+if TYPE_CHECKING:
+    from buildx_tui.ui.app import BuildxApp
+    from buildx_tui.ui.doctor.screen import DoctorScreen
 
 BINFMT = FIXTURES / "local" / "doctor-binfmt"
 #: The recordings' day: the lab's certificates are years from expiry then.
@@ -62,3 +71,49 @@ def doctor_context(
     for key, value in kw.items():
         setattr(ctx, key, value)
     return ctx
+
+
+def lab_configure(
+    builders: tuple[str, ...] = ("lab-container", "lab-dead", "default"),
+) -> Callable[[DoctorContext], None]:
+    """For the doctor screen: read only recordings (binfmt), no real docker config nor app
+    config, a fixed clock. lab-remote is left out by default: its TLS check reads the lab's
+    certificate files, which exist only where the lab runs (a snapshot must not depend on it)."""
+
+    def configure(ctx: DoctorContext) -> None:
+        ctx.binfmt_dir = str(BINFMT)
+        ctx.docker_config = Path("/nonexistent/doctor-test/docker-config")
+        ctx.app_config = lambda name: Path("/nonexistent/doctor-test") / f"{name}.toml"
+        ctx.local_arch = "amd64"
+        ctx.clock = lambda: NOW
+        ctx.connect_timeout_s = 1.0
+        ctx.builders = builders
+
+    return configure
+
+
+def doctor_app(backend: FakeBackend | None = None) -> BuildxApp:
+    from buildx_tui.ui.app import BuildxApp
+
+    return BuildxApp(backend or doctor_backend(), refresh_interval=0, clock=lambda: NOW)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+async def open_doctor(pilot: Pilot[None], **kw: Any) -> DoctorScreen:
+    from buildx_tui.ui.doctor.screen import DoctorScreen
+
+    kw.setdefault("configure", lab_configure())
+    kw.setdefault("one_at_a_time", True)
+    await settle(pilot)
+    screen = DoctorScreen(**kw)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen

@@ -86,8 +86,9 @@ class DoctorContext:
     local_engine: bool = True
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     app_config: Callable[[str], Path] = app_config_path
-    #: Called with each command as it starts (the UI's command log; the CLI's --verbose).
+    #: Called with each command as it starts, and as it ends (ok, seconds): the command log.
     on_command: Callable[[str], None] | None = None
+    on_ran: Callable[[str, bool, float], None] | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -121,9 +122,12 @@ class DoctorContext:
     ) -> CommandResult:
         if self.on_command is not None:
             self.on_command(self.backend.display(argv))
-        return self.backend.run(
+        result = self.backend.run(
             argv, timeout=timeout or self.command_timeout_s, stdin=stdin, keep_tail=200_000
         )
+        if self.on_ran is not None:
+            self.on_ran(result.command, result.ok, result.duration_s)
+        return result
 
     def docker_version(self) -> tuple[DockerVersions, str]:
         def make() -> tuple[DockerVersions, str]:
@@ -143,7 +147,11 @@ class DoctorContext:
         def make() -> Refresh:
             if self.on_command is not None:
                 self.on_command(self.backend.display(LS_ARGV))
-            return self.backend.list_builders()
+            refresh = self.backend.list_builders()
+            if self.on_ran is not None:
+                failed = refresh.problem is not None and refresh.problem.fatal
+                self.on_ran(refresh.command, not failed, refresh.duration_s)
+            return refresh
 
         return self._once("ls", make)
 

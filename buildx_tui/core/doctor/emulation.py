@@ -197,7 +197,11 @@ def probe_results(ctx: DoctorContext) -> tuple[CheckResult, ...]:
         listed = {try_parse(p) for p in builder.platforms}
         for plat in ctx.platforms:
             key, title = f"probe:{builder.name}:{plat}", f"Probe build {plat} on {builder.name}"
-            if listed and plat not in listed:
+            if not _reachable(builder):
+                found = f"{builder.name} was not reached (see its node): not probed"
+                out.append(CheckResult(key, title, Status.UNKNOWN, found, refresh.command))
+                continue
+            if plat not in listed:
                 found = f"{builder.name} does not list {plat}: not probed"
                 out.append(CheckResult(key, title, Status.UNKNOWN, found, refresh.command))
                 continue
@@ -218,7 +222,8 @@ def probe_one(ctx: DoctorContext, builder: str, plat: Platform) -> CheckResult:
     want = UNAME.get(plat.arch, "")
     if result.ok:
         if want and uname != want:
-            found = f"the step ran but `uname -m` printed {uname or 'nothing'!r}, not {want!r}"
+            said_uname = repr(uname) if uname else "nothing"
+            found = f"the step ran but `uname -m` printed {said_uname}, not {want!r}"
             return CheckResult(key, title, Status.WARNING, found, command, why)
         found = f"a RUN step ran for {plat}: `uname -m` printed {uname!r}"
         return CheckResult(key, title, Status.PASSED, found, command, why)
