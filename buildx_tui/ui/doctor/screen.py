@@ -56,7 +56,8 @@ class DoctorScreen(AppScreen[None]):
         Binding("f", "fix", "Run fix", id="doctor.fix"),
         Binding("r", "rerun", "Re-run check", id="doctor.rerun"),
         Binding("R", "rerun_all", "Re-run all", id="doctor.rerun_all"),
-        Binding("p", "platforms", "Platforms", id="doctor.platforms"),
+        # priority: the keys typed right after `p` go to the field, not to the table
+        Binding("p", "platforms", "Platforms", priority=True, id="doctor.platforms"),
         Binding("escape", "back", "Back", id="doctor.back"),
         Binding("question_mark", "help", "Help", key_display="?", id="doctor.help"),
     ]
@@ -319,7 +320,11 @@ class DoctorScreen(AppScreen[None]):
         self._start(*(c for c in self._checks if self.results.get(c) is not None))
 
     def action_platforms(self) -> None:
-        self.set_focus(self.query_one("#doctor-platforms", Input))
+        box = self.query_one("#doctor-platforms", Input)
+        if box.has_focus:  # a `p` typed in the field is text (linux/ppc64le)
+            box.insert_text_at_cursor("p")
+            return
+        self.set_focus(box)  # at once, not after the keys already queued
 
     @on(Input.Submitted, "#doctor-platforms")
     def _platforms_submitted(self, event: Input.Submitted) -> None:
