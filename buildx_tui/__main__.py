@@ -40,6 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="auto-refresh interval of the builders list; 0 turns it off (default: 10)",
     )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    doctor = sub.add_parser(
+        "doctor",
+        help="check this machine for multi-platform builds, in plain text (exit 1 if a check "
+        "failed)",
+        description="Check the docker CLI, the engine, buildx, every builder's nodes, emulation "
+        "(QEMU) for the platforms you build for, the config each builder runs with, registries "
+        "reachable from the builders and your registry logins. Prints each check with a mark and "
+        "a word (✓ passed, ! warning, ✗ failed, ? unknown), what it found, the command that "
+        "found it, why it matters and the fix. Exits 0 when no check failed, 1 otherwise. "
+        "NO_COLOR turns colour off.",
+    )
+    from buildx_tui.core.doctor.cli import add_arguments
+
+    add_arguments(doctor)
     return p
 
 
@@ -49,12 +64,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("buildx-tui: --refresh must be 0 or more seconds", file=sys.stderr)
         return 2
 
-    from buildx_tui.core.docker.client import start_prefetch
     from buildx_tui.core.docker.types import ClientOptions
 
     options = ClientOptions(
         docker=args.docker, context=args.context, host=args.host, config=args.config
     )
+    if args.command == "doctor":  # plain text for scripts: Textual is never imported
+        from buildx_tui.core.doctor.cli import doctor_main
+
+        return doctor_main(args, options)
+
+    from buildx_tui.core.docker.client import start_prefetch
+
     prefetch = start_prefetch(options)
 
     from buildx_tui.ui.app import make_app

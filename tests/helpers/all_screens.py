@@ -179,6 +179,13 @@ def _inspector() -> Screen[object]:
     return InspectorScreen(REF1, host_platform="linux/amd64")
 
 
+def _doctor() -> Screen[object]:
+    from buildx_tui.ui.doctor.screen import DoctorScreen
+    from tests.helpers.doctor import lab_configure
+
+    return DoctorScreen(configure=lab_configure(), one_at_a_time=True)
+
+
 async def _builders(pilot: Pilot[None]) -> None:
     """The home screen: always under the others; "opening" it is coming back to it."""
     await settle(pilot)
@@ -199,6 +206,7 @@ SCREENS: dict[str, Opener] = {
     "wizard": _push(_wizard),
     "leave": _push(_leave),
     "inspector": _push(_inspector),
+    "doctor": _push(_doctor),
 }
 
 

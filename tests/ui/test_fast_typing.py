@@ -62,3 +62,23 @@ async def test_build_form_fields_get_their_own_keys():
         assert form.query_one("#dockerfile", Input).value == "Df"
         assert form.query_one("#target", Input).value == "base"
         assert form.focused is context  # Shift+Tab twice, back where it started
+
+
+async def test_doctor_platforms_typed_in_one_burst():
+    """`p`, then the platforms and Enter at once: every key lands in the platforms field (what
+    it held is selected on focus: typing replaces it; a `p` in ppc64le stays text) and Enter
+    applies them."""
+    from tests.helpers.doctor import doctor_app, open_doctor
+
+    app = doctor_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_doctor(pilot)
+        burst(app, "plinux/amd64,linux/ppc64le")
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        box = screen.query_one("#doctor-platforms", Input)
+        assert box.value == "linux/amd64,linux/ppc64le"
+        assert "binfmt:linux/ppc64le" in screen.table.rows
+        assert "binfmt:linux/arm64" not in screen.table.rows

@@ -134,3 +134,21 @@ async def test_the_login_dialog_the_inspector_and_the_filter():
         assert app.is_running
         assert not any(call[:2] == ("login", "--username") for call in app.backend.calls)
         assert not any(call[:2] == ("buildx", "imagetools") for call in app.backend.calls)
+
+
+async def test_paste_into_the_doctor_platforms():
+    """The doctor's one field: pasted, Enter refuses it in words; nothing but reads ran."""
+    from textual.widgets import Static
+
+    from tests.helpers.doctor import doctor_app, open_doctor
+
+    app = doctor_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_doctor(pilot)
+        assert await paste_everywhere(pilot, screen) == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+        message = screen.query_one("#doctor-message", Static)
+        assert message.has_class("-shown")
+        assert not any(call[:1] == ("run",) for call in app.backend.calls)  # no fix ran
