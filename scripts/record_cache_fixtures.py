@@ -45,7 +45,8 @@ NO_MATCH_ID = "cache-c-matches-no-record"
 DOCKERFILE = """\
 FROM 127.0.0.1:5000/busybox:latest
 COPY hello.txt /hello.txt
-RUN --mount=type=cache,target=/cache,id=cache-c echo "$(uname -m)" >> /cache/seen && cp /cache/seen /seen
+RUN --mount=type=cache,target=/cache,id=cache-c \\
+    echo "$(uname -m)" >> /cache/seen && cp /cache/seen /seen
 RUN dd if=/dev/zero of=/blob bs=1024 count=512 2>/dev/null
 """
 DOCKERFILE_2 = """\
@@ -210,8 +211,8 @@ def main() -> int:
             r.prune("type-local-verbose", ["--verbose", "--filter", "type=source.local"])
             time.sleep(6)
             build(r, tmp / "b", "--output", "type=image,name=cache-c/app:2")
-            r.prune("until-4s", ["--filter", "until=4s"],
-                    note="6 s after the first builds, just after building the second again")  # fmt: skip
+            again = "6 s after the first builds, just after building the second again"
+            r.prune("until-4s", ["--filter", "until=4s"], note=again)
             r.prune("default", [], note="the frontend record stays")
             build(r, tmp / "a", "--platform", "linux/amd64,linux/arm64")
             r.prune("max-used-3mb", ["--max-used-space", "3MB"])
