@@ -39,7 +39,7 @@ _FIXED = {
     # HumanDuration rounds hours: "About an hour" is 60 minutes up to 1.5 hours.
     "about an hour": AgeRange(_HOUR, 1.5 * _HOUR),
 }
-_COUNTED = re.compile(r"^(\d+) (second|minute|hour|day|week|month|year)s$")
+_COUNTED = re.compile(r"^(\d+) (second|minute|hour|day|week|month|year)s?$")
 
 
 def age_range(text: str) -> AgeRange | None:
@@ -94,3 +94,24 @@ def describe_seconds(seconds: float) -> str:
     if seconds >= _MIN:
         return f"{seconds / _MIN:g} min"
     return f"{seconds:g} s"
+
+
+_SHORT = {
+    "less than a second": "<1 s",
+    "about a minute": "~1 min",
+    "about an hour": "~1 h",
+}
+_SHORT_UNIT = {"second": "s", "minute": "min", "hour": "h", "day": "d", "week": "wk", "month": "mo",
+               "year": "y"}  # fmt: skip
+
+
+def short_words(text: str) -> str:
+    """buildx's "17 minutes ago" in a narrow column: "17 min ago" (unknown words as they are)."""
+    words = text.strip().removesuffix(" ago").strip()
+    short = _SHORT.get(words.lower())
+    if short is None:
+        m = _COUNTED.match(words.lower())
+        if m is None:
+            return text
+        short = f"{m.group(1)} {_SHORT_UNIT[m.group(2)]}"
+    return f"{short} ago"

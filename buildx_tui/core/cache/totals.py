@@ -7,6 +7,7 @@ digit). :func:`parse_du_summary` reads buildx's own totals from plain `du` for c
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +38,8 @@ class Sum:
     def exact_text(self) -> bool:
         """True when every byte count the sum may stand for prints the same: buildx's text."""
         shown = human_size(self.value)
-        return human_size(self.value - self.slack) == shown == human_size(self.value + self.slack)
+        low, high = math.ceil(self.value - self.slack), math.floor(self.value + self.slack)
+        return human_size(low) == shown == human_size(high)  # byte counts are whole
 
     def text(self) -> str:
         """As buildx would print it; "≈" first when the rounding of the parts leaves it open."""
