@@ -134,3 +134,19 @@ async def test_the_login_dialog_the_inspector_and_the_filter():
         assert app.is_running
         assert not any(call[:2] == ("login", "--username") for call in app.backend.calls)
         assert not any(call[:2] == ("buildx", "imagetools") for call in app.backend.calls)
+
+
+async def test_the_cache_screen_filter_and_prune_fields():
+    from tests.helpers.cache import cache_app, open_cache
+
+    app = cache_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cache(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert await paste_everywhere(pilot, screen) == 6  # the filter and five prune fields
+        assert screen.prune_error is not None  # refused with the field named, not a crash
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        assert not any(call[:2] == ("buildx", "prune") for call in app.backend.calls)

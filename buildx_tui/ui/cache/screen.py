@@ -44,7 +44,6 @@ from buildx_tui.ui.common.confirm import ConfirmDialog
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 
-
 @dataclass
 class Loaded(Message):
     """One load's outcome (from the worker)."""
@@ -98,6 +97,8 @@ class CacheScreen(AppScreen[None]):
         self.prune_error: PruneError | None = None
         self.pruning = False
         self._generation = 0
+        #: Loads answered (ok or not): tests wait on it.
+        self.loads_done = 0
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -181,6 +182,7 @@ class CacheScreen(AppScreen[None]):
             )
         if message.generation != self._generation:
             return
+        self.loads_done += 1
         self.table.loading = False
         if message.nodes is not None:
             self.state.nodes = message.nodes
