@@ -15,8 +15,10 @@ from buildx_tui.core.builders import Node
 
 #: `du` and `prune` wait this long for an unreachable node (buildx's --timeout, default 20s).
 NODE_TIMEOUT_S = 20
-#: The gateway gives up on the process a little later.
+#: The gateway gives up on a `du` a little later.
 RUN_TIMEOUT_S = 60.0
+#: A prune of many gigabytes takes minutes: the gateway waits longer (in a worker: the UI goes on).
+PRUNE_TIMEOUT_S = 900.0
 SPACE_FLAGS_SINCE = (0, 17)
 
 

@@ -18,10 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from buildx_tui.core.builders import Node
 from buildx_tui.core.cache.commands import (
+    PRUNE_TIMEOUT_S,
     RUN_TIMEOUT_S,
     SpaceFlags,
     du_json_argv,
@@ -250,8 +251,22 @@ class CacheScreen(AppScreen[None]):
         shown = filter_records(self.state.records, text)
         fates = self.preview.fates if self.panel_open and self.preview is not None else None
         self.table.show(sorted_rows(shown, self.sort_key), fates)
+        self._explain_row()
         count = f"{len(shown)} of {len(self.state.records)}" if text.strip() else str(len(shown))
         self.table.border_title = f"Records: {count} · sorted by {self.sort_key.value} (s)"
+
+    @on(DataTable.RowHighlighted, "#cache-table")
+    def _explain_row(self) -> None:
+        """Under the table: why the highlighted record goes or stays (prune panel open)."""
+        rid = self.table.selected_id()
+        p = self.preview
+        if not self.panel_open or p is None or rid is None or rid not in p.fates:
+            self.table.border_subtitle = ""
+            return
+        why = p.why.get(rid, "")
+        self.table.border_subtitle = f"{rid[:12]} {p.fates[rid].value}" + (
+            f": {why}" if why else ""
+        )
 
     def _show_message(self, level: str, content: Group | Text) -> None:
         panel = self.query_one("#cache-message", Static)
@@ -320,7 +335,7 @@ class CacheScreen(AppScreen[None]):
 
     @work(thread=True, group="cache-prune", exit_on_error=False)
     def _prune_worker(self, expected: Preview, entry: int) -> None:
-        result = self.backend.run(expected.spec.argv(), timeout=RUN_TIMEOUT_S)
+        result = self.backend.run(expected.spec.argv(), timeout=PRUNE_TIMEOUT_S)
         self.post_message(Pruned(result, expected.spec, expected, entry))
 
     @on(Pruned)
