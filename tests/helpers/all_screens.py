@@ -27,6 +27,8 @@ from tests.helpers.build_backend import (
     push_spec,
     seedtest,
 )
+from tests.helpers.cache import BUILDER as CACHE_BUILDER
+from tests.helpers.cache import cache_backend
 from tests.helpers.inspector import REF1, inspector_backend
 from tests.helpers.wizard import CONTEXT_LS
 
@@ -66,6 +68,7 @@ def all_screens_backend() -> BuildBackend:
             STORE_PROBE_ARGV: Reply(0, fixture("local/info-driver-status-lab.json")),
             CONTEXT_LS: Reply(0, fixture("local/context-ls.json")),
             **inspector_backend().replies,
+            **cache_backend().replies,
         },
     )
     backend.builds[build_key(push_spec())] = BuildReply(MULTI, 0, META)
@@ -186,6 +189,12 @@ def _doctor() -> Screen[object]:
     return DoctorScreen(configure=lab_configure(), one_at_a_time=True)
 
 
+def _cache() -> Screen[object]:
+    from buildx_tui.ui.cache.screen import CacheScreen
+
+    return CacheScreen(CACHE_BUILDER)
+
+
 async def _builders(pilot: Pilot[None]) -> None:
     """The home screen: always under the others; "opening" it is coming back to it."""
     await settle(pilot)
@@ -207,6 +216,7 @@ SCREENS: dict[str, Opener] = {
     "leave": _push(_leave),
     "inspector": _push(_inspector),
     "doctor": _push(_doctor),
+    "cache": _push(_cache),
 }
 
 

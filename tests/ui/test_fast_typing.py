@@ -82,3 +82,20 @@ async def test_doctor_platforms_typed_in_one_burst():
         assert box.value == "linux/amd64,linux/ppc64le"
         assert "binfmt:linux/ppc64le" in screen.table.rows
         assert "binfmt:linux/arm64" not in screen.table.rows
+
+
+async def test_cache_prune_fields_get_their_own_keys():
+    from tests.helpers.cache import cache_app, open_cache
+
+    app = cache_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_cache(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        burst(app, "12h\t\tdeadbeef\t1GB\t2GB")
+        await settle(pilot)
+        panel = screen.panel
+        assert panel.input_for("until").value == "12h"
+        assert panel.input_for("id").value == "deadbeef"
+        assert panel.input_for("max_used_space").value == "1GB"
+        assert panel.input_for("reserved_space").value == "2GB"

@@ -152,3 +152,19 @@ async def test_paste_into_the_doctor_platforms():
         message = screen.query_one("#doctor-message", Static)
         assert message.has_class("-shown")
         assert not any(call[:1] == ("run",) for call in app.backend.calls)  # no fix ran
+
+
+async def test_the_cache_screen_filter_and_prune_fields():
+    from tests.helpers.cache import cache_app, open_cache
+
+    app = cache_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cache(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert await paste_everywhere(pilot, screen) == 6  # the filter and five prune fields
+        assert screen.prune_error is not None  # refused with the field named, not a crash
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        assert not any(call[:2] == ("buildx", "prune") for call in app.backend.calls)

@@ -1,0 +1,1 @@
+"""The Cache screen: a builder's BuildKit cache (du) and a prune with a preview."""
