@@ -151,9 +151,17 @@ class Recorder:
 
     def build_args(self, context: str, *args: str) -> list[str]:
         return [
-            "buildx", "build", "--builder", BUILDER, "--platform", PLATFORMS,
-            "--progress", "rawjson", *args, context,
-        ]  # fmt: skip
+            "buildx",
+            "build",
+            "--builder",
+            BUILDER,
+            "--platform",
+            PLATFORMS,
+            "--progress",
+            "rawjson",
+            *args,
+            context,
+        ]
 
     def replay(self, role: str, ref: str) -> None:
         self.record(
@@ -172,11 +180,20 @@ class Recorder:
         self.run_raw(["buildx", "rm", BUILDER])
         proc = self.run_raw(
             [
-                "buildx", "create", "--name", BUILDER, "--driver", "docker-container",
-                "--driver-opt", "network=host", "--platform", PLATFORMS,
-                "--buildkitd-config", str(Path(str(self.info["lab_dir"])) / "buildkitd.toml"),
+                "buildx",
+                "create",
+                "--name",
+                BUILDER,
+                "--driver",
+                "docker-container",
+                "--driver-opt",
+                "network=host",
+                "--platform",
+                PLATFORMS,
+                "--buildkitd-config",
+                str(Path(str(self.info["lab_dir"])) / "buildkitd.toml"),
                 "--bootstrap",
-            ]  # fmt: skip
+            ]
         )
         if proc.returncode != 0:
             raise SystemExit(f"could not create {BUILDER}:\n{proc.stderr}")
@@ -238,8 +255,16 @@ class Recorder:
 
     def limits(self) -> None:
         self.record(
-            ["buildx", "history", "logs", "--builder", BUILDER, "nosuchrecord0000000000000",
-             "--progress", "rawjson"],  # fmt: skip
+            [
+                "buildx",
+                "history",
+                "logs",
+                "--builder",
+                BUILDER,
+                "nosuchrecord0000000000000",
+                "--progress",
+                "rawjson",
+            ],
             stderr="history-logs-missing.stderr",
             note="a ref the builder has no record of",
             expect=1,
@@ -251,8 +276,16 @@ class Recorder:
             expect=1,
         )
         self.record(
-            ["buildx", "history", "logs", "--builder", "default", "nosuchrecord0000000000000",
-             "--progress", "rawjson"],  # fmt: skip
+            [
+                "buildx",
+                "history",
+                "logs",
+                "--builder",
+                "default",
+                "nosuchrecord0000000000000",
+                "--progress",
+                "rawjson",
+            ],
             stderr="history-logs-default.stderr",
             note="the docker driver on dockerd 20.10: no history API",
             expect=1,
