@@ -1,0 +1,112 @@
+"""Replay a build's recorded progress and, while it runs, follow it to its end.
+
+BuildKit lets a client follow a running build: buildx's `history logs` opens Control.Status for
+the record's ref and reads until EOF, which comes when the build ends (see :mod:`.logs`); seen on
+the lab: started 2 s into an 8 s build, it printed what was recorded so far in one line, then a
+line per change, and exited with the build. So there is nothing to poll: one `history logs`
+process per replay, its lines fed to the shared parser as they come, exactly like a live build.
+
+No Textual here. :class:`LogFollower` runs in the screen's thread worker; ``post`` gets an
+immutable snapshot at most once per ``min_interval`` (50 ms, ~20 a second) and only when the
+stream changed something (nothing is re-drawn for a line that changed nothing). Lines arrive on
+the client's pump thread; a ticker thread flushes the last change of a burst; both take one lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from buildx_tui.core.builds.logs import HistoryProblem, history_problem, logs_argv
+from buildx_tui.core.docker.backend import Backend
+from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.core.progress.model import ProgressSnapshot
+from buildx_tui.core.progress.parser import BuildProgress
+
+MIN_INTERVAL_S = 0.05
+
+
+@dataclass(frozen=True)
+class FollowOutcome:
+    snapshot: ProgressSnapshot
+    result: CommandResult
+    problem: HistoryProblem | None
+    lines: int
+    posts: int
+    followed: bool
+    """True when the build was still running as the replay began (more than one line came)."""
+
+
+@dataclass
+class LogFollower:
+    backend: Backend
+    builder: str
+    ref: str
+    post: Callable[[ProgressSnapshot], None]
+    platforms: Sequence[str] = ()
+    min_interval: float = MIN_INTERVAL_S
+    clock: Callable[[], float] = time.monotonic
+    token: object = field(default_factory=object)
+    posts: int = field(default=0, init=False)
+    lines: int = field(default=0, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # clock=None: the build's "now" is the latest time stamp it sent (the replay of an old
+        # build must not show steps running until today)
+        self._progress = BuildProgress(self.platforms)
+        self._last_post = float("-inf")
+        self._json_lines = 0
+
+    @property
+    def argv(self) -> list[str]:
+        return logs_argv(self.builder, self.ref)
+
+    def _maybe_post(self) -> None:
+        now = self.clock()
+        if now - self._last_post < self.min_interval or not self._progress.dirty:
+            return
+        self._last_post = now
+        self.posts += 1
+        self.post(self._progress.snapshot())
+
+    def on_line(self, line: str) -> None:
+        with self._lock:
+            self.lines += 1
+            if line.startswith("{"):
+                self._json_lines += 1
+            self._progress.feed_line(line)
+            self._maybe_post()
+
+    def _ticker(self) -> None:
+        while not self._finished.wait(self.min_interval):
+            with self._lock:
+                self._maybe_post()
+
+    def run(self) -> FollowOutcome:
+        """Blocks until `history logs` ends (with the build, when it was running)."""
+        ticker = threading.Thread(target=self._ticker, name="replay-ticker", daemon=True)
+        ticker.start()
+        try:
+            result = self.backend.run(self.argv, on_line=self.on_line, token=self.token)
+        finally:
+            self._finished.set()
+            ticker.join(timeout=2)
+        with self._lock:
+            self._progress.close(None)
+            snapshot = self._progress.snapshot()
+        return FollowOutcome(
+            snapshot=snapshot,
+            result=result,
+            problem=history_problem(result, self.builder, self.ref),
+            lines=self.lines,
+            posts=self.posts,
+            followed=self._json_lines > 1,
+        )
+
+    def cancel(self) -> bool:
+        """Stop following (the screen is closed): ends the `history logs` process."""
+        return self.backend.cancel(self.token)
