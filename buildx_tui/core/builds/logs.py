@@ -97,9 +97,10 @@ def replay_text(text: str, platforms: Sequence[str] = ()) -> ProgressSnapshot:
 
 
 def lane_steps(snapshot: ProgressSnapshot) -> dict[str, tuple[str, ...]]:
-    """Each lane's steps as ``"position title"`` in the lane's order: what the replay and the
-    live run must agree on (a build's lanes, whichever stream drew them)."""
+    """Each lane's steps as ``"position title"``, sorted: what the replay and the live run
+    must agree on (a build's lanes, whichever stream drew them). Sorted because steps that
+    start at the same moment (a cached chain) reach the parser in either order."""
     return {
-        lane.key: tuple(f"{s.position} {s.name}".strip() for s in lane.steps)
+        lane.key: tuple(sorted(f"{s.position} {s.name}".strip() for s in lane.steps))
         for lane in snapshot.all_lanes
     }
