@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from buildx_tui.core.builds.logs import HistoryProblem, history_problem, logs_argv
+from buildx_tui.core.builds.logs import HistoryProblem, history_problem, logs_argv, platforms_in
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.progress.model import ProgressSnapshot
@@ -57,7 +57,7 @@ class LogFollower:
     def __post_init__(self) -> None:
         # clock=None: the build's "now" is the latest time stamp it sent (the replay of an old
         # build must not show steps running until today)
-        self._progress = BuildProgress(self.platforms)
+        self._progress: BuildProgress | None = None  # made with the first line (its platforms)
         self._last_post = float("-inf")
         self._json_lines = 0
 
@@ -65,20 +65,28 @@ class LogFollower:
     def argv(self) -> list[str]:
         return logs_argv(self.builder, self.ref)
 
+    def _parser(self, first: str) -> BuildProgress:
+        if self._progress is None:
+            self._progress = BuildProgress(self.platforms or platforms_in(first))
+        return self._progress
+
     def _maybe_post(self) -> None:
+        progress = self._progress
+        if progress is None or not progress.dirty:
+            return
         now = self.clock()
-        if now - self._last_post < self.min_interval or not self._progress.dirty:
+        if now - self._last_post < self.min_interval:
             return
         self._last_post = now
         self.posts += 1
-        self.post(self._progress.snapshot())
+        self.post(progress.snapshot())
 
     def on_line(self, line: str) -> None:
         with self._lock:
             self.lines += 1
             if line.startswith("{"):
                 self._json_lines += 1
-            self._progress.feed_line(line)
+            self._parser(line).feed_line(line)
             self._maybe_post()
 
     def _ticker(self) -> None:
@@ -96,8 +104,9 @@ class LogFollower:
             self._finished.set()
             ticker.join(timeout=2)
         with self._lock:
-            self._progress.close(None)
-            snapshot = self._progress.snapshot()
+            progress = self._parser("")
+            progress.close(None)
+            snapshot = progress.snapshot()
         return FollowOutcome(
             snapshot=snapshot,
             result=result,

@@ -17,12 +17,14 @@ and prints each SolveStatus as one JSON line on stderr, the same stream a live `
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.progress.model import ProgressSnapshot
+from buildx_tui.core.progress.names import parse_vertex_name
 from buildx_tui.core.progress.parser import BuildProgress
 
 
@@ -84,9 +86,34 @@ def history_problem(result: CommandResult, builder: str, ref: str) -> HistoryPro
     )
 
 
+def platforms_in(line: str) -> tuple[str, ...]:
+    """The platforms a SolveStatus line's steps name (``[linux/arm64 2/3] RUN …``), sorted.
+
+    The record's first line holds every step known so far (all of them once the build has
+    ended): the replay's lanes are made for them, as the live build's are for ``--platform``
+    (else the parser would take them for build-platform stages nobody asked for)."""
+    if not line.startswith("{"):
+        return ()
+    try:
+        status = json.loads(line)
+    except ValueError:
+        return ()
+    found: set[str] = set()
+    vertexes = status.get("vertexes") if isinstance(status, dict) else None
+    for vertex in vertexes if isinstance(vertexes, list) else ():
+        name = vertex.get("name") if isinstance(vertex, dict) else None
+        if isinstance(name, str) and (platform := parse_vertex_name(name).platform):
+            found.add(platform)
+    return tuple(sorted(found))
+
+
 def replay_lines(lines: Iterable[str], platforms: Sequence[str] = ()) -> ProgressSnapshot:
-    """The final snapshot of a recorded `history logs` stream (whole, at once)."""
-    progress = BuildProgress(platforms)
+    """The final snapshot of a recorded `history logs` stream (whole, at once); the lanes are
+    ``platforms``, else those the first line names."""
+    lines = iter(lines)
+    first = next(lines, "")
+    progress = BuildProgress(platforms or platforms_in(first))
+    progress.feed_line(first)
     progress.feed(lines)
     progress.close(None)  # the exit code says nothing about the build: the stream does
     return progress.snapshot()

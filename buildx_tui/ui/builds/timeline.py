@@ -262,44 +262,44 @@ class BuildTimelineScreen(AppScreen[None]):
         self.query_one("#timeline-head", Static).update(head)
 
     def _chart(self, timeline: Timeline, label: int) -> Text:
-        out = Text(no_wrap=True, overflow="crop")
-        axis = [" "] * (timeline.width + 8)
+        """The axis, then per platform its heading and its steps; every line cut to the width
+        (a heading's note after its bar is the first thing to go)."""
+        width = label + 1 + timeline.width + SUFFIX
+        axis = [" "] * (timeline.width + SUFFIX)
         for tick in timeline.ticks:
             for i, ch in enumerate("┊" + tick.label):
                 if tick.col + i < len(axis):
                     axis[tick.col + i] = ch
-        out.append(" " * (label + 1))
-        out.append("".join(axis).rstrip() + "\n", "dim")
+        lines = [Text.assemble(" " * (label + 1), ("".join(axis).rstrip(), "dim"))]
         for row in timeline.rows:
+            line = Text()
             if isinstance(row, GroupRow):
                 total = row.total
                 title = f"{row.platform} · {fmt_seconds(total.wall_time)}"
-                out.append(_fit(title, label), "bold")
-                out.append(" ")
-                out.append(" " * row.bar.start_col)
-                out.append("━" * row.bar.width, "bold")
-                note = f" {total.steps} steps, {total.cached} cached"
-                if total.failed:
-                    note += f", {total.failed} failed"
-                out.append(note + "\n", "dim")
-                continue
-            step = row.step
-            if step.error:
-                mark, style, bar = FAILED_MARK, "bold red", BAR["failed"]
-            elif step.cached:
-                mark, style, bar = CACHED_MARK, "dim", BAR["cached"]
+                failed = f" ✖ {total.failed} failed" if total.failed else ""
+                line.append(_fit(title, label - len(failed)), "bold")
+                line.append(failed, "bold red")
+                line.append(" " + " " * row.bar.start_col)
+                line.append("━" * row.bar.width, "bold")
+                line.append(f" {total.steps} steps, {total.cached} cached", "dim")
             else:
-                mark, style, bar = DONE_MARK, "green", BAR["run"]
-            out.append(CRITICAL_MARK if row.critical else " ", "bold magenta")
-            out.append(mark, style)
-            name = f" {step.position} {step.title}" if step.position else f" {step.title}"
-            out.append(_fit(name, label - 2))
-            out.append(" ")
-            out.append(" " * row.bar.start_col)
-            out.append(bar * row.bar.width, "bold magenta" if row.critical else style)
-            out.append(f" {fmt_seconds(step.duration)}\n", "dim")
-        out.rstrip()
-        return out
+                step = row.step
+                if step.error:
+                    mark, style, bar = FAILED_MARK, "bold red", BAR["failed"]
+                elif step.cached:
+                    mark, style, bar = CACHED_MARK, "dim", BAR["cached"]
+                else:
+                    mark, style, bar = DONE_MARK, "green", BAR["run"]
+                line.append(CRITICAL_MARK if row.critical else " ", "bold magenta")
+                line.append(mark, style)
+                name = f" {step.position} {step.title}" if step.position else f" {step.title}"
+                line.append(_fit(name, label - 2))
+                line.append(" " + " " * row.bar.start_col)
+                line.append(bar * row.bar.width, "bold magenta" if row.critical else style)
+                line.append(f" {fmt_seconds(step.duration)}", "dim")
+            line.truncate(width)
+            lines.append(line)
+        return Text("\n", no_wrap=True).join(lines)
 
     def _compare_text(self, diffs: tuple[LaneDiff, ...]) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis")

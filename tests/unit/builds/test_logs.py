@@ -14,6 +14,7 @@ from buildx_tui.core.builds.logs import (
     history_problem,
     lane_steps,
     logs_argv,
+    platforms_in,
     replay_text,
 )
 from buildx_tui.core.docker.types import CommandResult
@@ -226,3 +227,11 @@ def test_compare_same_build_is_all_same() -> None:
     diffs = compare_builds(replay("two-platform"), replay("two-platform-live"))
     assert all(s.change == "same" for d in diffs for s in d.steps)
     assert all(s.delta is not None and abs(s.delta) < 0.01 for d in diffs for s in d.steps)
+
+
+def test_platforms_in_the_first_line_make_the_lanes() -> None:
+    first = fixture("local/history-logs-two-platform.stderr").splitlines()[0]
+    assert platforms_in(first) == ("linux/amd64", "linux/arm64")
+    assert platforms_in("ERROR: x") == platforms_in("{bad") == platforms_in('{"vertexes": 3}') == ()
+    snap = replay("two-platform")
+    assert all(lane.requested for lane in snap.lanes)  # not taken for build-platform stages
