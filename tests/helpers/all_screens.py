@@ -28,6 +28,9 @@ from tests.helpers.build_backend import (
     seedtest,
 )
 from tests.helpers.inspector import REF1, inspector_backend
+from tests.helpers.replay import BUILDER as REPLAY_BUILDER
+from tests.helpers.replay import REFS as REPLAY_REFS
+from tests.helpers.replay import replay_backend
 from tests.helpers.wizard import CONTEXT_LS
 
 Opener = Callable[[Pilot[None]], Awaitable[None]]
@@ -66,6 +69,7 @@ def all_screens_backend() -> BuildBackend:
             STORE_PROBE_ARGV: Reply(0, fixture("local/info-driver-status-lab.json")),
             CONTEXT_LS: Reply(0, fixture("local/context-ls.json")),
             **inspector_backend().replies,
+            **replay_backend().replies,
         },
     )
     backend.builds[build_key(push_spec())] = BuildReply(MULTI, 0, META)
@@ -179,6 +183,18 @@ def _inspector() -> Screen[object]:
     return InspectorScreen(REF1, host_platform="linux/amd64")
 
 
+def _replay() -> Screen[object]:
+    from buildx_tui.ui.builds.replay import BuildReplayScreen
+
+    return BuildReplayScreen(REPLAY_BUILDER, REPLAY_REFS["failed-arm64"])
+
+
+def _timeline() -> Screen[object]:
+    from buildx_tui.ui.builds.timeline import BuildTimelineScreen
+
+    return BuildTimelineScreen(REPLAY_BUILDER, REPLAY_REFS["two-platform"])
+
+
 async def _builders(pilot: Pilot[None]) -> None:
     """The home screen: always under the others; "opening" it is coming back to it."""
     await settle(pilot)
@@ -199,6 +215,8 @@ SCREENS: dict[str, Opener] = {
     "wizard": _push(_wizard),
     "leave": _push(_leave),
     "inspector": _push(_inspector),
+    "replay": _push(_replay),
+    "timeline": _push(_timeline),
 }
 
 
