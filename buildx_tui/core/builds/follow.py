@@ -10,6 +10,9 @@ No Textual here. :class:`LogFollower` runs in the screen's thread worker; ``post
 immutable snapshot at most once per ``min_interval`` (50 ms, ~20 a second) and only when the
 stream changed something (nothing is re-drawn for a line that changed nothing). Lines arrive on
 the client's pump thread; a ticker thread flushes the last change of a burst; both take one lock.
+With ``ui_wait_s``, the reader waits after each posted snapshot until the UI says it has drawn it
+(:meth:`LogFollower.drawn`), at most that long: under a flood the parser and the UI compete for
+the GIL (the live build's runner does the same, see core/build/runner.py).
 """
 
 from __future__ import annotations
@@ -48,11 +51,13 @@ class LogFollower:
     platforms: Sequence[str] = ()
     min_interval: float = MIN_INTERVAL_S
     clock: Callable[[], float] = time.monotonic
+    ui_wait_s: float = 0.0  # 0: never wait for the UI
     token: object = field(default_factory=object)
     posts: int = field(default=0, init=False)
     lines: int = field(default=0, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _drawn: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # clock=None: the build's "now" is the latest time stamp it sent (the replay of an old
@@ -60,6 +65,7 @@ class LogFollower:
         self._progress: BuildProgress | None = None  # made with the first line (its platforms)
         self._last_post = float("-inf")
         self._json_lines = 0
+        self._drawn.set()
 
     @property
     def argv(self) -> list[str]:
@@ -79,9 +85,17 @@ class LogFollower:
             return
         self._last_post = now
         self.posts += 1
+        if self.ui_wait_s > 0:
+            self._drawn.clear()
         self.post(progress.snapshot())
 
+    def drawn(self) -> None:
+        """The UI has drawn the last snapshot: the reader may go on (any thread)."""
+        self._drawn.set()
+
     def on_line(self, line: str) -> None:
+        if not self._drawn.is_set():
+            self._drawn.wait(self.ui_wait_s)
         with self._lock:
             self.lines += 1
             if line.startswith("{"):

@@ -31,6 +31,8 @@ from buildx_tui.ui.common.lanes.marks import RESULT_MARK, fmt_secs
 from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
+#: How long the replay's reader may wait for a frame to be drawn (LogFollower.ui_wait_s).
+UI_WAIT_S = 0.1
 MAX_COLUMNS = 3
 LANE_WIDTH = 36
 RESULT_WORD = {
@@ -127,7 +129,7 @@ class BuildReplayScreen(AppScreen[None]):
         def post(snapshot: ProgressSnapshot) -> None:
             self.post_message(self.Progress(generation, snapshot))
 
-        self.follower = LogFollower(self.backend, self.builder, self.ref, post)
+        self.follower = LogFollower(self.backend, self.builder, self.ref, post, ui_wait_s=UI_WAIT_S)
         entry = self.query_one(CommandLog).start(self.backend.display(self.follower.argv))
         self._draw_head()
         self._follow_worker(self.follower, generation, entry)
@@ -151,6 +153,12 @@ class BuildReplayScreen(AppScreen[None]):
     def on_build_replay_screen_progress(self, message: Progress) -> None:
         if message.generation == self._generation and self.outcome is None:
             self._draw(message.snapshot)
+        follower = self.follower
+        if follower is not None:
+            if self.is_current:
+                self.call_after_refresh(follower.drawn)
+            else:  # covered (a step's log): nothing of ours is painted
+                follower.drawn()
 
     def on_build_replay_screen_finished(self, message: Finished) -> None:
         if message.generation != self._generation:

@@ -235,3 +235,38 @@ def test_platforms_in_the_first_line_make_the_lanes() -> None:
     assert platforms_in("ERROR: x") == platforms_in("{bad") == platforms_in('{"vertexes": 3}') == ()
     snap = replay("two-platform")
     assert all(lane.requested for lane in snap.lanes)  # not taken for build-platform stages
+
+
+def test_follow_waits_for_the_ui_to_draw_at_most_ui_wait() -> None:
+    import time
+
+    lines = fixture("local/history-logs-running.stderr").splitlines()
+    argv = tuple(logs_argv("b", "r"))
+    ticks = iter(range(10**6))
+
+    def make(post) -> LogFollower:  # type: ignore[no-untyped-def]
+        return LogFollower(
+            FakeBackend(replies={argv: Reply(0, "", "", lines=lines)}), "b", "r", post,
+            clock=lambda: float(next(ticks)), ui_wait_s=0.05,
+        )  # fmt: skip
+
+    never: list[ProgressSnapshot] = []
+    start = time.monotonic()
+    outcome = make(never.append).run()
+    waited = time.monotonic() - start
+    assert outcome.posts == len(never) > 2
+    assert waited >= 0.05 * (outcome.posts - 1)  # each post waited for a draw that never came
+
+    drawn: list[ProgressSnapshot] = []
+    holder: list[LogFollower] = []
+
+    def post(snapshot: ProgressSnapshot) -> None:
+        drawn.append(snapshot)
+        holder[0].drawn()  # the UI drew it at once
+
+    f = make(post)
+    holder.append(f)
+    start = time.monotonic()
+    f.run()
+    assert time.monotonic() - start < 0.05 * (len(drawn) - 1)
+    assert len(drawn) == len(never)
