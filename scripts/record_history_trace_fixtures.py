@@ -16,7 +16,7 @@ temporary folder (`$TMP` in the recordings and the index):
   follows the build to its end: BuildKit's Control.Status stream; the time it took is in the
   index);
 * the limits: a ref that does not exist, the ``default`` builder (dockerd 20.10's embedded
-  BuildKit has no history API).
+  BuildKit has no history API), the lab's ``lab-dead`` builder (nothing listening).
 
 Rewrites its own section of tests/fixtures/local/INDEX.md (exact command, exit code, versions,
 UTC time). Recordings are written verbatim: never edit them by hand, run this again.
@@ -288,6 +288,21 @@ class Recorder:
             ],
             stderr="history-logs-default.stderr",
             note="the docker driver on dockerd 20.10: no history API",
+            expect=1,
+        )
+        self.record(
+            [
+                "buildx",
+                "history",
+                "logs",
+                "--builder",
+                "lab-dead",
+                "nosuchrecord0000000000000",
+                "--progress",
+                "rawjson",
+            ],
+            stderr="history-logs-unreachable.stderr",
+            note="a remote builder with nothing listening: buildx waits for its 20 s timeout",
             expect=1,
         )
 

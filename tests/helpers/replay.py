@@ -14,7 +14,7 @@ from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
 
 BUILDER = "replay-rec"
-#: A ref for each recorded build (the real refs are in INDEX.md; any string works here).
+#: A ref for each recorded build (any string works here; the real ones are in INDEX.md).
 REFS = {
     "two-platform": "uy27n4ynf97v22a0e7m8oofgw",
     "cached": "pot7cwc6qcwu2wx78fhgdbh73",
@@ -49,6 +49,8 @@ def replay_backend() -> FakeBackend:
     default = fixture("local/history-logs-default.stderr")
     replies[tuple(logs_argv("default", MISSING))] = Reply(1, "", default, lines=[default])
     replies[tuple(trace_argv("default", MISSING))] = Reply(1, "", default)
+    dead = fixture("local/history-logs-unreachable.stderr")
+    replies[tuple(logs_argv("lab-dead", MISSING))] = Reply(1, "", dead, lines=dead.splitlines())
     return FakeBackend(ls_output=fixture("local/ls-lab-running.json"), replies=replies)
 
 

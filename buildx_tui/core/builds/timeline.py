@@ -117,7 +117,7 @@ def ticks_for(span: float, width: int) -> tuple[Tick, ...]:
 
 
 def layout(trace: BuildTrace, width: int) -> Timeline:
-    """The rows of ``trace``: per platform (in the order they started; shared steps last) a
+    """The rows of ``trace``: per platform (sorted; shared steps last) a
     heading with its wall time, then its steps in start order; bars on ``width`` columns."""
     width = max(1, width)
     last_end = max((s.end for s in trace.steps), default=0.0)

@@ -111,8 +111,8 @@ class BuildTrace:
 
     @property
     def platforms(self) -> tuple[str, ...]:
-        """Platforms in the order their first step started; :data:`SHARED` last."""
-        seen = dict.fromkeys(s.platform for s in self.steps if s.platform != SHARED)
+        """Platforms sorted (the same order whichever started first); :data:`SHARED` last."""
+        seen = dict.fromkeys(sorted({s.platform for s in self.steps if s.platform != SHARED}))
         if any(s.platform == SHARED for s in self.steps):
             seen[SHARED] = None
         return tuple(seen)

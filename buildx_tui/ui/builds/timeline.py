@@ -218,11 +218,14 @@ class BuildTimelineScreen(AppScreen[None]):
         if problem is not None:
             text = Text()
             text.append("✖ ", "bold red")
-            text.append(problem.message)
-            if problem.kind is ProblemKind.MISSING:
+            if problem.kind is ProblemKind.MISSING:  # `history trace` asks for completed ones
                 text.append(
-                    "\nA running build has no trace yet (buildx traces completed builds only)."
+                    f"Builder {self.builder!r} has no completed record {self.ref!r}: the build "
+                    "is still running (buildx traces completed builds only), was deleted, or "
+                    "never ran there."
                 )
+            else:
+                text.append(problem.message)
             box.update(text)
         box.display = problem is not None
         chart = self.query_one("#timeline-chart", Static)

@@ -102,6 +102,10 @@ async def test_missing_record_and_no_history_api_are_said() -> None:
         await settle(pilot)
         screen = await open_replay(pilot, "default", MISSING)
         assert "no build history" in message(screen) and "history API" in message(screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await open_replay(pilot, "lab-dead", MISSING)
+        assert "could not be reached" in message(screen) and "r: try again" in message(screen)
 
 
 async def test_a_running_build_is_followed_until_it_ends() -> None:

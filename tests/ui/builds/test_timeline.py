@@ -89,7 +89,7 @@ async def test_running_or_missing_record_is_explained() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_timeline(pilot, REFS["running"])
         message = text_of(screen, "timeline-message")
-        assert "has no record" in message and "completed builds only" in message
+        assert "has no completed record" in message and "still running" in message
         assert screen.query_one(CommandLog).entries[-1].state is EntryState.FAILED
         assert text_of(screen, "timeline-chart").strip() == ""
         await pilot.press("escape")

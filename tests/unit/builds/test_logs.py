@@ -92,6 +92,7 @@ def result(stderr: str, code: int = 1) -> CommandResult:
         ("history-logs-missing.stderr", ProblemKind.MISSING, "has no record"),
         ("history-trace-missing.stderr", ProblemKind.MISSING, "has no record"),
         ("history-trace-running.stderr", ProblemKind.MISSING, "has no record"),
+        ("history-logs-unreachable.stderr", ProblemKind.UNREACHABLE, "could not be reached"),
     ],
 )
 def test_problems_from_recordings(file: str, kind: ProblemKind, words: str) -> None:
@@ -102,11 +103,7 @@ def test_problems_from_recordings(file: str, kind: ProblemKind, words: str) -> N
     assert problem.detail.startswith("ERROR:")
 
 
-def test_unreachable_and_other_problems() -> None:
-    dead = "#1 [internal] waiting for connection\n#1 ERROR: context deadline exceeded\n" \
-        "ERROR: context deadline exceeded\n"  # fmt: skip
-    problem = history_problem(result(dead), "lab-dead", "r")
-    assert problem is not None and problem.kind is ProblemKind.UNREACHABLE
+def test_other_problems() -> None:
     other = history_problem(result("ERROR: something new", 2), "b", "r")
     assert other is not None and other.kind is ProblemKind.OTHER and "exit 2" in other.message
     assert history_problem(result("", 0), "b", "r") is None
