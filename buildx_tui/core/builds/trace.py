@@ -49,6 +49,8 @@ class Span:
     duration_us: int
     tags: tuple[tuple[str, str], ...]
     error: bool
+    messages: tuple[str, ...] = ()
+    """``exception.message`` of the span's logs (why it failed)."""
 
     @property
     def end_us(self) -> int:
@@ -79,7 +81,10 @@ class TraceStep:
     duration: float
     cached: bool
     error: bool
+    """It failed (its own error, not another step's)."""
     parent_id: str | None
+    stopped: bool = False
+    """Stopped unfinished because the build failed elsewhere (``context canceled``)."""
 
     @property
     def end(self) -> float:
@@ -96,6 +101,7 @@ class PlatformTotal:
     steps: int
     cached: int
     failed: int
+    stopped: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +136,7 @@ class BuildTrace:
 def platform_total(platform: str, steps: Iterable[TraceStep]) -> PlatformTotal:
     steps = tuple(steps)
     if not steps:
-        return PlatformTotal(platform, 0.0, 0.0, 0, 0, 0)
+        return PlatformTotal(platform, 0.0, 0.0, 0, 0, 0, 0)
     first = min(s.start for s in steps)
     last = max(s.end for s in steps)
     return PlatformTotal(
@@ -140,6 +146,7 @@ def platform_total(platform: str, steps: Iterable[TraceStep]) -> PlatformTotal:
         steps=len(steps),
         cached=sum(1 for s in steps if s.cached),
         failed=sum(1 for s in steps if s.error),
+        stopped=sum(1 for s in steps if s.stopped),
     )
 
 
@@ -179,6 +186,11 @@ def _span(raw: dict[str, Any]) -> Span | None:
             text = str(value).lower() if isinstance(value, bool) else _text(value)
             tags.append((tag["key"], text))
     error = any(k == "error" and v.lower() == "true" for k, v in tags)
+    messages: list[str] = []
+    for log in raw.get("logs") or ():
+        for f in (log.get("fields") or ()) if isinstance(log, dict) else ():
+            if isinstance(f, dict) and f.get("key") == "exception.message":
+                messages.append(_text(f.get("value")))
     return Span(
         span_id=span_id,
         parent_id=parent,
@@ -187,6 +199,7 @@ def _span(raw: dict[str, Any]) -> Span | None:
         duration_us=max(0, _int(raw.get("duration"))),
         tags=tuple(tags),
         error=error,
+        messages=tuple(messages),
     )
 
 
@@ -224,6 +237,9 @@ def _is_step(span: Span) -> bool:
 def _step(span: Span, origin: int) -> TraceStep:
     cached = span.name.startswith(LOAD_CACHE)
     name = span.name[len(LOAD_CACHE) :] if cached else span.name
+    # BuildKit's own rule (progressui): an error ending in "context canceled" is a step
+    # stopped because the build was failing elsewhere, not a failure of its own.
+    stopped = span.error and any(m.rstrip().endswith("context canceled") for m in span.messages)
     vertex = parse_vertex_name(name)
     if vertex.index is not None:
         position = f"{vertex.index}/{vertex.total}"
@@ -240,8 +256,9 @@ def _step(span: Span, origin: int) -> TraceStep:
         start=(span.start_us - origin) / 1e6,
         duration=span.duration_us / 1e6,
         cached=cached,
-        error=span.error,
+        error=span.error and not stopped,
         parent_id=span.parent_id,
+        stopped=stopped,
     )
 
 

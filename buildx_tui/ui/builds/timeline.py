@@ -45,10 +45,11 @@ from buildx_tui.ui.services import AppScreen, PaletteCommand
 CRITICAL_MARK = "*"
 CACHED_MARK = "c"
 FAILED_MARK = "✖"
+STOPPED_MARK = "⊘"
 DONE_MARK = "✔"
 #: Columns after a bar for the step's duration (" 12.5s", " 1m30s").
 SUFFIX = 7
-BAR = {"run": "█", "cached": "░", "failed": "▓"}
+BAR = {"run": "█", "cached": "░", "failed": "▓", "stopped": "▒"}
 CHANGE_MARK: dict[Change, tuple[str, str]] = {
     "slower": ("▲ slower", "bold yellow"),
     "faster": ("▼ faster", "green"),
@@ -67,6 +68,8 @@ LEGEND = Text.assemble(
     "cached  ",
     (f"{FAILED_MARK} {BAR['failed']} ", "bold red"),
     "failed  ",
+    (f"{STOPPED_MARK} {BAR['stopped']} ", "yellow"),
+    "stopped  ",
     (f"{DONE_MARK} {BAR['run']} ", "green"),
     "ran",
 )
@@ -289,6 +292,8 @@ class BuildTimelineScreen(AppScreen[None]):
                 step = row.step
                 if step.error:
                     mark, style, bar = FAILED_MARK, "bold red", BAR["failed"]
+                elif step.stopped:
+                    mark, style, bar = STOPPED_MARK, "yellow", BAR["stopped"]
                 elif step.cached:
                     mark, style, bar = CACHED_MARK, "dim", BAR["cached"]
                 else:
@@ -351,7 +356,12 @@ class BuildTimelineScreen(AppScreen[None]):
             (
                 f"{FAILED_MARK} {BAR['failed']}",
                 "bold red",
-                "failed (or stopped because another platform failed)",
+                "failed",
+            ),
+            (
+                f"{STOPPED_MARK} {BAR['stopped']}",
+                "yellow",
+                "stopped unfinished: the build failed elsewhere (BuildKit: context canceled)",
             ),
             (f"{DONE_MARK} {BAR['run']}", "green", "ran"),
             (

@@ -82,6 +82,10 @@ async def test_cached_and_failed_steps_have_marks() -> None:
         assert all("▓" in line for line in failed)
         arm = next(line for line in chart_lines(screen) if line.startswith("linux/arm64 ·"))
         assert "1 failed" in arm
+        amd = next(line for line in chart_lines(screen) if line.startswith("linux/amd64 ·"))
+        assert "failed" not in amd
+        stopped = [line for line in chart_lines(screen) if re.match(r"^[ *]⊘ ", line)]
+        assert len(stopped) == 1 and "work 2/2" in stopped[0] and "▒" in stopped[0]
 
 
 async def test_running_or_missing_record_is_explained() -> None:

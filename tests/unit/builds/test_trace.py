@@ -73,6 +73,11 @@ def test_failed_arm64_marks_the_failing_step() -> None:
     assert "aarch64" in failed[0].title
     totals = {p.platform: p for p in t.totals()}
     assert totals["linux/arm64"].failed == 1
+    # amd64's step still running when arm64 failed was stopped: not a failure of its own
+    stopped = [s for s in t.steps if s.stopped]
+    assert [(s.platform, s.position) for s in stopped] == [("linux/amd64", "work 2/2")]
+    assert not stopped[0].error
+    assert totals["linux/amd64"].failed == 0 and totals["linux/amd64"].stopped == 1
 
 
 def test_totals_are_first_start_to_last_end() -> None:
