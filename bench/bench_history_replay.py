@@ -16,10 +16,12 @@ For each, measured in this run:
    a ratio), and against the target of 100,000 events/s;
 2. UI: a headless app showing `BuildReplayScreen` while the same stream flows; events/s end to
    end and the worst stall of the UI event loop (largest gap between the ticks of a 10 ms timer,
-   as bench_build_ui.py measures it) once the lanes are drawn, against the 100 ms target and
-   against the live build screen on the same stream in the same run (bench_build_ui's flood);
-   and the longest gap before the first lanes (for ``one-line``, the worker's json.loads of the
-   9 MB line holds the GIL: the UI waits for it).
+   as bench_build_ui.py measures it) once the first lanes are painted, against the 100 ms
+   target and against the live build screen on the same stream in the same run
+   (bench_build_ui's flood, which also starts measuring at its first drawn snapshot); and the
+   time from opening the screen to its first lanes painted (the replay mounts its lanes when
+   the first line names the platforms; for ``one-line``, the worker's json.loads of the 9 MB
+   line holds the GIL meanwhile).
 
 On a machine shared with other work the UI figures vary by 2-3x from run to run: compare the
 ratios of one run, and run it more than once.
@@ -121,9 +123,9 @@ async def ui(lines: Sequence[str], events: int) -> dict[str, float]:
     original = BuildReplayScreen._draw
 
     def draw(self: BuildReplayScreen, snap) -> None:  # type: ignore[no-untyped-def]
-        if not first:
-            first.append(time.perf_counter())
         original(self, snap)
+        if not first:  # the first lanes are mounted: opening ends when they are painted
+            first.append(time.perf_counter())
 
     BuildReplayScreen._draw = draw  # type: ignore[method-assign]
     try:
@@ -140,10 +142,13 @@ async def ui(lines: Sequence[str], events: int) -> dict[str, float]:
             await pilot.pause(0.05)
     finally:
         BuildReplayScreen._draw = original  # type: ignore[method-assign]
+    # the first tick after the first lanes were mounted: they have been painted
+    painted = next((t for t in ticks.times if t > first[0]), end)
+    painted = min(painted, end)
     return {
         "rate": events / (end - start),
-        "open_s": ticks.worst_gap(start, first[0]),
-        "stall_s": ticks.worst_gap(first[0], end),
+        "open_s": painted - start,
+        "stall_s": ticks.worst_gap(painted, end),
     }
 
 
@@ -184,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  UI: {u:,.0f} events/s into the replay screen ({u / EVENTS_TARGET:.2f}x target); "
             f"worst UI stall once drawing {1000 * stall:.0f} ms over {args.runs} runs "
             f"(target {1000 * STALL_TARGET_S:.0f} ms: {stall / STALL_TARGET_S:.2f}x; "
-            f"replay/live {stall / live_stall:.2f}); opening the screen to its first lanes "
-            f"{1000 * max(opens):.0f} ms"
+            f"replay/live {stall / live_stall:.2f}); opening the screen until its first lanes are "
+            f"painted {1000 * max(opens):.0f} ms"
         )
         worst_ok = worst_ok and r >= EVENTS_TARGET and stall <= STALL_TARGET_S
     print("targets met" if worst_ok else "a target is missed (see above)")

@@ -55,6 +55,7 @@ class LogFollower:
     clock: Callable[[], float] = time.monotonic
     ui_wait_s: float = 0.0  # 0: never wait for the UI
     freeze_gc: bool = False  # see _ticker
+    keep_frozen: bool = False  # leave gc frozen after run(): the caller calls release_gc() later
     token: object = field(default_factory=object)
     posts: int = field(default=0, init=False)
     lines: int = field(default=0, init=False)
@@ -129,8 +130,8 @@ class LogFollower:
         finally:
             self._finished.set()
             ticker.join(timeout=2)
-            if self.freeze_gc and gc.get_freeze_count():
-                gc.unfreeze()
+            if not self.keep_frozen:
+                self.release_gc()
         with self._lock:
             progress = self._parser("")
             progress.close(None)
@@ -143,6 +144,12 @@ class LogFollower:
             posts=self.posts,
             followed=self._json_lines > 1,
         )
+
+    def release_gc(self) -> None:
+        """Undo the replay's gc.freeze. The next full collection then walks everything the
+        replay made (100-200 ms after a flood): the screen calls this once the end is drawn."""
+        if self.freeze_gc and gc.get_freeze_count():
+            gc.unfreeze()
 
     def cancel(self) -> bool:
         """Stop following (the screen is closed): ends the `history logs` process."""

@@ -33,6 +33,8 @@ from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 #: How long the replay's reader may wait for a frame to be drawn (LogFollower.ui_wait_s).
 UI_WAIT_S = 0.1
+#: After the end is drawn, the garbage collector is given back its objects (a pause).
+GC_RELEASE_S = 1.0
 MAX_COLUMNS = 3
 LANE_WIDTH = 36
 RESULT_WORD = {
@@ -129,7 +131,15 @@ class BuildReplayScreen(AppScreen[None]):
         def post(snapshot: ProgressSnapshot) -> None:
             self.post_message(self.Progress(generation, snapshot))
 
-        self.follower = LogFollower(self.backend, self.builder, self.ref, post, ui_wait_s=UI_WAIT_S)
+        self.follower = LogFollower(
+            self.backend,
+            self.builder,
+            self.ref,
+            post,
+            ui_wait_s=UI_WAIT_S,
+            freeze_gc=True,
+            keep_frozen=True,
+        )
         entry = self.query_one(CommandLog).start(self.backend.display(self.follower.argv))
         self._draw_head()
         self._follow_worker(self.follower, generation, entry)
@@ -180,11 +190,18 @@ class BuildReplayScreen(AppScreen[None]):
         else:
             self._draw(outcome.snapshot)
         self._draw_head()
+        follower = self.follower
+        if follower is not None:  # once the end is painted (as the live build screen does)
+            self.set_timer(GC_RELEASE_S, follower.release_gc)
 
     def on_unmount(self) -> None:
         follower = self.follower
-        if follower is not None and self.outcome is None:
+        if follower is None:
+            return
+        if self.outcome is None:
             follower.cancel()  # leaving while it follows: no orphan `history logs`
+        else:
+            follower.release_gc()
 
     # -- drawing ---------------------------------------------------------------------------------
     def _draw(self, snap: ProgressSnapshot) -> None:

@@ -267,3 +267,21 @@ def test_follow_waits_for_the_ui_to_draw_at_most_ui_wait() -> None:
     f.run()
     assert time.monotonic() - start < 0.05 * (len(drawn) - 1)
     assert len(drawn) == len(never)
+
+
+def test_follow_keeps_the_gc_frozen_until_released() -> None:
+    import gc
+
+    lines = fixture("local/history-logs-two-platform.stderr").splitlines()
+    argv = tuple(logs_argv("b", "r"))
+    backend = FakeBackend(replies={argv: Reply(0, "", "", lines=lines)})
+    f = LogFollower(backend, "b", "r", lambda _s: None, freeze_gc=True, keep_frozen=True)
+    try:
+        f.run()
+        assert gc.get_freeze_count() > 0  # the screen releases it once the end is drawn
+        f.release_gc()
+        assert gc.get_freeze_count() == 0
+        LogFollower(backend, "b", "r", lambda _s: None, freeze_gc=True).run()
+        assert gc.get_freeze_count() == 0  # not kept: released by run() itself
+    finally:
+        gc.unfreeze()
