@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from buildx_tui.core.builds.follow import FollowOutcome, LogFollower
-from buildx_tui.core.builds.logs import HistoryProblem, ProblemKind
+from buildx_tui.core.builds.logs import HistoryProblem, ProblemKind, logs_argv
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.progress.model import ProgressSnapshot, WarningSnapshot
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
@@ -93,7 +93,7 @@ class BuildReplayScreen(AppScreen[None]):
 
     @property
     def command(self) -> str:
-        return self.backend.display(LogFollower(self.backend, self.builder, self.ref, _drop).argv)
+        return self.backend.display(logs_argv(self.builder, self.ref))
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -330,10 +330,6 @@ class BuildReplayScreen(AppScreen[None]):
             ("Replay: reload", "run `history logs` again", self.action_reload),
             ("Replay: copy command", self.command, self.action_copy_command),
         ]
-
-
-def _drop(snapshot: ProgressSnapshot) -> None:
-    return None
 
 
 def _empty_snapshot() -> ProgressSnapshot:
