@@ -30,6 +30,9 @@ from tests.helpers.build_backend import (
 from tests.helpers.cache import BUILDER as CACHE_BUILDER
 from tests.helpers.cache import cache_backend
 from tests.helpers.inspector import REF1, inspector_backend
+from tests.helpers.replay import BUILDER as REPLAY_BUILDER
+from tests.helpers.replay import REFS as REPLAY_REFS
+from tests.helpers.replay import replay_backend
 from tests.helpers.wizard import CONTEXT_LS
 
 Opener = Callable[[Pilot[None]], Awaitable[None]]
@@ -69,6 +72,7 @@ def all_screens_backend() -> BuildBackend:
             CONTEXT_LS: Reply(0, fixture("local/context-ls.json")),
             **inspector_backend().replies,
             **cache_backend().replies,
+            **replay_backend().replies,
         },
     )
     backend.builds[build_key(push_spec())] = BuildReply(MULTI, 0, META)
@@ -195,6 +199,18 @@ def _cache() -> Screen[object]:
     return CacheScreen(CACHE_BUILDER)
 
 
+def _replay() -> Screen[object]:
+    from buildx_tui.ui.builds.replay import BuildReplayScreen
+
+    return BuildReplayScreen(REPLAY_BUILDER, REPLAY_REFS["failed-arm64"])
+
+
+def _timeline() -> Screen[object]:
+    from buildx_tui.ui.builds.timeline import BuildTimelineScreen
+
+    return BuildTimelineScreen(REPLAY_BUILDER, REPLAY_REFS["two-platform"])
+
+
 async def _builders(pilot: Pilot[None]) -> None:
     """The home screen: always under the others; "opening" it is coming back to it."""
     await settle(pilot)
@@ -217,6 +233,8 @@ SCREENS: dict[str, Opener] = {
     "inspector": _push(_inspector),
     "doctor": _push(_doctor),
     "cache": _push(_cache),
+    "replay": _push(_replay),
+    "timeline": _push(_timeline),
 }
 
 

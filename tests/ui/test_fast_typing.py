@@ -99,3 +99,33 @@ async def test_cache_prune_fields_get_their_own_keys():
         assert panel.input_for("id").value == "deadbeef"
         assert panel.input_for("max_used_space").value == "1GB"
         assert panel.input_for("reserved_space").value == "2GB"
+
+
+async def test_replay_and_timeline_keys_in_one_burst():
+    """r (reload) typed fast: one command per key, each finished; then Esc goes back."""
+    from buildx_tui.core.builds.logs import logs_argv
+    from buildx_tui.core.builds.trace import trace_argv
+    from buildx_tui.ui.builds.replay import BuildReplayScreen
+    from buildx_tui.ui.builds.timeline import BuildTimelineScreen
+    from buildx_tui.ui.common.command_log import CommandLog, EntryState
+    from tests.helpers.replay import BUILDER, REFS, replay_app
+
+    app = replay_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for screen, argv in (
+            (BuildReplayScreen(BUILDER, REFS["cached"]), logs_argv(BUILDER, REFS["cached"])),
+            (BuildTimelineScreen(BUILDER, REFS["cached"]), trace_argv(BUILDER, REFS["cached"])),
+        ):
+            app.push_screen(screen)
+            await settle(pilot)
+            burst(app, "rrr")
+            await settle(pilot)
+            runs = app.backend.calls.count(tuple(argv))
+            assert 1 < runs <= 4  # a reload while one runs is refused, never queued twice
+            entries = screen.query_one(CommandLog).entries
+            assert len(entries) == runs
+            assert all(e.state is EntryState.OK for e in entries)
+            app.post_message(events.Key("escape", None))
+            await settle(pilot)
+            assert app.screen is not screen

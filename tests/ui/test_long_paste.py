@@ -168,3 +168,28 @@ async def test_the_cache_screen_filter_and_prune_fields():
         await settle(pilot)
         assert app.is_running and app.screen is screen
         assert not any(call[:2] == ("buildx", "prune") for call in app.backend.calls)
+
+
+async def test_the_replay_and_timeline_screens():
+    """No field on either: a paste (and keys) on them run nothing and break nothing."""
+    from buildx_tui.ui.builds.replay import BuildReplayScreen
+    from buildx_tui.ui.builds.timeline import BuildTimelineScreen
+    from tests.helpers.replay import BUILDER, REFS, replay_app
+
+    app = replay_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for screen in (
+            BuildReplayScreen(BUILDER, REFS["two-platform"]),
+            BuildTimelineScreen(BUILDER, REFS["two-platform"], REFS["cached"]),
+        ):
+            app.push_screen(screen)
+            await settle(pilot)
+            calls = len(app.backend.calls)
+            assert fields(screen) == []
+            screen.post_message(events.Paste(LINE))
+            await settle(pilot)
+            assert app.is_running and app.screen is screen
+            assert len(app.backend.calls) == calls
+            await pilot.press("escape")
+            await settle(pilot)

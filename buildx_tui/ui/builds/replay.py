@@ -1,0 +1,340 @@
+"""A recorded build replayed lane by lane, and followed while it still runs.
+
+`docker buildx history logs --builder B REF --progress rawjson` in a thread worker
+(`core/builds/follow.LogFollower`): its rawjson goes through the shared progress parser into
+the per-platform lanes the live build screen draws (`ui/common/lanes`). On a running build the
+command keeps streaming until the build ends, so the lanes keep up with it; snapshots come at
+most ~20 a second and only when something changed. Enter on a step opens its full log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.css.query import NoMatches
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from buildx_tui.core.builds.follow import FollowOutcome, LogFollower
+from buildx_tui.core.builds.logs import HistoryProblem, ProblemKind, logs_argv
+from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.core.progress.model import ProgressSnapshot, WarningSnapshot
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.help import HelpScreen
+from buildx_tui.ui.common.lanes.lane import LaneView
+from buildx_tui.ui.common.lanes.marks import RESULT_MARK, fmt_secs
+from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
+from buildx_tui.ui.services import AppScreen, PaletteCommand
+
+#: How long the replay's reader may wait for a frame to be drawn (LogFollower.ui_wait_s).
+UI_WAIT_S = 0.1
+#: After the end is drawn, the garbage collector is given back its objects (a pause).
+GC_RELEASE_S = 1.0
+MAX_COLUMNS = 3
+LANE_WIDTH = 36
+RESULT_WORD = {
+    "running": "running",
+    "success": "completed",
+    "failed": "failed",
+    "cancelled": "cancelled",
+}
+
+
+def lane_id(key: str) -> str:
+    return "replay-lane-" + "".join(c if c.isalnum() else "-" for c in key)
+
+
+class BuildReplayScreen(AppScreen[None]):
+    """The lanes of build ``ref`` recorded by ``builder`` (`history logs`)."""
+
+    CSS_PATH = "replay.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    BINDINGS = [
+        Binding("tab", "focus_next", "Next lane", show=False, id="replay.next_lane"),
+        Binding("right,l", "lane(1)", "Next lane", show=False, id="replay.right"),
+        Binding("left,h", "lane(-1)", "Previous lane", show=False, id="replay.left"),
+        Binding("r", "reload", "Reload", id="replay.reload"),
+        Binding("y", "copy_command", "Copy cmd", id="replay.copy"),
+        Binding("escape", "back", "Back", id="replay.back"),
+        Binding("question_mark", "help", "Help", key_display="?", id="replay.help"),
+    ]
+
+    @dataclass
+    class Progress(Message):
+        generation: int
+        snapshot: ProgressSnapshot
+
+    @dataclass
+    class Finished(Message):
+        generation: int
+        entry_id: int
+        outcome: FollowOutcome
+
+    def __init__(self, builder: str, ref: str) -> None:
+        super().__init__()
+        self.builder = builder
+        self.ref = ref
+        self.snapshot: ProgressSnapshot | None = None
+        self.outcome: FollowOutcome | None = None
+        self.problem: HistoryProblem | None = None
+        self.follower: LogFollower | None = None
+        self.lines_seen = 0  # JSON lines: more than one means the build was followed live
+        self._generation = 0
+        self._log_screen: BuildLogScreen | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.follower is not None and self.outcome is None
+
+    @property
+    def command(self) -> str:
+        return self.backend.display(logs_argv(self.builder, self.ref))
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="replay-head")
+        yield Static("", id="replay-message")
+        yield Grid(id="replay-lanes")
+        yield CommandLog(id="command-log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"build {self.ref} · {self.builder}"
+        self.query_one("#replay-message").display = False
+        self.start()
+
+    def on_resize(self) -> None:
+        self._layout_lanes()
+        self._draw_head()
+
+    # -- running ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        """(Re)start the replay: one `history logs` process."""
+        if self.running:
+            return
+        self._generation += 1
+        generation = self._generation
+        self.outcome = None
+        self.problem = None
+        self.snapshot = None
+        grid = self.query_one("#replay-lanes", Grid)
+        grid.remove_children()
+        self.query_one("#replay-message").display = False
+        grid.display = True
+
+        def post(snapshot: ProgressSnapshot) -> None:
+            self.post_message(self.Progress(generation, snapshot))
+
+        self.follower = LogFollower(
+            self.backend,
+            self.builder,
+            self.ref,
+            post,
+            ui_wait_s=UI_WAIT_S,
+            freeze_gc=True,
+            keep_frozen=True,
+        )
+        entry = self.query_one(CommandLog).start(self.backend.display(self.follower.argv))
+        self._draw_head()
+        self._follow_worker(self.follower, generation, entry)
+
+    @work(thread=True, group="replay", exit_on_error=False)
+    def _follow_worker(self, follower: LogFollower, generation: int, entry_id: int) -> None:
+        try:
+            outcome = follower.run()
+        except Exception as error:  # a bug must not leave "replaying…" forever
+            result = CommandResult(tuple(follower.argv), "", 1, "", f"ERROR: {error!r}", 0.0)
+            outcome = FollowOutcome(
+                snapshot=_empty_snapshot(),
+                result=result,
+                problem=HistoryProblem(ProblemKind.OTHER, f"internal error: {error!r}", ""),
+                lines=0,
+                posts=0,
+                followed=False,
+            )
+        self.post_message(self.Finished(generation, entry_id, outcome))
+
+    def on_build_replay_screen_progress(self, message: Progress) -> None:
+        if message.generation == self._generation and self.outcome is None:
+            self._draw(message.snapshot)
+        follower = self.follower
+        if follower is not None:
+            if self.is_current:
+                self.call_after_refresh(follower.drawn)
+            else:  # covered (a step's log): nothing of ours is painted
+                follower.drawn()
+
+    def on_build_replay_screen_finished(self, message: Finished) -> None:
+        if message.generation != self._generation:
+            return
+        outcome = message.outcome
+        self.outcome = outcome
+        self.problem = outcome.problem
+        result = outcome.result
+        state = EntryState.OK if result.ok else EntryState.FAILED
+        if result.cancelled:
+            state = EntryState.CANCELLED
+        tail = outcome.problem.detail if outcome.problem else ""
+        note = "followed until the build ended" if outcome.followed else ""
+        self.query_one(CommandLog).finish(
+            message.entry_id, state, result.duration_s, tail=tail, note=note
+        )
+        if outcome.problem is not None:
+            self._show_problem(outcome.problem)
+        else:
+            self._draw(outcome.snapshot)
+        self._draw_head()
+        follower = self.follower
+        if follower is not None:  # once the end is painted (as the live build screen does)
+            self.set_timer(GC_RELEASE_S, follower.release_gc)
+
+    def on_unmount(self) -> None:
+        follower = self.follower
+        if follower is None:
+            return
+        if self.outcome is None:
+            follower.cancel()  # leaving while it follows: no orphan `history logs`
+        else:
+            follower.release_gc()
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _draw(self, snap: ProgressSnapshot) -> None:
+        self.snapshot = snap
+        grid = self.query_one("#replay-lanes", Grid)
+        warned: dict[str, list[WarningSnapshot]] = {}
+        for warning in snap.warnings:
+            warned.setdefault(warning.lane or snap.shared.key, []).append(warning)
+        added = False
+        for lane in snap.all_lanes:
+            if not lane.steps and lane.kind == "shared":
+                continue
+            try:
+                view = grid.query_one(f"#{lane_id(lane.key)}", LaneView)
+            except NoMatches:
+                view = LaneView(lane.key, id=lane_id(lane.key))
+                if lane.kind == "shared" or not grid.children:
+                    grid.mount(view)
+                else:
+                    shared = grid.query(f"#{lane_id(snap.shared.key)}")
+                    grid.mount(view, before=shared.first() if shared else None)
+                added = True
+            view.show(lane, snap.now, None, tuple(warned.get(lane.key, ())))
+        if added:
+            self._layout_lanes()
+        self._draw_head()
+        log = self._log_screen
+        if log is not None and log.is_current:
+            log.follow(snap)
+
+    def _layout_lanes(self) -> None:
+        grid = self.query_one("#replay-lanes", Grid)
+        count = len(grid.children)
+        columns = min(MAX_COLUMNS, max(1, count), max(1, self.size.width // LANE_WIDTH))
+        grid.styles.grid_size_columns = columns
+        grid.styles.grid_size_rows = max(1, (count + columns - 1) // columns)
+        if count:
+            grid.children[-1].styles.column_span = columns - (count - 1) % columns
+
+    def _draw_head(self) -> None:
+        head = Text()
+        head.append(f"Build {self.ref}", "bold")
+        head.append(f"  on {self.builder}\n")
+        snap = self.snapshot
+        if self.problem is not None:
+            head.append("✖ ", "bold red")
+            head.append("could not replay")
+        elif self.outcome is None:
+            if snap is not None and snap.result == "running":
+                head.append("⟳ ", "bold cyan")
+                head.append("running: following it until it ends")
+            else:
+                head.append("⟳ ", "bold cyan")
+                head.append("replaying the recorded logs…")
+        elif snap is not None:
+            mark, style = RESULT_MARK.get(snap.result, ("?", ""))
+            head.append(f"{mark} ", style)
+            head.append(RESULT_WORD.get(snap.result, snap.result))
+            if snap.wall_time is not None:
+                head.append(f" in {fmt_secs(snap.wall_time)}")
+            steps = sum(lane.steps_total for lane in snap.all_lanes)
+            cached = sum(lane.steps_cached for lane in snap.all_lanes)
+            head.append(f" · {steps} steps, {cached} cached")
+            if self.outcome.followed:
+                head.append(" · followed live until it ended", "italic")
+        self.query_one("#replay-head", Static).update(head)
+
+    def _show_problem(self, problem: HistoryProblem) -> None:
+        box = self.query_one("#replay-message", Static)
+        text = Text()
+        text.append("✖ ", "bold red")
+        text.append(problem.message)
+        if problem.kind is ProblemKind.MISSING:
+            text.append("\nr: try again · Esc: back to the list")
+        elif problem.kind is ProblemKind.UNREACHABLE:
+            text.append("\nIs it running? r: try again")
+        box.update(text)
+        box.display = True
+        self.query_one("#replay-lanes").display = False
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_lane(self, delta: int) -> None:
+        lanes = list(self.query(LaneView))
+        if not lanes:
+            return
+        focused = self.focused
+        index = lanes.index(focused) if isinstance(focused, LaneView) and focused in lanes else -1
+        self.set_focus(lanes[(index + delta) % len(lanes)])
+
+    @on(LaneView.OpenStep)
+    def _open_step(self, message: LaneView.OpenStep) -> None:
+        if self.snapshot is None:
+            return
+        lane = self.snapshot.lane(message.lane)
+        step = lane.step(message.digest) if lane is not None else None
+        if step is not None:
+            self._log_screen = BuildLogScreen(message.lane, step)
+            self.app.push_screen(self._log_screen)
+
+    def action_reload(self) -> None:
+        if self.running:
+            self.notify("Still following the build: it reloads by itself.", timeout=3)
+            return
+        self.start()
+
+    def action_copy_command(self) -> None:
+        self.app.copy_to_clipboard(self.command)
+        self.notify(f"Copied: {self.command}", timeout=3)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpScreen(
+                [
+                    ("Replayed build", self.BINDINGS),
+                    ("Lane (focused)", LaneView.BINDINGS),
+                    ("Everywhere", self.app.BINDINGS),
+                ]
+            )
+        )
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("Replay: reload", "run `history logs` again", self.action_reload),
+            ("Replay: copy command", self.command, self.action_copy_command),
+        ]
+
+
+def _empty_snapshot() -> ProgressSnapshot:
+    from buildx_tui.core.progress.parser import BuildProgress
+
+    progress = BuildProgress()
+    progress.close(None)
+    return progress.snapshot()
