@@ -319,6 +319,28 @@ class BuildxApp(ServicesApp):
 
         self.push_screen(InspectorScreen(reference=message.reference or None))
 
+    @on(nav.OpenDoctor)
+    def _open_doctor(self, message: nav.OpenDoctor) -> None:
+        from buildx_tui.core.doctor.cli import engine_target, local_engine
+        from buildx_tui.core.doctor.context import DoctorContext, default_docker_config
+        from buildx_tui.ui.doctor.screen import DoctorScreen
+
+        options = self.services.backend.options  # the engine and config the app talks to
+
+        def configure(ctx: DoctorContext) -> None:
+            ctx.docker_config = default_docker_config(options.config)
+            ctx.engine_target = engine_target(options)
+            ctx.local_engine = local_engine(options)
+            ctx.builders = message.builders
+
+        self.push_screen(DoctorScreen(configure=configure))
+
+    @on(nav.OpenCache)
+    def _open_cache(self, message: nav.OpenCache) -> None:
+        from buildx_tui.ui.cache.screen import CacheScreen
+
+        self.push_screen(CacheScreen(message.builder))
+
     @on(nav.OpenAbout)
     def _open_about(self) -> None:
         from buildx_tui.ui.common.about import AboutScreen

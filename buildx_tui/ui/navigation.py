@@ -100,6 +100,21 @@ class OpenAbout(Navigate):
 
 
 @dataclass
+class OpenDoctor(Navigate):
+    """The doctor: is this machine ready for multi-platform builds (``builders``: only these;
+    empty: all)."""
+
+    builders: tuple[str, ...] = ()
+
+
+@dataclass
+class OpenCache(Navigate):
+    """The build cache of ``builder``: `buildx du` as a tree, prune with a preview."""
+
+    builder: str
+
+
+@dataclass
 class BuildersChanged(Message, bubble=False):
     """Sent by the app to the builders screen: a builder was created, changed or removed
     elsewhere (``name``: the one to select after the refresh)."""

@@ -17,8 +17,10 @@ from buildx_tui.ui.build.history import BuildHistoryScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
+from buildx_tui.ui.cache.screen import CacheScreen
 from buildx_tui.ui.create.leave import LeaveNodeScreen
 from buildx_tui.ui.create.wizard import CreateWizardScreen
+from buildx_tui.ui.doctor.screen import DoctorScreen
 from buildx_tui.ui.inspect.screen import InspectorScreen
 from tests.demo import FIXED_NOW
 from tests.helpers.build_backend import (
@@ -89,6 +91,8 @@ async def select(pilot, app: BuildxApp, builder: str, node: str | None = None) -
         ("a", "lab-container", None, CreateWizardScreen),
         ("L", "lab-container", "lab-container0", LeaveNodeScreen),
         ("i", "lab-container", None, InspectorScreen),
+        ("D", "lab-container", None, DoctorScreen),
+        ("C", "lab-remote", None, CacheScreen),
     ],
 )
 async def test_builders_keys_open_their_screens(key, builder, node, expected):
@@ -106,6 +110,8 @@ async def test_builders_keys_open_their_screens(key, builder, node, expected):
             assert screen.draft.name == (builder if key == "a" else "")
         if isinstance(screen, LeaveNodeScreen):
             assert screen.builder.name == builder and screen.initial == node
+        if isinstance(screen, CacheScreen):
+            assert screen.builder == builder
 
 
 async def test_a_created_builder_is_refreshed_and_selected():
@@ -320,6 +326,8 @@ async def test_history_rerun_checks_then_runs_and_inspect_opens_the_inspector(tm
         (lambda: nav.OpenLeaveNode(lab_builders()["lab-container"]), LeaveNodeScreen),
         (lambda: nav.EditBuild(spec_for()), BuildFormScreen),
         (lambda: nav.StartBuild(spec_for(), "docker buildx build …"), BuildProgressScreen),
+        (lambda: nav.OpenDoctor(("lab-container",)), DoctorScreen),
+        (lambda: nav.OpenCache("lab-container"), CacheScreen),
     ],
 )
 async def test_each_message_bubbles_from_a_screen_to_the_app(message, expected):

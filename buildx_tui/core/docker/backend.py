@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from buildx_tui.core.docker.types import CommandResult, Refresh
+from buildx_tui.core.docker.types import ClientOptions, CommandResult, Refresh
 
 
 class Backend(Protocol):
+    #: Where docker is pointed (--host, --context, --config): what the docker CLI is given.
+    options: ClientOptions
+
     def list_builders(self) -> Refresh:
         """One `buildx ls --format json`, parsed (or the problem that prevented it)."""
         ...

@@ -52,6 +52,8 @@ class BuildersScreen(AppScreen[None]):
         Binding("L", "leave_node", "Remove node", show=False, id="builders.leave_node"),
         Binding("e", "recreate", "Edit: recreate with changes", show=False, id="builders.recreate"),
         Binding("i", "inspect", "Inspect", id="builders.inspect"),
+        Binding("D", "doctor", "Doctor", show=False, id="builders.doctor"),
+        Binding("C", "cache", "Cache", show=False, id="builders.cache"),
         # priority: handled as the key arrives, before the keys typed after it are passed on, so
         # they all reach the filter (see action_filter).
         Binding("slash", "filter", "Filter", key_display="/", priority=True, id="builders.filter"),
@@ -395,6 +397,16 @@ class BuildersScreen(AppScreen[None]):
     def action_inspect(self) -> None:
         self.post_message(nav.OpenInspector())
 
+    def action_doctor(self) -> None:
+        self.post_message(nav.OpenDoctor())
+
+    def action_cache(self) -> None:
+        builder = self.selected_builder()
+        if builder is None:
+            self.notify("Select a builder first.", severity="warning")
+            return
+        self.post_message(nav.OpenCache(builder.name))
+
     # -- filter, help, copy ----------------------------------------------------------------------
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -462,6 +474,12 @@ class BuildersScreen(AppScreen[None]):
                 self.action_recreate,
             ),
             ("Inspect an image", "docker buildx imagetools inspect REF", self.action_inspect),
+            (
+                "Doctor",
+                "is this machine ready for multi-platform builds? every check with its fix",
+                self.action_doctor,
+            ),
+            ("Build cache", "docker buildx du / prune with a preview", self.action_cache),
             ("Filter builders", "show only matching builders", self.action_filter),
             ("Copy last command", "to the clipboard", self.action_copy_command),
             ("Help", "every key binding", self.action_help),
