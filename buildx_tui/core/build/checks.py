@@ -343,6 +343,15 @@ _JOB_EXISTS = re.compile(r"job ID \S+ exists")
 
 _FAILURE_HINTS: tuple[tuple[str, str], ...] = (
     (
+        # The gRPC stream from BuildKit broke: its container was killed, the engine under a
+        # container builder stopped, a remote node went down (tests/fixtures/local/interrupt-*).
+        "failed to receive status: rpc error: code = unavailable",
+        "The builder went away in the middle of the build: the connection to its BuildKit "
+        "broke (its container or the Docker engine under it stopped, or a remote node went "
+        "down). Nobody cancelled it. Check the builder (r on the builders list, or docker "
+        "buildx inspect --bootstrap NAME), then run it again.",
+    ),
+    (
         "no match for platform in manifest",
         "A base image has no variant for a platform you asked for: build only the platforms "
         "it provides (the manifest inspector lists them), or pick another base image.",

@@ -149,7 +149,12 @@ PROGRESS_LEGEND = [
     ("✔ cached", "dim green", "a step BuildKit took from its cache"),
     ("✖", "bold red", "the failing step: its error and log tail stay in its lane"),
     ("·", "dim", "a step not started yet"),
-    ("⊘", "yellow", "cancelled, or stopped because another lane failed"),
+    (
+        "⊘ stopped",
+        "yellow",
+        "not failed itself: stopped by another lane's failure or the builder going away",
+    ),
+    ("⊘ cancelled", "yellow", "you cancelled the build (c) while it ran"),
     ("12s ×3.1", "yellow", "under a lane: its wall time and how much slower than native"),  # noqa: RUF001
 ]
 

@@ -35,6 +35,7 @@ from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.build.summary import head_line, slowdowns, summary
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.lanes.lane import LaneView
+from buildx_tui.ui.common.lanes.marks import lane_result
 from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
 from buildx_tui.ui.services import AppScreen
 
@@ -198,7 +199,7 @@ class BuildProgressScreen(AppScreen[None]):
         lanes = tuple(
             LaneSummary(
                 platform=lane.platform or lane.key,
-                result=lane.result,
+                result=lane_result(lane, outcome.snapshot.result),
                 wall_time=lane.wall_time,
                 steps=lane.steps_total,
                 cached=lane.steps_cached,
@@ -263,7 +264,9 @@ class BuildProgressScreen(AppScreen[None]):
                 shared = grid.query_one(f"#{lane_id('shared')}", LaneView)
                 grid.mount(view, before=shared)
                 added = True
-            view.show(lane, snap.now, ratios.get(lane.key), tuple(warned.get(lane.key, ())))
+            view.show(
+                lane, snap.now, ratios.get(lane.key), tuple(warned.get(lane.key, ())), snap.result
+            )
         if added:
             self._layout_lanes()
         self._draw_head()

@@ -188,7 +188,7 @@ def lane_table(
     for lane in snap.all_lanes:
         if lane.kind == "shared" and not lane.steps:
             continue
-        result = lane_result(lane)
+        result = lane_result(lane, snap.result)
         mark, style = RESULT_MARK.get(result, ("?", ""))
         name = "shared" if lane.kind == "shared" else (lane.platform or lane.key)
         badge = support.get(lane.key)

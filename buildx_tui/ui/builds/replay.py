@@ -224,7 +224,7 @@ class BuildReplayScreen(AppScreen[None]):
                     shared = grid.query(f"#{lane_id(snap.shared.key)}")
                     grid.mount(view, before=shared.first() if shared else None)
                 added = True
-            view.show(lane, snap.now, None, tuple(warned.get(lane.key, ())))
+            view.show(lane, snap.now, None, tuple(warned.get(lane.key, ())), snap.result)
         if added:
             self._layout_lanes()
         self._draw_head()

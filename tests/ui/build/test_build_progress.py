@@ -203,6 +203,47 @@ async def test_failure_in_one_platform_shows_in_that_lane_only(history):
         assert saved.lanes[1].failed_step.startswith("3/4 RUN test")
 
 
+async def test_a_builder_gone_mid_build_is_said_not_called_cancelled(history):
+    """Issue #11 item 19: the builder's BuildKit went away under a running build (its container
+    killed: what the CLI sees when the engine under it stops). Nobody cancelled: the lanes say
+    stopped, the summary says the builder went away, the history records no cancel."""
+    spec = push_spec()
+    reply = BuildReply("local/interrupt-container-killed-rawjson.stderr", 1)
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        for key in ("linux/amd64", "linux/arm64"):
+            text = lane_text(screen, key)
+            assert "⊘ stopped" in text and "cancel" not in text, text
+            view = screen.query_one(f"#{lane_id(key)}", LaneView)
+            assert view.has_class("-stopped") and not view.has_class("-cancelled")
+        summary = summary_text(screen)
+        assert "✖ Build failed" in summary
+        table = summary.split("The builder went away")[0]
+        assert "cancelled" not in table and table.count("⊘ stopped") >= 2, table
+        assert "The builder went away in the middle of the build" in summary
+        assert "Nobody cancelled it" in summary
+        [saved] = history.load()
+        assert saved.result == "failed"
+        assert {lane.result for lane in saved.lanes if lane.platform.startswith("linux/")} == {
+            "stopped"
+        }
+
+
+async def test_a_cancel_is_still_called_cancelled(history):
+    """The other side of the rule above: when the user cancels, the lanes say cancelled."""
+    spec = push_spec()
+    reply = BuildReply("buildx/build-cancelled-rawjson.stderr", 130)
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        lanes = [v for v in screen.query(LaneView) if v.lane and v.lane.kind == "platform"]
+        assert lanes and all(v.has_class("-cancelled") for v in lanes)
+        assert all("⊘ cancelled" in plain(v.render(), v.content_size.width) for v in lanes)
+
+
 async def test_full_log_of_a_step_opens_from_its_lane(history):
     spec = push_spec(no_cache=True)
     app = make_app(backend_for(spec, BuildReply("buildx/build-onefails-rawjson.stderr", 1)))

@@ -319,3 +319,20 @@ def test_bare_build_arg_is_explained_without_its_value(ctx):
     (note,) = [i.message for i in unset if i.field == "build_args"]
     assert "MSG_ARG is not set in the environment buildx runs in" in note
     assert "the Dockerfile's ARG MSG_ARG default applies" in note
+
+
+# -- item 19: the builder went away in the middle of a build -----------------------------------
+def test_a_builder_gone_mid_build_fails_with_its_reason_not_as_a_cancel():
+    progress = BuildProgress()
+    for line in fixture("local/interrupt-container-killed-rawjson.stderr").splitlines():
+        progress.feed_line(line.encode())
+    progress.close(1)
+    snap = progress.snapshot()
+    assert snap.result == "failed"
+    assert snap.final_error is not None and "code = Unavailable" in snap.final_error
+    hint = failure_hint(snap.final_error)
+    assert hint.startswith("The builder went away in the middle of the build")
+    assert "Nobody cancelled it" in hint
+    # A user's cancel (exit 130, "context canceled") gets no such hint.
+    cancel = fixture("buildx/build-cancelled-rawjson.stderr").strip().splitlines()[-1]
+    assert "went away" not in failure_hint(cancel)

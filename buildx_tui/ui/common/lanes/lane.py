@@ -105,6 +105,7 @@ class LaneView(Widget, can_focus=True):
         self._strips_version = -1
         self._shown_title: str | None = None
         self._shown_subtitle: str | None = None
+        self.build_result: str | None = None
 
     # -- data --------------------------------------------------------------------------------------
     def show(
@@ -113,13 +114,16 @@ class LaneView(Widget, can_focus=True):
         now: float | None,
         ratio: float | None = None,
         warnings: tuple[WarningSnapshot, ...] = (),
+        build: str | None = None,
     ) -> None:
-        """Draw ``lane``; ``warnings`` are the build warnings attached to its steps."""
+        """Draw ``lane``; ``warnings`` are the build warnings attached to its steps; ``build``:
+        the build's result (a lane stopped by a failure elsewhere is not "cancelled")."""
         # Unchanged steps are the same objects from one snapshot to the next: skip the repaint
         # when nothing the lane draws has changed (the shared lane, mostly, while others run).
         signature = (
             tuple(map(id, lane.steps)),
             lane.result,
+            build,
             _tenths(lane.wall_time),
             _tenths(lane.current_elapsed),
             _tenths(ratio),
@@ -128,6 +132,7 @@ class LaneView(Widget, can_focus=True):
         if signature == self._signature:
             return
         self._signature = signature
+        self.build_result = build
         self.lane = lane
         self.warnings = warnings
         self.now = now
@@ -140,7 +145,7 @@ class LaneView(Widget, can_focus=True):
         subtitle = self._subtitle()
         if subtitle != self._shown_subtitle:
             self._shown_subtitle = self.border_subtitle = subtitle
-        shown = lane_result(lane)
+        shown = lane_result(lane, self.build_result)
         for result in ("success", "failed", "cancelled", "stopped"):
             self.set_class(shown == result, f"-{result}")
         self._repaint()
@@ -356,7 +361,7 @@ class LaneView(Widget, can_focus=True):
         return out
 
     def _summary_line(self, lane: LaneSnapshot) -> Text:
-        result = lane_result(lane)
+        result = lane_result(lane, self.build_result)
         mark, style = RESULT_MARK.get(result, ("?", ""))
         text = Text(f"{mark} ", style)
         failed = lane.failed_step
@@ -386,7 +391,7 @@ class LaneView(Widget, can_focus=True):
             "failed": "red",
             "cancelled": "yellow",
             "stopped": "yellow",
-        }.get(lane_result(lane), "cyan")
+        }.get(lane_result(lane, self.build_result), "cyan")
         return bar(lane.progress, width, style)
 
     def _steps(self, lane: LaneSnapshot, width: int, rows: int) -> list[Text]:

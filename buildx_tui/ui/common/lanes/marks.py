@@ -67,10 +67,15 @@ def bar(fraction: float, width: int, style: str) -> Text:
     return text
 
 
-def lane_result(lane: LaneSnapshot) -> str:
-    """The lane's result as shown: the shared lane of a build that failed elsewhere did not fail
-    itself (its export never ran): it is "stopped", not "failed"."""
+def lane_result(lane: LaneSnapshot, build: str | None = None) -> str:
+    """The lane's result as shown. A lane that did not fail itself in a build that failed is
+    "stopped", never "failed" nor "cancelled": the shared lane of a build that failed elsewhere
+    (its export never ran), and a platform whose steps were stopped by another platform's
+    failure or by the builder going away — nobody cancelled it (``build``: the build's result,
+    when known)."""
     if lane.kind == "shared" and lane.result == "failed" and not lane.steps_failed:
+        return "stopped"
+    if lane.result == "cancelled" and build == "failed":
         return "stopped"
     return lane.result
 
