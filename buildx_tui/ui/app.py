@@ -319,6 +319,18 @@ class BuildxApp(ServicesApp):
 
         self.push_screen(InspectorScreen(reference=message.reference or None))
 
+    @on(nav.OpenBuilds)
+    def _open_builds(self, message: nav.OpenBuilds) -> None:
+        from buildx_tui.ui.builds.screen import BuildsScreen
+
+        self.push_screen(BuildsScreen(message.builder))
+
+    @on(nav.OpenBuildDetails)
+    def _open_build_details(self, message: nav.OpenBuildDetails) -> None:
+        from buildx_tui.ui.builds.details import BuildDetailsScreen
+
+        self.push_screen(BuildDetailsScreen(message.builder, message.ref))
+
     @on(nav.OpenAbout)
     def _open_about(self) -> None:
         from buildx_tui.ui.common.about import AboutScreen

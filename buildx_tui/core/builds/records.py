@@ -61,7 +61,7 @@ def parse_time(value: object) -> datetime | None:
         text = text[:-1] + "+00:00"
     if "." in text:  # Python keeps microseconds: cut the fraction to 6 digits
         head, _, rest = text.partition(".")
-        digits = "".join(ch for ch in rest if ch.isdigit())
+        digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
         zone = rest[len(digits) :]
         text = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
     try:
