@@ -27,6 +27,9 @@ from tests.helpers.build_backend import (
     push_spec,
     seedtest,
 )
+from tests.helpers.builds import C as BUILDS_BUILDER
+from tests.helpers.builds import builds_backend
+from tests.helpers.builds import refs as builds_refs
 from tests.helpers.inspector import REF1, inspector_backend
 from tests.helpers.wizard import CONTEXT_LS
 
@@ -66,6 +69,7 @@ def all_screens_backend() -> BuildBackend:
             STORE_PROBE_ARGV: Reply(0, fixture("local/info-driver-status-lab.json")),
             CONTEXT_LS: Reply(0, fixture("local/context-ls.json")),
             **inspector_backend().replies,
+            **builds_backend().replies,
         },
     )
     backend.builds[build_key(push_spec())] = BuildReply(MULTI, 0, META)
@@ -179,6 +183,18 @@ def _inspector() -> Screen[object]:
     return InspectorScreen(REF1, host_platform="linux/amd64")
 
 
+def _builds() -> Screen[object]:
+    from buildx_tui.ui.builds.screen import BuildsScreen
+
+    return BuildsScreen(BUILDS_BUILDER)
+
+
+def _build_details() -> Screen[object]:
+    from buildx_tui.ui.builds.details import BuildDetailsScreen
+
+    return BuildDetailsScreen(BUILDS_BUILDER, builds_refs()["failing"])
+
+
 async def _builders(pilot: Pilot[None]) -> None:
     """The home screen: always under the others; "opening" it is coming back to it."""
     await settle(pilot)
@@ -199,6 +215,8 @@ SCREENS: dict[str, Opener] = {
     "wizard": _push(_wizard),
     "leave": _push(_leave),
     "inspector": _push(_inspector),
+    "builds": _push(_builds),
+    "build-details": _push(_build_details),
 }
 
 

@@ -62,3 +62,25 @@ async def test_build_form_fields_get_their_own_keys():
         assert form.query_one("#dockerfile", Input).value == "Df"
         assert form.query_one("#target", Input).value == "base"
         assert form.focused is context  # Shift+Tab twice, back where it started
+
+
+async def test_builds_filter_gets_every_key(tmp_path):
+    from textual.widgets import DataTable
+
+    from buildx_tui.ui.builds.screen import BuildsScreen
+    from tests.helpers.builds import C, builds_app, builds_backend
+
+    app = builds_app(builds_backend(), tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = BuildsScreen(C)
+        app.push_screen(screen)
+        await settle(pilot)
+        app.post_message(events.Key("slash", "/"))  # focuses the filter before the rest lands
+        burst(app, "status:error slow")
+        await settle(pilot)
+        assert screen.query_one("#builds-filter", Input).value == "status:error slow"
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 1 and table.get_row_at(0)[1] == "slow"

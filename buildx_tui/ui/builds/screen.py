@@ -247,7 +247,9 @@ class BuildsScreen(AppScreen[None]):
                 old = self._rows.cells.get(key, ())
                 for col, (before, after) in enumerate(zip(old, wanted[key], strict=False)):
                     if str(before) != str(after):  # only what changed is redrawn
-                        table.update_cell(key, table.ordered_columns[col].key, after)
+                        table.update_cell(
+                            key, table.ordered_columns[col].key, after, update_width=True
+                        )
         self._rows = _Rows(keys, dict(wanted))
         self._say(self._message(len(groups), len(shown)))
 
@@ -268,7 +270,8 @@ class BuildsScreen(AppScreen[None]):
         elif total and shown < total:
             parts.append(f"{shown} of {total} builds match the filter{scope}.")
         elif total:
-            parts.append(f"{total} builds on {', '.join(listed)}{scope}, newest first.")
+            counts = ", ".join(f"{n}: {len(self.states[n].records)}" for n in listed)
+            parts.append(f"{total} builds ({counts}){scope}, newest first.")
         return "\n".join(parts)
 
     def _say(self, text: str) -> None:

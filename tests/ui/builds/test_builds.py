@@ -45,7 +45,7 @@ async def test_one_builder_lists_every_record_newest_first(tmp_path):
         first = table.get_row_at(0)
         assert first[1] == "slow" and "error" in str(first[0]) and "✖" in str(first[0])
         assert backend.calls.count(LsSpec(C).argv()) == 1  # one history ls per builder
-        assert "builds on builds-rec-c" in text_of(screen, "#builds-message")
+        assert "builds (builds-rec-c: " in text_of(screen, "#builds-message")
 
 
 async def test_all_builders_explain_each_limit(tmp_path):
