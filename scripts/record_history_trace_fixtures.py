@@ -228,7 +228,7 @@ class Recorder:
             time.sleep(2.0)  # a few steps under way
             self.record(
                 ["buildx", "history", "ls", "--builder", BUILDER, "--format", "json"],
-                stdout="history-ls-running.json",
+                stdout="history-trace-ls-running.json",
                 note="while the slow build runs: its record says Running",
                 expect=0,
             )

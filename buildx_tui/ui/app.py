@@ -341,6 +341,30 @@ class BuildxApp(ServicesApp):
 
         self.push_screen(CacheScreen(message.builder))
 
+    @on(nav.OpenBuilds)
+    def _open_builds(self, message: nav.OpenBuilds) -> None:
+        from buildx_tui.ui.builds.screen import BuildsScreen
+
+        self.push_screen(BuildsScreen(message.builder))
+
+    @on(nav.OpenBuildDetails)
+    def _open_build_details(self, message: nav.OpenBuildDetails) -> None:
+        from buildx_tui.ui.builds.details import BuildDetailsScreen
+
+        self.push_screen(BuildDetailsScreen(message.builder, message.ref))
+
+    @on(nav.OpenBuildLogs)
+    def _open_build_logs(self, message: nav.OpenBuildLogs) -> None:
+        from buildx_tui.ui.builds.replay import BuildReplayScreen
+
+        self.push_screen(BuildReplayScreen(message.builder, message.ref))
+
+    @on(nav.OpenBuildTimeline)
+    def _open_build_timeline(self, message: nav.OpenBuildTimeline) -> None:
+        from buildx_tui.ui.builds.timeline import BuildTimelineScreen
+
+        self.push_screen(BuildTimelineScreen(message.builder, message.ref, message.compare))
+
     @on(nav.OpenAbout)
     def _open_about(self) -> None:
         from buildx_tui.ui.common.about import AboutScreen

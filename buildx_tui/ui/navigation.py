@@ -120,3 +120,35 @@ class BuildersChanged(Message, bubble=False):
     elsewhere (``name``: the one to select after the refresh)."""
 
     name: str | None = None
+
+
+@dataclass
+class OpenBuilds(Navigate):
+    """Every build BuildKit recorded (`history ls`): of ``builder``, or of all builders."""
+
+    builder: str | None = None
+
+
+@dataclass
+class OpenBuildDetails(Navigate):
+    """One recorded build (`history inspect`): ``ref`` is its record id on ``builder``."""
+
+    builder: str
+    ref: str
+
+
+@dataclass
+class OpenBuildLogs(Navigate):
+    """A recorded build's logs replayed into lanes (`history logs --progress rawjson`)."""
+
+    builder: str
+    ref: str
+
+
+@dataclass
+class OpenBuildTimeline(Navigate):
+    """A recorded build's timeline (`history trace`), compared with ``compare`` if given."""
+
+    builder: str
+    ref: str
+    compare: str | None = None

@@ -27,6 +27,9 @@ from tests.helpers.build_backend import (
     push_spec,
     seedtest,
 )
+from tests.helpers.builds import C as BUILDS_BUILDER
+from tests.helpers.builds import builds_backend
+from tests.helpers.builds import refs as builds_refs
 from tests.helpers.cache import BUILDER as CACHE_BUILDER
 from tests.helpers.cache import cache_backend
 from tests.helpers.inspector import REF1, inspector_backend
@@ -73,6 +76,7 @@ def all_screens_backend() -> BuildBackend:
             **inspector_backend().replies,
             **cache_backend().replies,
             **replay_backend().replies,
+            **builds_backend().replies,
         },
     )
     backend.builds[build_key(push_spec())] = BuildReply(MULTI, 0, META)
@@ -211,6 +215,18 @@ def _timeline() -> Screen[object]:
     return BuildTimelineScreen(REPLAY_BUILDER, REPLAY_REFS["two-platform"])
 
 
+def _builds() -> Screen[object]:
+    from buildx_tui.ui.builds.screen import BuildsScreen
+
+    return BuildsScreen(BUILDS_BUILDER)
+
+
+def _build_details() -> Screen[object]:
+    from buildx_tui.ui.builds.details import BuildDetailsScreen
+
+    return BuildDetailsScreen(BUILDS_BUILDER, builds_refs()["failing"])
+
+
 async def _builders(pilot: Pilot[None]) -> None:
     """The home screen: always under the others; "opening" it is coming back to it."""
     await settle(pilot)
@@ -235,6 +251,8 @@ SCREENS: dict[str, Opener] = {
     "cache": _push(_cache),
     "replay": _push(_replay),
     "timeline": _push(_timeline),
+    "builds": _push(_builds),
+    "build-details": _push(_build_details),
 }
 
 

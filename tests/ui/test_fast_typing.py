@@ -129,3 +129,25 @@ async def test_replay_and_timeline_keys_in_one_burst():
             app.post_message(events.Key("escape", None))
             await settle(pilot)
             assert app.screen is not screen
+
+
+async def test_builds_filter_gets_every_key(tmp_path):
+    from textual.widgets import DataTable
+
+    from buildx_tui.ui.builds.screen import BuildsScreen
+    from tests.helpers.builds import C, builds_app, builds_backend
+
+    app = builds_app(builds_backend(), tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = BuildsScreen(C)
+        app.push_screen(screen)
+        await settle(pilot)
+        app.post_message(events.Key("slash", "/"))  # focuses the filter before the rest lands
+        burst(app, "status:error slow")
+        await settle(pilot)
+        assert screen.query_one("#builds-filter", Input).value == "status:error slow"
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 1 and table.get_row_at(0)[1] == "slow"

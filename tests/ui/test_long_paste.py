@@ -193,3 +193,35 @@ async def test_the_replay_and_timeline_screens():
             assert len(app.backend.calls) == calls
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_the_builds_filter_and_export_path(tmp_path):
+    from buildx_tui.core.builds.commands import ExportSpec
+    from buildx_tui.ui.builds.details import BuildDetailsScreen
+    from buildx_tui.ui.builds.export import ExportDialog
+    from buildx_tui.ui.builds.screen import BuildsScreen
+    from tests.helpers.builds import C, builds_app, builds_backend, refs
+
+    backend = builds_backend()
+    app = builds_app(backend, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = BuildsScreen(C)
+        app.push_screen(screen)
+        await settle(pilot)
+        assert await paste_everywhere(pilot, screen) == 1
+        await pilot.press("enter")  # a 10,000-character filter: refused in words
+        await settle(pilot)
+        assert app.screen is screen and app.is_running
+        details = BuildDetailsScreen(C, refs()["failing"])
+        app.push_screen(details)
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert await paste_everywhere(pilot, dialog) == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # too long a path: said, nothing run
+        assert not any(call[:3] == ExportSpec(C, "", "").argv()[:3] for call in backend.calls)

@@ -1,0 +1,1 @@
+"""The Builds screens: every build BuildKit recorded (issue #12)."""

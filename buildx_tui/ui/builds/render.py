@@ -1,0 +1,117 @@
+"""A recorded build's details as text: everything `history inspect` says, and for a failed
+build the failure in one place (error, failing step and its platform, the step's log lines,
+the Dockerfile lines around it with the failing line marked ``>>>``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from buildx_tui.core.builds.details import BuildDetails
+from buildx_tui.core.builds.link import Link
+from buildx_tui.core.builds.provenance import RequestIds
+from buildx_tui.ui.builds.rows import status_text
+from buildx_tui.ui.common.format import human_duration
+
+
+def _row(label: str, value: str) -> Text:
+    text = Text(f"{label:<14}", "bold")
+    text.append(value or "-")
+    return text
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else "-"
+
+
+def failure(details: BuildDetails) -> list[RenderableType]:
+    err = details.error
+    if err is None:
+        return []
+    out: list[RenderableType] = [Text("✖ Why it failed", "bold red")]
+    out.append(_row("Error", err.message))
+    if err.step:
+        out.append(_row("Failing step", err.step))
+    if err.platform:
+        out.append(_row("On platform", f"{err.platform}  (only this platform's step failed)"))
+    if err.logs:
+        out.append(Text("Its log (last lines BuildKit kept):", "bold"))
+        for line in err.logs:
+            out.append(Text(f"  │ {line}"))
+    src = err.source
+    if src is not None:
+        out.append(Text(f"{src.file}, line {src.line}:", "bold"))
+        for ln in src.lines:
+            mark = ">>>" if ln.failing else "   "
+            out.append(
+                Text(f"  {ln.number:>4} {mark} {ln.text}", "bold red" if ln.failing else "dim")
+            )
+    elif details.status.is_error:
+        out.append(Text("BuildKit kept no Dockerfile lines for this error."))
+    out.append(Text(""))
+    return out
+
+
+def details_view(
+    details: BuildDetails,
+    builder: str,
+    nodes: tuple[str, ...],
+    ids: RequestIds | None,
+    link: Link | None,
+) -> Group:
+    out: list[RenderableType] = []
+    title = Text(f"{details.name or '(no name)'}  ", "bold")
+    title.append_text(status_text(details.status))
+    out.append(title)
+    out.append(Text(""))
+    out.extend(failure(details))
+    out.append(_row("Ref", f"{builder}/{details.id}"))
+    if nodes:
+        out.append(_row("Node(s)", ", ".join(nodes)))
+    out.append(_row("Context", details.context))
+    out.append(_row("Dockerfile", details.dockerfile))
+    if details.vcs_repository:
+        out.append(_row("Repository", f"{details.vcs_repository} {details.vcs_revision}".strip()))
+    out.append(_row("Target", details.target or "(the last stage)"))
+    out.append(_row("Platforms", ", ".join(details.platforms)))
+    out.append(_row("Started", _when(details.started_at)))
+    took = details.duration_s
+    out.append(_row("Duration", human_duration(took) if took is not None else "-"))
+    ratio = details.cache_ratio
+    cached = f"{details.cached_steps} cached" + (f" ({ratio:.0%})" if ratio is not None else "")
+    steps = f"{details.completed_steps}/{details.total_steps} done, {cached}"
+    out.append(_row("Steps", steps))
+    args = ", ".join(f"{k}={v}" for k, v in details.build_args)
+    out.append(_row("Build args", args or "none"))
+    if ids is None:
+        out.append(_row("Secrets, ssh", "reading the provenance…"))
+    elif ids.complete:
+        out.append(_row("Secret ids", ", ".join(ids.secrets) or "none"))
+        out.append(_row("SSH ids", ", ".join(ids.ssh) or "none"))
+    else:
+        out.append(_row("Secrets, ssh", "not recorded (only a mode=max provenance lists ids)"))
+    for key, value in details.labels:
+        out.append(_row("Label", f"{key}={value}"))
+    for key, value in details.config:
+        out.append(_row(key, value))
+    digest = details.image_digest
+    pushed = link.run.image if link and link.run.image else ""
+    out.append(_row("Image digest", digest or "none (no image exported)"))
+    if pushed:
+        out.append(_row("Pushed as", pushed))
+    if details.materials:
+        out.append(Text("Materials (base images)", "bold"))
+        for m in details.materials:
+            digests = ", ".join(d[:19] for d in m.digests)
+            out.append(Text(f"  {m.image}  {m.platform}  {digests}"))
+    if details.attachments:
+        out.append(Text("Attachments", "bold"))
+        for a in details.attachments:
+            out.append(Text(f"  {a.kind:<11} {a.platform or '-':<12} {a.digest[:19]}"))
+    if link is not None:
+        out.append(_row("Our history", link.how))
+    for note in details.notes:
+        out.append(Text(f"⚠ {note}", "yellow"))
+    return Group(*out)

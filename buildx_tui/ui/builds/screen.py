@@ -1,0 +1,380 @@
+"""The Builds screen: every build BuildKit recorded on one builder or on all of them, newest
+first (`docker buildx history ls`, one per builder per refresh, each in a thread worker and
+shown in the command log). Running builds keep it refreshing; unchanged rows are not redrawn.
+What cannot be listed is said per builder (:mod:`buildx_tui.core.builds.limits`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from buildx_tui.core.builders import Builder
+from buildx_tui.core.builds.commands import InspectSpec, LsSpec
+from buildx_tui.core.builds.details import DetailsError, parse_inspect
+from buildx_tui.core.builds.filters import FilterError, ListFilter, parse_filter
+from buildx_tui.core.builds.grouping import BuildGroup, group_records
+from buildx_tui.core.builds.limits import (
+    HistoryLimit,
+    classify_history_error,
+    needs_start,
+    stopped_message,
+    unreachable_without_asking,
+)
+from buildx_tui.core.builds.records import BuildRecord, BuildStatus, parse_ls
+from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.ui.builds.rows import COLUMNS, cells
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.confirm import ConfirmDialog
+from buildx_tui.ui.common.help import HelpScreen
+from buildx_tui.ui.navigation import OpenBuildDetails
+from buildx_tui.ui.services import AppScreen, PaletteCommand
+
+#: Seconds between refreshes while a listed build is running.
+RUNNING_REFRESH_S = 2.0
+LS_TIMEOUT_S = 30.0
+
+
+@dataclass
+class _BuilderState:
+    records: tuple[BuildRecord, ...] = ()
+    limit: HistoryLimit | None = None
+    listed: bool = False
+    bad_lines: int = 0
+
+
+@dataclass
+class _Rows:
+    keys: list[str] = field(default_factory=list)
+    cells: dict[str, tuple[object, ...]] = field(default_factory=dict)
+
+
+class BuildsScreen(AppScreen[None]):
+    CSS_PATH = "builds.tcss"
+    SUB_TITLE = "builds (BuildKit history)"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    BINDINGS = [
+        Binding("enter", "open", "Details", id="builds.open", show=True),
+        Binding("r", "refresh", "Refresh", id="builds.refresh"),
+        Binding("slash", "filter", "Filter", key_display="/", id="builds.filter", priority=True),
+        Binding("l", "toggle_local", "This dir only", id="builds.local"),
+        Binding("s", "start_stopped", "Start stopped", id="builds.start"),
+        Binding("escape", "back", "Back", id="builds.back"),
+        Binding("question_mark", "help", "Help", key_display="?", id="builds.help"),
+    ]
+
+    @dataclass
+    class BuildersKnown(Message):
+        builders: tuple[Builder, ...]
+        problem: str
+
+    @dataclass
+    class Listed(Message):
+        builder: str
+        generation: int
+        entry_id: int
+        result: CommandResult
+
+    @dataclass
+    class Peeked(Message):
+        key: str
+        platforms: str
+
+    def __init__(self, builder: str | None = None) -> None:
+        super().__init__()
+        self.builder = builder
+        self.local = False
+        self.filter = ListFilter()
+        self.states: dict[str, _BuilderState] = {}
+        self.builders: dict[str, Builder] = {}
+        self.allowed_to_start: set[str] = set()
+        self.platforms: dict[str, str] = {}
+        self._generation = 0
+        self._pending: set[str] = set()
+        self._rows = _Rows()
+        self._groups: dict[str, BuildGroup] = {}
+        self._timer: Timer | None = None
+        self.problem = ""
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            placeholder="filter: status:error since:2h >30s name (Enter applies)",
+            id="builds-filter",
+        )
+        yield Static("", id="builds-message")
+        table: DataTable[str | Text] = DataTable(id="builds-table", cursor_type="row")
+        yield table
+        yield CommandLog(id="command-log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.add_columns(*COLUMNS)
+        self.query_one("#builds-filter", Input).border_title = "Filter"
+        self.set_focus(self.table)
+        self._say("Reading the builders (buildx ls)…")
+        self._load_builders()
+
+    @property
+    def table(self) -> DataTable[str | Text]:
+        return self.query_one("#builds-table", DataTable)
+
+    @property
+    def command_log(self) -> CommandLog:
+        return self.query_one(CommandLog)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            ("Builds: refresh", "One `history ls` per builder", self.action_refresh),
+            (
+                "Builds: this directory only",
+                "Toggle `history ls --local`",
+                self.action_toggle_local,
+            ),
+        ]
+
+    # -- builders, then one `history ls` each --------------------------------------------------
+    @work(thread=True, group="builders", exit_on_error=False)
+    def _load_builders(self) -> None:
+        refresh = self.backend.list_builders()
+        builders = refresh.ls.builders if refresh.ls is not None else ()
+        problem = refresh.problem.title if refresh.problem is not None else ""
+        self.post_message(self.BuildersKnown(builders, problem))
+
+    @on(BuildersKnown)
+    def _builders_known(self, message: BuildersKnown) -> None:
+        self.builders = {b.name: b for b in message.builders}
+        self.problem = message.problem
+        self.action_refresh()
+
+    def targets(self) -> list[str]:
+        if self.builder is not None:
+            return [self.builder]
+        return list(self.builders)
+
+    def action_refresh(self) -> None:
+        self._generation += 1
+        targets = self.targets()
+        if not targets:
+            self._say(self.problem or "No builders: `buildx ls` listed none.")
+            return
+        for name in targets:
+            state = self.states.setdefault(name, _BuilderState())
+            known = self.builders.get(name)
+            limit = None
+            if known is not None:
+                limit = unreachable_without_asking(known)
+                if limit is None and needs_start(known) and name not in self.allowed_to_start:
+                    limit = stopped_message(name)
+            if limit is not None:
+                state.limit, state.records, state.listed = limit, (), False
+                continue
+            if name in self._pending:
+                continue  # its last ls is still running: one process per builder
+            argv = LsSpec(name, local=self.local).argv()
+            entry = self.command_log.start(self.backend.display(argv))
+            self._pending.add(name)
+            self._list(name, argv, self._generation, entry)
+        self._redraw()
+
+    @work(thread=True, exit_on_error=False)
+    def _list(self, builder: str, argv: tuple[str, ...], generation: int, entry: int) -> None:
+        result = self.backend.run(argv, timeout=LS_TIMEOUT_S)
+        self.post_message(self.Listed(builder, generation, entry, result))
+
+    @on(Listed)
+    def _listed(self, message: Listed) -> None:
+        result = message.result
+        self._pending.discard(message.builder)
+        state = self.states.setdefault(message.builder, _BuilderState())
+        if result.ok:
+            parsed = parse_ls(result.stdout)
+            state.records, state.limit, state.listed = parsed.records, None, True
+            state.bad_lines = len(parsed.bad_lines)
+            note = f"{len(parsed.records)} builds"
+            self.command_log.finish(message.entry_id, EntryState.OK, result.duration_s, note=note)
+        else:
+            state.limit = classify_history_error(message.builder, result.stderr, result.returncode)
+            state.records, state.listed = (), False
+            self.command_log.finish(
+                message.entry_id, EntryState.FAILED, result.duration_s, tail=result.error_text()
+            )
+        self._redraw()
+        self._schedule()
+
+    def _schedule(self) -> None:
+        running = any(g.status is BuildStatus.RUNNING for g in self._groups.values())
+        if running and self._timer is None and not self._pending:
+            self._timer = self.set_timer(RUNNING_REFRESH_S, self._refresh_running)
+
+    def _refresh_running(self) -> None:
+        self._timer = None
+        if self.is_current:
+            self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        if self.builders:  # back from the details (a delete there): list again
+            self.action_refresh()
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _redraw(self) -> None:
+        now = self.services.clock()
+        records = [r for s in self.states.values() for r in s.records]
+        records.sort(key=lambda r: r.created_at.timestamp() if r.created_at else 0.0, reverse=True)
+        groups = group_records(records)
+        shown = [g for g in groups if self.filter.matches(g, now)]
+        self._groups = {g.key: g for g in shown}
+        wanted = {g.key: cells(g, now, self.platforms.get(g.key, "")) for g in shown}
+        keys = [g.key for g in shown]
+        table = self.table
+        if keys != self._rows.keys:
+            cursor = self._selected_key()
+            table.clear()
+            for key in keys:
+                table.add_row(*wanted[key], key=key)
+            if cursor in wanted:
+                table.move_cursor(row=keys.index(cursor))
+        else:
+            for key in keys:
+                old = self._rows.cells.get(key, ())
+                for col, (before, after) in enumerate(zip(old, wanted[key], strict=False)):
+                    if str(before) != str(after):  # only what changed is redrawn
+                        table.update_cell(
+                            key, table.ordered_columns[col].key, after, update_width=True
+                        )
+        self._rows = _Rows(keys, dict(wanted))
+        self._say(self._message(len(groups), len(shown)))
+
+    def _message(self, total: int, shown: int) -> str:
+        parts: list[str] = []
+        for name, state in self.states.items():
+            if state.limit is not None:
+                parts.append("⚠ " + state.limit.message)
+            elif state.bad_lines:
+                parts.append(f"⚠ {name}: {state.bad_lines} lines of `history ls` were not records")
+        pending = sorted(self._pending)
+        if pending:
+            parts.append("⟳ listing: " + ", ".join(pending))
+        listed = [n for n, s in self.states.items() if s.listed]
+        scope = " (this directory only: --local)" if self.local else ""
+        if listed and total == 0 and not pending:
+            parts.append(f"No builds recorded on {', '.join(listed)}{scope}.")
+        elif total and shown < total:
+            parts.append(f"{shown} of {total} builds match the filter{scope}.")
+        elif total:
+            counts = ", ".join(f"{n}: {len(self.states[n].records)}" for n in listed)
+            parts.append(f"{total} builds ({counts}){scope}, newest first.")
+        return "\n".join(parts)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#builds-message", Static).update(text)
+
+    def _selected_key(self) -> str | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+        return key
+
+    def selected(self) -> BuildGroup | None:
+        key = self._selected_key()
+        return self._groups.get(key) if key is not None else None
+
+    # -- platforms of the highlighted build (inspect, once per build) --------------------------
+    @on(DataTable.RowHighlighted, "#builds-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        group = self.selected()
+        if group is None or group.key in self.platforms:
+            return
+        if group.status is BuildStatus.RUNNING:
+            return
+        self._peek(group.builder, group.first.id, group.key)
+
+    @work(thread=True, group="peek", exclusive=True, exit_on_error=False)
+    def _peek(self, builder: str, ref: str, key: str) -> None:
+        result = self.backend.run(InspectSpec(builder, ref).argv(), timeout=LS_TIMEOUT_S)
+        if not result.ok:
+            return
+        try:
+            details = parse_inspect(result.stdout)
+        except DetailsError:
+            return
+        self.post_message(self.Peeked(key, ", ".join(details.platforms) or "-"))
+
+    @on(Peeked)
+    def _peeked(self, message: Peeked) -> None:
+        self.platforms[message.key] = message.platforms
+        self._redraw()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_open(self) -> None:
+        group = self.selected()
+        if group is None:
+            self.notify("No build selected.", severity="warning")
+            return
+        self.post_message(OpenBuildDetails(group.builder, group.first.id))
+
+    @on(DataTable.RowSelected, "#builds-table")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_filter(self) -> None:
+        self.set_focus(self.query_one("#builds-filter", Input))
+
+    @on(Input.Submitted, "#builds-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        try:
+            self.filter = parse_filter(event.value)
+        except FilterError as exc:
+            self.notify(str(exc), title="Filter", severity="error")
+            return
+        self._redraw()
+        self.set_focus(self.table)
+
+    def action_toggle_local(self) -> None:
+        self.local = not self.local
+        self.notify(
+            "This directory only (--local)" if self.local else "All directories", title="Builds"
+        )
+        self.action_refresh()
+
+    def action_start_stopped(self) -> None:
+        stopped = [n for n, s in self.states.items() if s.limit and s.limit.kind == "stopped"]
+        if not stopped:
+            self.notify("No stopped builder here.", title="Builds")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.allowed_to_start.update(stopped)
+                self.action_refresh()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Start {', '.join(stopped)}?",
+                "`history ls` starts a stopped builder (its BuildKit container) to list builds.",
+                yes="Start and list",
+                no="Leave it stopped",
+            ),
+            answered,
+        )
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#builds-filter", Input):
+            self.set_focus(self.table)
+            return
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen([("Builds", self.BINDINGS)]))

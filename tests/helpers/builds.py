@@ -1,0 +1,76 @@
+"""A fake backend answering the Builds screens with `history` output recorded on the lab
+(scripts/record_history_fixtures.py), and an app over it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from buildx_tui.core.build.history import History
+from buildx_tui.core.builds.commands import AttachmentSpec, InspectSpec, LsSpec, RmSpec
+from buildx_tui.ui.app import BuildxApp
+from tests.fakes import FakeBackend, Reply, fixture
+
+C = "builds-rec-c"
+#: A moment after the recordings were made (relative times stay the same in snapshots).
+NOW = datetime(2026, 12, 1, 18, 5, tzinfo=UTC)
+
+
+def refs() -> dict[str, str]:
+    """name -> record id, from the recorded list (never hard-coded)."""
+    out: dict[str, str] = {}
+    for line in fixture("local/history-ls-c.json").splitlines():
+        item = json.loads(line)
+        out.setdefault(item["name"], item["ref"].rsplit("/", 1)[-1])
+    return out
+
+
+def push_ref() -> str:
+    return str(json.loads(fixture("local/history-meta-push.json"))["buildx.build.ref"]).rsplit(
+        "/", 1
+    )[-1]
+
+
+def builds_backend(*, stopped: bool = False, running: bool = False) -> FakeBackend:
+    ls = "history-buildx-ls-stopped.json" if stopped else "history-buildx-ls-after.json"
+    listing = "history-ls-running.json" if running else "history-ls-c.json"
+    replies = {
+        LsSpec(C).argv(): Reply(0, fixture(f"local/{listing}")),
+        LsSpec(C, local=True).argv(): Reply(
+            1, "", fixture("local/history-ls-c-local-nogit.stderr")
+        ),
+        LsSpec("default").argv(): Reply(1, "", fixture("local/history-ls-default.stderr")),
+        LsSpec("lab-container").argv(): Reply(0, ""),
+        LsSpec("lab-remote").argv(): Reply(0, ""),
+    }
+    ids = refs()
+    kinds = {
+        "failing": "failed",
+        "args (release)": "args",
+        "secrets": "secrets",
+        "slow": "cancelled",
+    }
+    for name, kind in kinds.items():
+        replies[InspectSpec(C, ids[name]).argv()] = Reply(
+            0, fixture(f"local/history-inspect-{kind}.json")
+        )
+    replies[InspectSpec(C, push_ref()).argv()] = Reply(
+        0, fixture("local/history-inspect-push.json")
+    )
+    replies[AttachmentSpec(C, ids["secrets"]).argv()] = Reply(
+        0, fixture("local/history-attachment-secrets-provenance.json")
+    )
+    replies[AttachmentSpec(C, push_ref()).argv()] = Reply(
+        0, fixture("local/history-attachment-provenance.json")
+    )
+    for kind in ("failing", "args (release)"):
+        replies[RmSpec(C, (ids[kind],)).argv()] = Reply(0, "")
+    replies[InspectSpec(C, "gone").argv()] = Reply(
+        1, "", fixture("local/history-inspect-missing.stderr")
+    )
+    return FakeBackend(ls_output=fixture(f"local/{ls}"), replies=replies)
+
+
+def builds_app(backend: FakeBackend, folder: Path) -> BuildxApp:
+    return BuildxApp(backend, refresh_interval=0, clock=lambda: NOW, history=History(folder))
