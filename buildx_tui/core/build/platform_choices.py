@@ -162,6 +162,28 @@ def reported_platforms(builder: Builder) -> dict[str, PlatformChoice]:
     return reported
 
 
+def node_for_platform(builder: Builder, platform: str) -> str | None:
+    """The node of a several-node builder that builds ``platform``, when that is certain. buildx
+    sends a platform to the node it is pinned on (`create --platform`, seed 002's set-up: a
+    node per architecture); with no node pinning it, to a node that lists it. None for a
+    one-node builder (nothing to tell), and when several nodes could take it (buildx picks;
+    the app does not guess)."""
+    if len(builder.nodes) < 2:
+        return None
+    want = try_parse(platform)
+    if want is None:
+        return None
+
+    def has(platforms: tuple[str, ...]) -> bool:
+        return any(try_parse(p) == want for p in platforms)
+
+    pinning = [n.name for n in builder.nodes if has(n.pinned_platforms)]
+    if pinning:
+        return pinning[0] if len(pinning) == 1 else None
+    listing = [n.name for n in builder.nodes if has(n.platforms)]
+    return listing[0] if len(listing) == 1 else None
+
+
 def platform_choices(builder: Builder | None) -> list[PlatformChoice]:
     """The platforms to offer for ``builder``: native first, then emulated, then the common ones
     it does not list (with what is known about them). amd64 micro-architecture variants (v2..v4)

@@ -23,12 +23,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from buildx_tui.core.build.history import BuildOutputs, parse_metadata
-from buildx_tui.core.build.spec import BuildSpec
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.progress.model import ProgressSnapshot
@@ -60,6 +60,18 @@ class RunOutcome:
         if self.snapshot.final_error:
             return self.snapshot.final_error
         return "" if self.result.ok else self.result.error_text()
+
+
+def pushed_names(outputs: BuildOutputs, spec: BuildSpec) -> BuildOutputs:
+    """A successful push from a builder whose platforms ran on several nodes: buildx merges the
+    nodes' images into one index and pushes it under every tag, but its metadata file then holds
+    only the index digest (no ``image.name``; tests/fixtures/local/multinode-*). The names are
+    the tags the command gave: the reference is ``repo@digest`` as for any push."""
+    if outputs.image_names or not outputs.digest or spec.output is not Output.PUSH:
+        return outputs
+    if not spec.tags:
+        return outputs
+    return replace(outputs, image_names=spec.tags)
 
 
 @dataclass
@@ -176,6 +188,8 @@ class BuildRunner:
                 self.release_gc()
         cancelled = result.cancelled or self._cancel.is_set()
         outputs = self._read_metadata()
+        if result.returncode == 0 and not cancelled:
+            outputs = pushed_names(outputs, self.spec)
         with self._lock:
             self._progress.close(CANCEL_EXIT if cancelled else result.returncode)
             snapshot = self._progress.snapshot()

@@ -26,7 +26,11 @@ from buildx_tui.core.build.checks import failure_hint
 from buildx_tui.core.build.form import registry_of
 from buildx_tui.core.build.history import HistoryEntry, LaneSummary
 from buildx_tui.core.build.login import looks_like_auth_error
-from buildx_tui.core.build.platform_choices import Support, platform_choices
+from buildx_tui.core.build.platform_choices import (
+    Support,
+    node_for_platform,
+    platform_choices,
+)
 from buildx_tui.core.build.runner import BuildRunner, RunOutcome
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
@@ -106,6 +110,13 @@ class BuildProgressScreen(AppScreen[None]):
         self.support: dict[str, Support] = (
             {c.name: c.support for c in platform_choices(builder)} if builder else {}
         )
+        #: Which node builds a platform, where a several-node builder makes it certain.
+        self.nodes: dict[str, str] = {}
+        if builder is not None:
+            for key in spec.platforms:
+                node = node_for_platform(builder, key)
+                if node is not None:
+                    self.nodes[key] = node
         self.snapshot: ProgressSnapshot | None = None
         self.outcome: RunOutcome | None = None
         self.entry: HistoryEntry | None = None
@@ -155,7 +166,9 @@ class BuildProgressScreen(AppScreen[None]):
         yield Static("", id="build-summary")
         with Grid(id="lanes"):
             for key in self.spec.platforms:
-                yield LaneView(key, support=self.support.get(key), id=lane_id(key))
+                yield LaneView(
+                    key, support=self.support.get(key), node=self.nodes.get(key), id=lane_id(key)
+                )
             yield LaneView("shared", id=lane_id("shared"))
         yield CommandLog(id="command-log")
         yield Footer()
@@ -260,7 +273,12 @@ class BuildProgressScreen(AppScreen[None]):
             try:
                 view = grid.query_one(f"#{lane_id(lane.key)}", LaneView)
             except NoMatches:  # a lane the stream revealed (a build-platform stage)
-                view = LaneView(lane.key, support=self.support.get(lane.key), id=lane_id(lane.key))
+                view = LaneView(
+                    lane.key,
+                    support=self.support.get(lane.key),
+                    node=self.nodes.get(lane.key),
+                    id=lane_id(lane.key),
+                )
                 shared = grid.query_one(f"#{lane_id('shared')}", LaneView)
                 grid.mount(view, before=shared)
                 added = True

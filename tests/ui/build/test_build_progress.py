@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 
 import pytest
 from textual.screen import Screen
 from textual.widgets import Log, Static
 
-from buildx_tui.core.build.spec import Output
+from buildx_tui.core.build.spec import BuildSpec, Output
+from buildx_tui.core.builders import parse_ls_json
 from buildx_tui.ui.build.progress import BuildProgressScreen, lane_id
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.lanes.lane import LaneView
 from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
+from buildx_tui.ui.inspect.screen import InspectorScreen
+from tests.fakes import fixture
 from tests.helpers.build_backend import (
     META,
     MULTI,
@@ -242,6 +246,53 @@ async def test_a_cancel_is_still_called_cancelled(history):
         lanes = [v for v in screen.query(LaneView) if v.lane and v.lane.kind == "platform"]
         assert lanes and all(v.has_class("-cancelled") for v in lanes)
         assert all("⊘ cancelled" in plain(v.render(), v.content_size.width) for v in lanes)
+
+
+async def test_a_push_from_one_node_per_platform_names_its_tags_and_nodes(history):
+    """Issue #11 item 6 (seed 002): a builder with a node per platform. buildx's metadata file
+    then holds only the index digest: the pushed reference comes from the tags given and that
+    digest, `i` opens it; each lane says which node built its platform (the node it is pinned
+    on: `history ls` recorded one record per node)."""
+    pinned = {
+        "multinode-rec": {
+            "multinode-rec-amd": ["linux/amd64"],
+            "multinode-rec-arm": ["linux/arm64"],
+        }
+    }
+    builder = parse_ls_json(fixture("local/multinode-ls.json"), pinned).get("multinode-rec")
+    assert builder is not None
+    nodes = {
+        json.loads(line)["ref"].split("/")[1]
+        for line in fixture("local/multinode-history-ls.json").splitlines()
+    }
+    assert nodes == {"multinode-rec-amd", "multinode-rec-arm"}  # one record per node
+    spec = BuildSpec(
+        builder="multinode-rec",
+        platforms=("linux/amd64", "linux/arm64"),
+        tags=("127.0.0.1:5000/multinode-rec:1",),
+        output=Output.PUSH,
+    )
+    reply = BuildReply(
+        "local/multinode-push-rawjson.stderr", 0, "local/multinode-push.metadata.json"
+    )
+    app = make_app(backend_for(spec, reply))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app, spec, history, builder=builder)
+        await finish(pilot, app, screen)
+        digest = json.loads(fixture("local/multinode-push.metadata.json"))["containerimage.digest"]
+        reference = f"127.0.0.1:5000/multinode-rec@{digest}"
+        assert screen.outcome is not None
+        assert screen.outcome.outputs.reference == reference
+        assert "pushed  127.0.0.1:5000/multinode-rec:1" in summary_text(screen)
+        amd = screen.query_one(f"#{lane_id('linux/amd64')}", LaneView)
+        arm = screen.query_one(f"#{lane_id('linux/arm64')}", LaneView)
+        assert str(amd.border_title).endswith("on multinode-rec-amd")
+        assert str(arm.border_title).endswith("on multinode-rec-arm")
+        await pilot.press("i")
+        await pilot.pause()
+        inspector = app.screen
+        assert isinstance(inspector, InspectorScreen)
+        assert inspector.initial == reference
 
 
 async def test_full_log_of_a_step_opens_from_its_lane(history):

@@ -336,3 +336,24 @@ def test_a_builder_gone_mid_build_fails_with_its_reason_not_as_a_cancel():
     # A user's cancel (exit 130, "context canceled") gets no such hint.
     cancel = fixture("buildx/build-cancelled-rawjson.stderr").strip().splitlines()[-1]
     assert "went away" not in failure_hint(cancel)
+
+
+# -- item 6: which node builds a platform ---------------------------------------------------------
+def test_the_node_of_a_platform_is_said_only_when_certain():
+    from buildx_tui.core.build.platform_choices import node_for_platform
+
+    text = fixture("local/multinode-ls.json")
+    pinned = {"multinode-rec": {"multinode-rec-amd": ["linux/amd64"],
+                                "multinode-rec-arm": ["linux/arm64"]}}  # fmt: skip
+    builder = parse_ls_json(text, pinned).get("multinode-rec")
+    assert builder is not None
+    assert node_for_platform(builder, "linux/amd64") == "multinode-rec-amd"
+    assert node_for_platform(builder, "linux/arm64") == "multinode-rec-arm"
+    # Both nodes list (emulate) riscv64 and neither pins it: buildx picks, the app says nothing.
+    assert node_for_platform(builder, "linux/riscv64") is None
+    # Without the pins (a builder made elsewhere): both list both platforms.
+    unpinned = parse_ls_json(text, {}).get("multinode-rec")
+    assert unpinned is not None and node_for_platform(unpinned, "linux/arm64") is None
+    # One node: nothing to tell.
+    one = parse_ls_json(fixture("local/ls-lab-running.json"), {}).get("lab-container")
+    assert one is not None and node_for_platform(one, "linux/amd64") is None

@@ -87,11 +87,14 @@ class LaneView(Widget, can_focus=True):
         lane_key: str,
         *,
         support: Support | None = None,
+        node: str | None = None,
         id: str | None = None,
     ) -> None:
+        """``node``: the builder node that builds this platform, when known (several nodes)."""
         super().__init__(id=id)
         self.lane_key = lane_key
         self.support = support
+        self.node = node
         self.lane: LaneSnapshot | None = None
         self.warnings: tuple[WarningSnapshot, ...] = ()
         self.now: float | None = None
@@ -157,7 +160,9 @@ class LaneView(Widget, can_focus=True):
         if lane.kind == "platform" and not lane.requested:
             title += " (build platform)"
         label, _ = BADGE.get(self.support, ("", "")) if self.support else ("", "")
-        return f"{title} · {label}" if label else title
+        if label:
+            title = f"{title} · {label}"
+        return f"{title} · on {self.node}" if self.node else title
 
     def _subtitle(self) -> str:
         lane = self.lane
