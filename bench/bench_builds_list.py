@@ -1,7 +1,8 @@
 """Benchmark of the Builds list (issue #12): 1,000 records, first full frame vs bare `history ls`.
 
-`BuildsScreen(builder)` (ui/builds/screen.py) first lists the builders (`backend.list_builders()`,
-one `buildx ls`), then runs one `history ls --builder B --format json` per builder
+`BuildsScreen(builder)` (ui/builds/screen.py), opened as `h` on the builders list opens it (with
+the builders that list's last `buildx ls` knows: no second `buildx ls` before the first
+`history ls`), runs one `history ls --builder B --format json` per builder
 (`LsSpec(B).argv()`, core/builds/commands.py) in a thread worker, parses it (`parse_ls`), groups
 the records and fills its DataTable; the highlighted row then gets one `history inspect` (its
 platforms), in a worker of its own that the table does not wait for.
@@ -61,6 +62,7 @@ from buildx_tui.core.docker.backend import Backend  # noqa: E402
 from buildx_tui.core.docker.client import BuildxClient  # noqa: E402
 from buildx_tui.core.docker.types import ClientOptions, CommandResult, Refresh  # noqa: E402
 from buildx_tui.ui.app import BuildxApp  # noqa: E402
+from buildx_tui.ui.builders.screen import BuildersScreen  # noqa: E402
 from buildx_tui.ui.builds.screen import BuildsScreen  # noqa: E402
 from tests.fakes import FakeBackend, Reply, fixture  # noqa: E402
 from tests.helpers.builds import C  # noqa: E402
@@ -214,8 +216,11 @@ async def open_builds(
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
+        home = app.screen
+        known = home.ls.builders if isinstance(home, BuildersScreen) and home.ls else None
         calls.clear()
-        screen = BuildsScreen(builder)
+        # As `h` on the builders list opens it: with the builders its last `buildx ls` knows.
+        screen = BuildsScreen(builder, builders=known)
         start = time.perf_counter()
         app.push_screen(screen)
         mounted_at = 0.0

@@ -345,7 +345,7 @@ class BuildxApp(ServicesApp):
     def _open_builds(self, message: nav.OpenBuilds) -> None:
         from buildx_tui.ui.builds.screen import BuildsScreen
 
-        self.push_screen(BuildsScreen(message.builder))
+        self.push_screen(BuildsScreen(message.builder, builders=message.builders))
 
     @on(nav.OpenBuildDetails)
     def _open_build_details(self, message: nav.OpenBuildDetails) -> None:

@@ -124,9 +124,12 @@ class BuildersChanged(Message, bubble=False):
 
 @dataclass
 class OpenBuilds(Navigate):
-    """Every build BuildKit recorded (`history ls`): of ``builder``, or of all builders."""
+    """Every build BuildKit recorded (`history ls`): of ``builder``, or of all builders.
+    ``builders``: what the sender's last `buildx ls` said of them (the list starts its
+    `history ls` at once instead of listing the builders again first)."""
 
     builder: str | None = None
+    builders: tuple[Builder, ...] | None = None
 
 
 @dataclass

@@ -107,6 +107,10 @@ class _Running:
     cancelled: bool = False
 
 
+#: After the first frame: loading python-on-whales then does not compete with drawing it.
+WARM_DELAY_S = 1.0
+
+
 @dataclass
 class BuildxClient:
     """Runs docker buildx commands for the UI. Thread-safe; every method blocks: call it from
@@ -132,6 +136,21 @@ class BuildxClient:
                 host=self.options.host,
             )
         return self._config
+
+    def _warm_later(self, delay_s: float = WARM_DELAY_S) -> None:
+        """The early `ls` ran without python-on-whales; the next command would pay its import
+        (~0.15-0.25 s: `h` on the list waited for it). Load it on a side thread once the first
+        frame is drawn, so the user's first action does not."""
+
+        def warm() -> None:
+            try:
+                self.docker_cmd()
+            except Exception:  # the command that needs it will say what is wrong
+                return
+
+        timer = threading.Timer(delay_s, warm)
+        timer.daemon = True
+        timer.start()
 
     def docker_cmd(self) -> list[str] | None:
         from python_on_whales.client_config import ClientNotFoundError
@@ -239,6 +258,7 @@ class BuildxClient:
             with self._lock:
                 self.processes_started += 1
             rc, out, err, duration = prefetch.collect()
+            self._warm_later()
         else:
             result = self.run(LS_ARGV, timeout=LS_TIMEOUT_S)
             rc, out, err, duration = (

@@ -52,6 +52,7 @@ class BuildersScreen(AppScreen[None]):
         Binding("L", "leave_node", "Remove node", show=False, id="builders.leave_node"),
         Binding("e", "recreate", "Edit: recreate with changes", show=False, id="builders.recreate"),
         Binding("i", "inspect", "Inspect", id="builders.inspect"),
+        Binding("h", "builds", "Builds", id="builders.builds"),
         Binding("D", "doctor", "Doctor", show=False, id="builders.doctor"),
         Binding("C", "cache", "Cache", show=False, id="builders.cache"),
         # priority: handled as the key arrives, before the keys typed after it are passed on, so
@@ -397,6 +398,19 @@ class BuildersScreen(AppScreen[None]):
     def action_inspect(self) -> None:
         self.post_message(nav.OpenInspector())
 
+    def action_builds(self) -> None:
+        """Every build BuildKit recorded on the selected builder (its history), from any
+        client: the CLI, bake, CI, a teammate."""
+        builder = self.selected_builder()
+        known = self.ls.builders if self.ls is not None else None
+        self.post_message(
+            nav.OpenBuilds(builder.name if builder is not None else None, builders=known)
+        )
+
+    def action_all_builds(self) -> None:
+        known = self.ls.builders if self.ls is not None else None
+        self.post_message(nav.OpenBuilds(None, builders=known))
+
     def action_doctor(self) -> None:
         self.post_message(nav.OpenDoctor())
 
@@ -474,6 +488,16 @@ class BuildersScreen(AppScreen[None]):
                 self.action_recreate,
             ),
             ("Inspect an image", "docker buildx imagetools inspect REF", self.action_inspect),
+            (
+                "Builds of this builder",
+                "docker buildx history ls: every build it ran, from any client",
+                self.action_builds,
+            ),
+            (
+                "Builds on all builders",
+                "docker buildx history ls per builder",
+                self.action_all_builds,
+            ),
             (
                 "Doctor",
                 "is this machine ready for multi-platform builds? every check with its fix",

@@ -33,7 +33,7 @@ from buildx_tui.ui.builds.rows import COLUMNS, cells
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
 from buildx_tui.ui.common.help import HelpScreen
-from buildx_tui.ui.navigation import OpenBuildDetails
+from buildx_tui.ui.navigation import OpenBuildDetails, OpenBuildLogs, OpenBuildTimeline
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 #: Seconds between refreshes while a listed build is running.
@@ -62,12 +62,15 @@ class BuildsScreen(AppScreen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("enter", "open", "Details", id="builds.open", show=True),
+        Binding("L", "logs", "Logs", id="builds.logs"),
+        Binding("T", "timeline", "Timeline", id="builds.timeline"),
+        Binding("m", "mark", "Mark to compare", show=False, id="builds.mark"),
         Binding("r", "refresh", "Refresh", id="builds.refresh"),
         Binding("slash", "filter", "Filter", key_display="/", id="builds.filter", priority=True),
         Binding("l", "toggle_local", "This dir only", id="builds.local"),
         Binding("s", "start_stopped", "Start stopped", id="builds.start"),
         Binding("escape", "back", "Back", id="builds.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="builds.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="builds.help"),
     ]
 
     @dataclass
@@ -87,9 +90,14 @@ class BuildsScreen(AppScreen[None]):
         key: str
         platforms: str
 
-    def __init__(self, builder: str | None = None) -> None:
+    def __init__(
+        self, builder: str | None = None, *, builders: tuple[Builder, ...] | None = None
+    ) -> None:
+        """``builders``: what a `buildx ls` just said (the builders list's): used at once, so
+        the first `history ls` does not wait for another `buildx ls`."""
         super().__init__()
         self.builder = builder
+        self._known_builders = builders
         self.local = False
         self.filter = ListFilter()
         self.states: dict[str, _BuilderState] = {}
@@ -102,6 +110,8 @@ class BuildsScreen(AppScreen[None]):
         self._groups: dict[str, BuildGroup] = {}
         self._timer: Timer | None = None
         self.problem = ""
+        #: A build marked with m: T on another compares the two (builder, record id).
+        self.marked: tuple[str, str] | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -120,6 +130,10 @@ class BuildsScreen(AppScreen[None]):
         self.table.add_columns(*COLUMNS)
         self.query_one("#builds-filter", Input).border_title = "Filter"
         self.set_focus(self.table)
+        known, self._known_builders = self._known_builders, None
+        if known:
+            self.post_message(self.BuildersKnown(known, ""))
+            return
         self._say("Reading the builders (buildx ls)…")
         self._load_builders()
 
@@ -134,6 +148,9 @@ class BuildsScreen(AppScreen[None]):
     def palette_commands(self) -> list[PaletteCommand]:
         return [
             ("Builds: refresh", "One `history ls` per builder", self.action_refresh),
+            ("Builds: logs", "history logs, replayed lane by lane", self.action_logs),
+            ("Builds: timeline", "history trace as a waterfall", self.action_timeline),
+            ("Builds: mark to compare", "then T on another build", self.action_mark),
             (
                 "Builds: this directory only",
                 "Toggle `history ls --local`",
@@ -324,6 +341,49 @@ class BuildsScreen(AppScreen[None]):
             self.notify("No build selected.", severity="warning")
             return
         self.post_message(OpenBuildDetails(group.builder, group.first.id))
+
+    def action_logs(self) -> None:
+        group = self.selected()
+        if group is None:
+            self.notify("No build selected.", severity="warning")
+            return
+        self.post_message(OpenBuildLogs(group.builder, group.first.id))
+
+    def action_timeline(self) -> None:
+        """The highlighted build's timeline; compared step by step with the marked one (m) when
+        there is one on the same builder."""
+        group = self.selected()
+        if group is None:
+            self.notify("No build selected.", severity="warning")
+            return
+        compare: str | None = None
+        marked = self.marked
+        if marked is not None and marked != (group.builder, group.first.id):
+            if marked[0] != group.builder:
+                self.notify(
+                    f"The marked build is on {marked[0]}: a compare needs two builds of one "
+                    "builder. Showing this build alone.",
+                    severity="warning",
+                )
+            else:
+                compare = marked[1]
+        self.post_message(OpenBuildTimeline(group.builder, group.first.id, compare))
+
+    def action_mark(self) -> None:
+        group = self.selected()
+        if group is None:
+            self.notify("No build selected.", severity="warning")
+            return
+        key = (group.builder, group.first.id)
+        if self.marked == key:
+            self.marked = None
+            self.notify("Mark removed.")
+            return
+        self.marked = key
+        self.notify(
+            f"Marked {group.first.name or group.first.id}: T on another build of "
+            f"{group.builder} compares them step by step."
+        )
 
     @on(DataTable.RowSelected, "#builds-table")
     def _row_selected(self) -> None:
