@@ -68,7 +68,10 @@ async def test_the_check_finds_a_hidden_stop():
 
 
 #: Screens whose help opens on F1, with how to tell that keys work again after it closes.
-HELP_SCREENS = ("builders", "form", "wizard", "inspector", "history", "build")
+HELP_SCREENS = (
+    "builders", "form", "wizard", "inspector", "history", "build",
+    "builds", "build-details", "replay", "timeline", "cache", "doctor",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("name", HELP_SCREENS)

@@ -17,6 +17,10 @@ from buildx_tui.ui.build.history import BuildHistoryScreen
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.builders.screen import BuildersScreen
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
+from buildx_tui.ui.builds.details import BuildDetailsScreen
+from buildx_tui.ui.builds.replay import BuildReplayScreen
+from buildx_tui.ui.builds.screen import BuildsScreen
+from buildx_tui.ui.builds.timeline import BuildTimelineScreen
 from buildx_tui.ui.cache.screen import CacheScreen
 from buildx_tui.ui.create.leave import LeaveNodeScreen
 from buildx_tui.ui.create.wizard import CreateWizardScreen
@@ -91,6 +95,7 @@ async def select(pilot, app: BuildxApp, builder: str, node: str | None = None) -
         ("a", "lab-container", None, CreateWizardScreen),
         ("L", "lab-container", "lab-container0", LeaveNodeScreen),
         ("i", "lab-container", None, InspectorScreen),
+        ("h", "lab-container", None, BuildsScreen),
         ("D", "lab-container", None, DoctorScreen),
         ("C", "lab-remote", None, CacheScreen),
     ],
@@ -328,6 +333,11 @@ async def test_history_rerun_checks_then_runs_and_inspect_opens_the_inspector(tm
         (lambda: nav.StartBuild(spec_for(), "docker buildx build …"), BuildProgressScreen),
         (lambda: nav.OpenDoctor(("lab-container",)), DoctorScreen),
         (lambda: nav.OpenCache("lab-container"), CacheScreen),
+        (lambda: nav.OpenBuilds("lab-container"), BuildsScreen),
+        (lambda: nav.OpenBuilds(None), BuildsScreen),
+        (lambda: nav.OpenBuildDetails("lab-container", "abc"), BuildDetailsScreen),
+        (lambda: nav.OpenBuildLogs("lab-container", "abc"), BuildReplayScreen),
+        (lambda: nav.OpenBuildTimeline("lab-container", "abc", "def"), BuildTimelineScreen),
     ],
 )
 async def test_each_message_bubbles_from_a_screen_to_the_app(message, expected):

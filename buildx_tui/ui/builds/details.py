@@ -59,7 +59,7 @@ class BuildDetailsScreen(AppScreen[None]):
         Binding("R", "rerun", "Re-run", id="build_details.rerun"),
         Binding("r", "reload", "Reload", id="build_details.reload"),
         Binding("escape", "back", "Back", id="build_details.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="build_details.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="build_details.help"),
     ]
 
     @dataclass

@@ -61,7 +61,7 @@ class BuildReplayScreen(AppScreen[None]):
         Binding("r", "reload", "Reload", id="replay.reload"),
         Binding("y", "copy_command", "Copy cmd", id="replay.copy"),
         Binding("escape", "back", "Back", id="replay.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="replay.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="replay.help"),
     ]
 
     @dataclass

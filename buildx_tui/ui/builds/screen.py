@@ -70,7 +70,7 @@ class BuildsScreen(AppScreen[None]):
         Binding("l", "toggle_local", "This dir only", id="builds.local"),
         Binding("s", "start_stopped", "Start stopped", id="builds.start"),
         Binding("escape", "back", "Back", id="builds.back"),
-        Binding("f1,question_mark", "help", "Help", key_display="?", id="builds.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="F1", id="builds.help"),
     ]
 
     @dataclass

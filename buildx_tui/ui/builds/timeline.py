@@ -89,7 +89,7 @@ class BuildTimelineScreen(AppScreen[None]):
         Binding("r", "reload", "Reload", id="timeline.reload"),
         Binding("y", "copy_command", "Copy cmd", id="timeline.copy"),
         Binding("escape", "back", "Back", id="timeline.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="timeline.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="timeline.help"),
     ]
 
     @dataclass

@@ -86,7 +86,7 @@ class CacheScreen(AppScreen[None]):
         Binding("p", "prune_panel", "Prune…", id="cache.prune"),
         Binding("ctrl+r", "run_prune", "Run prune", id="cache.run_prune"),
         Binding("escape", "back", "Back", id="cache.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="cache.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="F1", id="cache.help"),
     ]
 
     def __init__(self, builder: str) -> None:

@@ -47,6 +47,11 @@ def status_text(status: Status) -> Text:
     return Text(f"{MARK[status]} {status.value}", STYLE[status])
 
 
+#: Columns of the table that are not text: cell padding (1 each side of 3 columns), the
+#: scroll bar (2) and the screen's margins (2).
+FRAME_COLUMNS = 10
+
+
 class DoctorScreen(AppScreen[None]):
     CSS_PATH = "doctor.tcss"
     SUB_TITLE = "doctor"
@@ -59,7 +64,7 @@ class DoctorScreen(AppScreen[None]):
         # priority: the keys typed right after `p` go to the field, not to the table
         Binding("p", "platforms", "Platforms", priority=True, id="doctor.platforms"),
         Binding("escape", "back", "Back", id="doctor.back"),
-        Binding("question_mark", "help", "Help", key_display="?", id="doctor.help"),
+        Binding("f1,question_mark", "help", "Help", key_display="F1", id="doctor.help"),
     ]
 
     @dataclass
@@ -107,6 +112,7 @@ class DoctorScreen(AppScreen[None]):
         self._entries: dict[str, deque[int]] = defaultdict(deque)
         self._ctx: DoctorContext | None = None
         self._narrow = False
+        self._width = 0
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -146,15 +152,20 @@ class DoctorScreen(AppScreen[None]):
     def _add_columns(self) -> None:
         """The check's title gets 40 columns on a wide terminal, 24 on a narrow one (the
         details below show it whole)."""
-        self._narrow = self.app.size.width < 100
+        width = self.app.size.width
+        self._narrow = width < 100
+        self._width = width
+        check = 24 if self._narrow else 40
         table = self.table
         table.clear(columns=True)
         table.add_column("Status", key="status", width=10)
-        table.add_column("Check", key="check", width=24 if self._narrow else 40)
-        table.add_column("Found", key="found")
+        table.add_column("Check", key="check", width=check)
+        # The rest of the width, fixed: an auto-sized column followed whichever results had
+        # arrived when it was last measured, so the same results were drawn two ways.
+        table.add_column("Found", key="found", width=max(20, width - 10 - check - FRAME_COLUMNS))
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._ctx is not None and (event.size.width < 100) != self._narrow:
+        if self._ctx is not None and event.size.width != self._width:
             self._add_columns()
             self._show()
 
