@@ -64,6 +64,10 @@ def builds_backend(*, stopped: bool = False, running: bool = False) -> FakeBacke
     replies[AttachmentSpec(C, push_ref()).argv()] = Reply(
         0, fixture("local/history-attachment-provenance.json")
     )
+    # As recorded: the push's arm64 provenance (the a key on the details asks for each in turn).
+    replies[AttachmentSpec(C, push_ref(), "provenance", "linux/arm64").argv()] = Reply(
+        0, fixture("local/history-attachment-provenance.json")
+    )
     for kind in ("failing", "args (release)"):
         replies[RmSpec(C, (ids[kind],)).argv()] = Reply(0, "")
     replies[InspectSpec(C, "gone").argv()] = Reply(

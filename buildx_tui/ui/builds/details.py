@@ -17,12 +17,13 @@ from textual.widgets import Footer, Header, Static
 
 from buildx_tui.core.build.history import HistoryEntry
 from buildx_tui.core.builds.commands import AttachmentSpec, ExportSpec, InspectSpec, RmSpec
-from buildx_tui.core.builds.details import BuildDetails, DetailsError, parse_inspect
+from buildx_tui.core.builds.details import Attachment, BuildDetails, DetailsError, parse_inspect
 from buildx_tui.core.builds.limits import classify_history_error
 from buildx_tui.core.builds.link import Link, OurRun, link_record
 from buildx_tui.core.builds.provenance import RequestIds, parse_request_ids
 from buildx_tui.core.builds.records import BuildRecord
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.ui.builds.attachment import AttachmentScreen
 from buildx_tui.ui.builds.export import ExportDialog
 from buildx_tui.ui.builds.render import details_view
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
@@ -56,6 +57,7 @@ class BuildDetailsScreen(AppScreen[None]):
         Binding("e", "export", "Export", id="build_details.export"),
         Binding("d", "delete", "Delete", id="build_details.delete"),
         Binding("i", "inspect_image", "Image", id="build_details.image"),
+        Binding("a", "attachment", "Attachment", id="build_details.attachment"),
         Binding("R", "rerun", "Re-run", id="build_details.rerun"),
         Binding("r", "reload", "Reload", id="build_details.reload"),
         Binding("escape", "back", "Back", id="build_details.back"),
@@ -74,6 +76,8 @@ class BuildDetailsScreen(AppScreen[None]):
 
     def __init__(self, builder: str, ref: str) -> None:
         super().__init__()
+        self._attachment_turn = 0
+        self._attachment: Attachment | None = None
         self.builder = builder
         self.ref = ref
         self.details: BuildDetails | None = None
@@ -125,6 +129,7 @@ class BuildDetailsScreen(AppScreen[None]):
             "ids": self._ids,
             "export": self._exported,
             "rm": self._removed,
+            "attachment": self._attachment_read,
         }[message.what]
         handler(result)
 
@@ -193,6 +198,42 @@ class BuildDetailsScreen(AppScreen[None]):
             self.notify("The build's details are not read (yet).", severity="warning")
             return False
         return True
+
+    def action_attachment(self) -> None:
+        """The build's provenance (or, without one, its first other attachment: an SBOM),
+        as `history inspect attachment` prints it. Pressed again: the next one."""
+        if not self._ready():
+            return
+        assert self.details is not None
+        shown = [a for a in self.details.attachments if a.kind in ("provenance", "sbom")]
+        if not shown:
+            self.notify(
+                "This build has no provenance or SBOM attachment (BuildKit records them when "
+                "the build makes attestations: --provenance, --sbom).",
+                severity="warning",
+            )
+            return
+        pick = shown[self._attachment_turn % len(shown)]
+        self._attachment_turn += 1
+        self._attachment = pick
+        spec = AttachmentSpec(self.builder, self.ref, pick.kind, pick.platform)
+        self._run("attachment", spec.argv())
+
+    def _attachment_read(self, result: CommandResult) -> None:
+        pick = self._attachment
+        if pick is None:
+            return
+        if not result.ok:
+            self.notify(
+                f"The {pick.kind} attachment could not be read: {result.error_text()}",
+                severity="error",
+            )
+            return
+        spec = AttachmentSpec(self.builder, self.ref, pick.kind, pick.platform)
+        title = f"{pick.kind} · {pick.platform}" if pick.platform else pick.kind
+        self.app.push_screen(
+            AttachmentScreen(title, self.backend.display(spec.argv()), result.stdout)
+        )
 
     def action_logs(self) -> None:
         if self._ready():

@@ -55,6 +55,10 @@ class _Rows:
     cells: dict[str, tuple[object, ...]] = field(default_factory=dict)
 
 
+#: "linux/amd64, linux/arm64" whole; longer lists are cut (the details show them all).
+PLATFORMS_WIDTH = 24
+
+
 class BuildsScreen(AppScreen[None]):
     CSS_PATH = "builds.tcss"
     SUB_TITLE = "builds (BuildKit history)"
@@ -127,7 +131,10 @@ class BuildsScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.table.add_columns(*COLUMNS)
+        for name in COLUMNS:
+            # The platforms arrive after the row (one `history inspect` per highlighted build):
+            # a fixed width, so the table looks the same whichever came first.
+            self.table.add_column(name, width=PLATFORMS_WIDTH if name == "platforms" else None)
         self.query_one("#builds-filter", Input).border_title = "Filter"
         self.set_focus(self.table)
         known, self._known_builders = self._known_builders, None

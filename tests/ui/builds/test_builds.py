@@ -159,6 +159,41 @@ async def test_secret_ids_from_provenance(tmp_path):
         assert "token" in body and "default" in body
 
 
+async def test_a_opens_the_attachments_one_after_another(tmp_path):
+    """Issue #12: attachments (provenance, SBOM) open from the details; `a` again: the next."""
+    from textual.widgets import TextArea
+
+    from buildx_tui.ui.builds.attachment import AttachmentScreen
+
+    backend = builds_backend()
+    async with builds_app(backend, tmp_path).run_test(size=SIZE) as pilot:
+        screen = await open_details(pilot, push_ref())
+        await pilot.press("a")  # linux/amd64's provenance first (not recorded: an empty answer)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AttachmentScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        viewer = pilot.app.screen
+        assert isinstance(viewer, AttachmentScreen)
+        assert viewer.title_text == "provenance · linux/arm64"
+        text = viewer.query_one(TextArea).text
+        assert '"buildType": "https://github.com/moby/buildkit' in text
+        assert "--type provenance --platform linux/arm64" in viewer.command
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+
+
+async def test_a_on_a_build_without_attachments_says_so(tmp_path):
+    async with builds_app(builds_backend(), tmp_path).run_test(size=SIZE) as pilot:
+        screen = await open_details(pilot, refs()["failing"])
+        await pilot.press("a")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+
+
 async def test_missing_record_is_said(tmp_path):
     async with builds_app(builds_backend(), tmp_path).run_test(size=SIZE) as pilot:
         screen = await open_details(pilot, "gone")
