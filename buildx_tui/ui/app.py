@@ -69,13 +69,17 @@ class BuildxApp(ServicesApp):
         clock: Callable[[], datetime] = utc_now,
         history: History | None = None,
         subtitle: str = "",
+        socket_check: Callable[[str], str | None] | None = None,
     ) -> None:
+        """``socket_check``: how the wizard tells that a unix socket listens (default: this
+        machine's; tests replaying the lab's recordings give their own)."""
         super().__init__(
             Services(
                 backend=backend,
                 given_history=history,
                 clock=clock,
                 refresh_interval=refresh_interval,
+                socket_check=socket_check,
             )
         )
         self.sub_title = subtitle

@@ -85,6 +85,9 @@ class Services:
     refresh_interval: float = 10.0
     #: The build form's and the wizard's unfinished input.
     drafts: Drafts = field(default_factory=Drafts)
+    #: Why nothing listens on a unix socket of this machine (None: it does); the wizard checks
+    #: a unix:// endpoint with it. Tests replaying another machine's recordings give their own.
+    socket_check: Callable[[str], str | None] | None = None
 
     @property
     def history(self) -> History:

@@ -67,8 +67,14 @@ async def open_recreate(pilot, app: BuildxApp, key: str = "e") -> RecreateWizard
     return wizard
 
 
+def lab_sockets(path: str) -> str | None:
+    """The recordings' endpoint is the lab engine's socket: it listened when they were made,
+    whether or not the lab runs now (the wizard's check of a unix:// endpoint)."""
+    return None if path == "/tmp/buildx-tui-lab/docker.sock" else f"{path} does not exist"
+
+
 def make_app(backend: FakeBackend) -> BuildxApp:
-    return BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW)
+    return BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW, socket_check=lab_sockets)
 
 
 # --- snapshot scenes (tests/ui/create/test_create_recreate_snapshots.py) ---------------------

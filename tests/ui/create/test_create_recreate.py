@@ -227,3 +227,24 @@ async def test_leaving_asks_only_after_a_change_and_a_kept_draft_comes_back_with
         assert again is not wizard and again.resumed and again.step.value == "node"
         assert again.query_one("#network-host", Checkbox).value is False
         assert backend.calls == [LS, CONTEXT_LS, CONTEXT_LS, CONTEXT_LS]  # nothing ran
+
+
+async def test_the_wizard_checks_unix_sockets_with_the_apps_check(tmp_path: Path) -> None:
+    """The machine facts come from the app's services (they did not: these tests failed on a
+    machine where the lab was down, the wizard looking at this machine's /tmp)."""
+    from buildx_tui.ui.app import BuildxApp
+    from tests.demo import FIXED_NOW
+
+    app = BuildxApp(
+        make_backend(),
+        refresh_interval=0,
+        clock=lambda: FIXED_NOW,
+        socket_check=lambda path: f"{path} is not a socket (the test's check)",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_recreate(pilot, app)
+        assert wizard.step.value == "endpoint"
+        await next_step(pilot)
+        assert wizard.step.value == "endpoint"  # refused: the socket "does not listen"
+        shown = str(wizard.query_one("#wizard-problems").render())
+        assert "is not a socket (the test's check)" in shown
