@@ -36,10 +36,22 @@ def status_text(status: BuildStatus) -> Text:
     return Text(f"{mark} {word}", style)
 
 
-def cells(group: BuildGroup, now: datetime, platforms: str) -> tuple[str | Text, ...]:
+def columns(one_builder: bool) -> tuple[str, ...]:
+    """The list's columns: of one builder, its node only (the builder is in the title)."""
+    return tuple("node" if c == "builder / node" and one_builder else c for c in COLUMNS)
+
+
+def cells(
+    group: BuildGroup, now: datetime, platforms: str, *, one_builder: bool = False
+) -> tuple[str | Text, ...]:
     took = group.duration_s(now)
     nodes = ", ".join(group.nodes)
-    where = f"{group.builder}/{nodes}" if len(group.records) == 1 else f"{group.builder}: {nodes}"
+    if one_builder:
+        where = nodes
+    elif len(group.records) == 1:
+        where = f"{group.builder}/{nodes}"
+    else:
+        where = f"{group.builder}: {nodes}"
     steps = f"{group.completed_steps}/{group.total_steps}" if group.total_steps else "-"
     return (
         status_text(group.status),

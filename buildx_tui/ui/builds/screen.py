@@ -29,7 +29,7 @@ from buildx_tui.core.builds.limits import (
 )
 from buildx_tui.core.builds.records import BuildRecord, BuildStatus, parse_ls
 from buildx_tui.core.docker.types import CommandResult
-from buildx_tui.ui.builds.rows import COLUMNS, cells
+from buildx_tui.ui.builds.rows import cells, columns
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
 from buildx_tui.ui.common.help import HelpScreen
@@ -131,11 +131,13 @@ class BuildsScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for name in COLUMNS:
+        for name in columns(self.builder is not None):
             # The platforms arrive after the row (one `history inspect` per highlighted build):
             # a fixed width, so the table looks the same whichever came first.
             self.table.add_column(name, width=PLATFORMS_WIDTH if name == "platforms" else None)
         self.query_one("#builds-filter", Input).border_title = "Filter"
+        if self.builder is not None:  # the list shows nodes only: the builder is named here
+            self.sub_title = f"builds of {self.builder} (BuildKit history)"
         self.set_focus(self.table)
         known, self._known_builders = self._known_builders, None
         if known:
@@ -256,7 +258,10 @@ class BuildsScreen(AppScreen[None]):
         groups = group_records(records)
         shown = [g for g in groups if self.filter.matches(g, now)]
         self._groups = {g.key: g for g in shown}
-        wanted = {g.key: cells(g, now, self.platforms.get(g.key, "")) for g in shown}
+        one = self.builder is not None
+        wanted = {
+            g.key: cells(g, now, self.platforms.get(g.key, ""), one_builder=one) for g in shown
+        }
         keys = [g.key for g in shown]
         table = self.table
         if keys != self._rows.keys:

@@ -32,6 +32,12 @@ async def open_builds(pilot) -> BuildsScreen:
     screen = app.screen
     assert isinstance(screen, BuildsScreen)
     assert screen.builder == C  # the selected builder's builds, not every builder's
+    # One builder: named in the title; the list gives each build's node only (80 columns keep
+    # the duration and platforms in view).
+    assert screen.sub_title == f"builds of {C} (BuildKit history)"
+    table = screen.table
+    assert [str(c.label) for c in table.ordered_columns][2] == "node"
+    assert str(table.get_row_at(0)[2]) == f"{C}0"
     return screen
 
 
