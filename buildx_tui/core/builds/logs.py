@@ -36,6 +36,7 @@ def logs_argv(builder: str, ref: str) -> list[str]:
 class ProblemKind(Enum):
     NO_HISTORY_API = "no-history-api"
     MISSING = "missing"
+    NO_TRACE = "no-trace"
     UNREACHABLE = "unreachable"
     OTHER = "other"
 
@@ -68,6 +69,13 @@ def history_problem(result: CommandResult, builder: str, ref: str) -> HistoryPro
         return HistoryProblem(
             ProblemKind.MISSING,
             f"Builder {builder!r} has no record {ref!r} (deleted, or never built there).",
+            detail,
+        )
+    if "is missing a trace" in low:
+        return HistoryProblem(
+            ProblemKind.NO_TRACE,
+            f"BuildKit kept no trace for build {ref!r} on {builder!r}, so its timeline cannot "
+            "be drawn. Its logs (l) still give each step and its time.",
             detail,
         )
     if any(

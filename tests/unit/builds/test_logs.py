@@ -285,3 +285,14 @@ def test_follow_keeps_the_gc_frozen_until_released() -> None:
         assert gc.get_freeze_count() == 0  # not kept: released by run() itself
     finally:
         gc.unfreeze()
+
+
+def test_a_record_without_a_trace_is_said_with_what_still_works() -> None:
+    # Synthetic (not a recording): the error line `history trace` printed on the lab for a
+    # record of lab-container (0.3 s build made by an e2e test), copied from the command log.
+    stderr = 'ERROR: build record "pwczfn3je59t960ucujo3gyqh" is missing a trace\n'
+    result = CommandResult(("buildx",), "docker buildx history trace …", 1, "", stderr, 1.2)
+    problem = history_problem(result, "lab-container", "pwczfn3je59t960ucujo3gyqh")
+    assert problem is not None and problem.kind is ProblemKind.NO_TRACE
+    assert "kept no trace" in problem.message and "logs (l)" in problem.message
+    assert "missing a trace" in problem.detail  # buildx's own words stay under it
