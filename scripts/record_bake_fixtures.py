@@ -184,12 +184,18 @@ WORKSPACE = {
     "bad-context/docker-bake.hcl": MISSING_CONTEXT_HCL,
 }
 
+ALL_NAMES = ("app", "broken", "fails", "outside", "tool", "variant", "variant-big", "variant-small")
+#: The workspace as the tests read it (the screen's tree and details; runs are recorded above).
+COPY = OUT / "bake-workspace"
+
 _FOREIGN = ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "BUILDX_BUILDER")
 
 
-def write_workspace(tmp: Path) -> None:
+def write_workspace(tmp: Path, only: str = "") -> None:
     for rel, text in WORKSPACE.items():
-        path = tmp / rel
+        if not rel.startswith(only):
+            continue
+        path = tmp / rel.removeprefix(only)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
@@ -282,6 +288,10 @@ def record_all(r: Recorder) -> None:
     # the definition, as bake reads it
     r.record(bake("--print"), cwd=ws, stem="bake-print", expect=0)
     r.record(bake("--print", "app", "variant"), cwd=ws, stem="bake-print-targets", expect=0)
+    # every name --list gives but `default` (the app asks for all of them to show each one;
+    # bake then prints a `default` group of the names asked for: the app takes the real one
+    # from the plain --print)
+    r.record(bake("--print", *ALL_NAMES), cwd=ws, stem="bake-print-all", expect=0)
     r.record(
         bake("--print", "--set", "tool.platform=linux/arm64", "--set", "*.args.X=1"),
         cwd=ws,
@@ -393,6 +403,7 @@ def main() -> int:
             record_all(r)
         finally:
             r.run_raw(["buildx", "rm", BUILDER])
+    write_workspace(COPY, only="ws/")
     write_index(r.rows, HEADING, SECTION)
     return 0
 
@@ -403,7 +414,8 @@ SECTION = (
     "files). `$TMP` stands for its temporary folder, holding the workspace the script writes\n"
     "(`ws/docker-bake.hcl` and Dockerfiles, `outside/`, `insight/Dockerfile`, `bad-*`). Builder\n"
     "`bake-c` (docker-container, network=host, the lab's buildkitd.toml), removed afterwards.\n"
-    "`*.metadata.json` is the file `--metadata-file` named, read after the run.\n\n"
+    "`*.metadata.json` is the file `--metadata-file` named, read after the run.\n"
+    "`bake-workspace/` is a copy of `$TMP/ws` (the files, not a recording) for the UI tests.\n\n"
 )
 
 
