@@ -315,6 +315,12 @@ def record_all(r: Recorder) -> None:
     r.record(bake("--call", "check"), cwd=ws, stem="call-bake-check", expect=1)
     r.record(bake("--call", "check,format=json"), cwd=ws, stem="call-bake-check-json", expect=1)
     r.record(bake("--call", "check", "variant"), cwd=ws, stem="call-bake-check-clean", expect=0)
+    r.record(
+        bake("--call", "check,format=json", "variant"),
+        cwd=ws,
+        stem="call-bake-check-clean-json",
+        expect=0,
+    )
     # runs
     r.record(
         bake("--progress", "rawjson", "--metadata-file", str(r.tmp / "m.json")),
