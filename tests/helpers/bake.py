@@ -157,3 +157,18 @@ async def open_bake(pilot: Pilot[None], path: str = WORKSPACE):
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
+
+
+SNAP_META = Path("/tmp/buildx-tui-bake-snapshots")
+
+
+def stable_metadata_folder(put) -> None:
+    """A fixed folder for the run's metadata file, so the command shown is the same every time
+    (``put``: monkeypatch.setattr; tempfile.mkdtemp is patched module-wide until undone)."""
+    import buildx_tui.core.bake.runner as runner
+
+    def fixed_mkdtemp(*args: object, **kwargs: object) -> str:
+        SNAP_META.mkdir(parents=True, exist_ok=True)
+        return str(SNAP_META)
+
+    put(runner.tempfile, "mkdtemp", fixed_mkdtemp)

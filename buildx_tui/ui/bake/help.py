@@ -9,6 +9,7 @@ from buildx_tui.ui.common.help import HelpScreen
 LEGEND = [
     ("▸ group", "bold", "a bake group: the targets it builds are under it"),
     ("⇄ shared", "cyan", "a step several targets share: shown once, charged to none of them"),
+    ("shared steps", "", "a target's lane of steps with no platform: its context, export, push"),
     ("⚠ check", "bold yellow", "a build check (`--call check`): rule, message, Dockerfile line"),
     ("✖ failed", "bold red", "the target that failed, its step and log"),
     ("✔ done", "green", "a target that finished; its digest and pushed image below"),

@@ -16,7 +16,6 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -326,13 +325,13 @@ class BakeScreen(AppScreen[None]):
         self.query_one("#bake-summary", Static).update(line)
 
     def _show_error(self, error: BakeError) -> None:
-        parts = [Text("✖ bake cannot read this workspace: nothing runs", "bold")]
+        text = Text("✖ bake cannot read this workspace: nothing runs\n", "bold")
         where = f"{error.where}: " if error.where else ""
-        parts.append(Text(where + error.message))
+        text.append(where + error.message)
         for ln in error.excerpt:
-            parts.append(Text(ln, "dim"))
+            text.append("\n" + ln, "dim")
         msg = self.query_one("#bake-message", Static)
-        msg.update(Group(*parts))
+        msg.update(text)
         msg.set_class(True, "-shown")
         msg.set_class(True, "-error")
 
