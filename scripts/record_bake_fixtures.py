@@ -246,7 +246,8 @@ class Recorder:
     ) -> None:
         """Run ``docker <args>`` in ``$TMP/<cwd>``; keep stdout and stderr as ``<stem>.stdout``
         / ``<stem>.stderr`` (an empty stream is not written: the index says so) and, with
-        ``metadata``, the metadata file it names (``$TMP/<metadata>``) as ``<stem>.metadata.json``."""
+        ``metadata``, the metadata file it names (``$TMP/<metadata>``) as
+        ``<stem>.metadata.json``."""
         when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         proc = self.run_raw(args, cwd=self.tmp / cwd)
         if proc.returncode != expect:
@@ -303,9 +304,7 @@ def record_all(r: Recorder) -> None:
     r.record(bake("--list=type=variables,format=json"), cwd=ws, stem="bake-list-vars", expect=0)
     # bad input: nothing runs
     r.record(bake("--print", "nosuch"), cwd=ws, stem="bake-bad-target", expect=1)
-    r.record(
-        bake("--print", "--var", "REPLICAS=many"), cwd=ws, stem="bake-bad-var-type", expect=1
-    )
+    r.record(bake("--print", "--var", "REPLICAS=many"), cwd=ws, stem="bake-bad-var-type", expect=1)
     r.record(bake("--print"), cwd="bad-syntax", stem="bake-bad-syntax", expect=1)
     r.record(
         bake("--progress", "rawjson", "gone"), cwd="bad-context", stem="bake-bad-context", expect=1
@@ -313,7 +312,19 @@ def record_all(r: Recorder) -> None:
     # checks before building
     # a check that finds something exits 1 (app/Dockerfile's `as base`: FromAsCasing)
     r.record(bake("--call", "check"), cwd=ws, stem="call-bake-check", expect=1)
-    r.record(bake("--call", "check,format=json"), cwd=ws, stem="call-bake-check-json", expect=1)
+    # as the app runs its check (core/bake/spec.py check_argv): plain progress, JSON result
+    r.record(
+        bake("--progress", "plain", "--call", "check,format=json", "default"),
+        cwd=ws,
+        stem="call-bake-check-json",
+        expect=1,
+    )
+    r.record(
+        bake("--progress", "plain", "--call", "check,format=json", "fails"),
+        cwd=ws,
+        stem="call-bake-check-fails-json",
+        expect=1,
+    )
     r.record(bake("--call", "check", "variant"), cwd=ws, stem="call-bake-check-clean", expect=0)
     r.record(
         bake("--call", "check,format=json", "variant"),

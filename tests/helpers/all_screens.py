@@ -17,6 +17,9 @@ from buildx_tui.core.commands import RemoveSpec
 from buildx_tui.ui.app import BuildxApp
 from tests.demo import FIXED_NOW
 from tests.fakes import Reply, fixture
+from tests.helpers.bake import ABS_WORKSPACE as BAKE_WORKSPACE
+from tests.helpers.bake import BUILDER as BAKE_BUILDER
+from tests.helpers.bake import bake_backend
 from tests.helpers.build_backend import (
     META,
     MULTI,
@@ -73,6 +76,7 @@ def all_screens_backend() -> BuildBackend:
             **inspector_backend().replies,
             **cache_backend().replies,
             **replay_backend().replies,
+            **bake_backend(workspace=BAKE_WORKSPACE).replies,
         },
     )
     backend.builds[build_key(push_spec())] = BuildReply(MULTI, 0, META)
@@ -211,6 +215,12 @@ def _timeline() -> Screen[object]:
     return BuildTimelineScreen(REPLAY_BUILDER, REPLAY_REFS["two-platform"])
 
 
+def _bake() -> Screen[object]:
+    from buildx_tui.ui.bake.screen import BakeScreen
+
+    return BakeScreen(BAKE_WORKSPACE, builder=BAKE_BUILDER)
+
+
 async def _builders(pilot: Pilot[None]) -> None:
     """The home screen: always under the others; "opening" it is coming back to it."""
     await settle(pilot)
@@ -235,6 +245,7 @@ SCREENS: dict[str, Opener] = {
     "cache": _push(_cache),
     "replay": _push(_replay),
     "timeline": _push(_timeline),
+    "bake": _push(_bake),
 }
 
 

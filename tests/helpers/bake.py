@@ -23,8 +23,10 @@ from buildx_tui.ui.app import BuildxApp
 from tests.demo import FIXED_NOW
 from tests.fakes import FakeBackend, Reply, fixture
 
+#: Relative to the repository (the tests' current directory: the commands shown stay the same
+#: wherever the repository is); tests that change directory use ABS_WORKSPACE.
 WORKSPACE = "tests/fixtures/local/bake-workspace"
-FILE = f"{WORKSPACE}/docker-bake.hcl"
+ABS_WORKSPACE = str(Path(__file__).resolve().parent.parent / "fixtures/local/bake-workspace")
 BUILDER = "bake-c"
 METADATA = "<metadata>"
 #: --list=type=targets of the workspace, without `default` (bake-print-all's arguments)
@@ -36,8 +38,11 @@ def local(name: str) -> str:
     return fixture(f"local/{name}")
 
 
-def spec(**kw: object) -> BakeSpec:
-    return BakeSpec(cwd=WORKSPACE, files=(FILE,), builder=BUILDER, **kw)  # type: ignore[arg-type]
+def spec(workspace: str = WORKSPACE, **kw: object) -> BakeSpec:
+    """The spec the screen makes for ``workspace`` (not the current directory: named with
+    --file)."""
+    file = f"{workspace}/docker-bake.hcl"
+    return BakeSpec(cwd=workspace, files=(file,), builder=BUILDER, **kw)  # type: ignore[arg-type]
 
 
 def normalise(argv: Sequence[str]) -> tuple[str, ...]:
@@ -99,12 +104,16 @@ class BakeBackend(FakeBackend):
         return True
 
 
-def bake_backend(*, broken: str = "") -> BakeBackend:
+def bake_backend(*, broken: str = "", workspace: str = WORKSPACE) -> BakeBackend:
     """The workspace loads (``broken``: the `--print` answers that bad-file recording instead),
     checks (FromAsCasing on app and tool; `outside` asks for fs.read) and runs (default group,
     the `fails` group, `outside` once granted)."""
-    base = spec()
-    every = spec(targets=ALL_NAMES)
+
+    def at(**kw: object) -> BakeSpec:
+        return spec(workspace, **kw)
+
+    base = at()
+    every = at(targets=ALL_NAMES)
     printed = Reply(0, local("bake-print.stdout"), local("bake-print.stderr"))
     if broken:
         printed = Reply(1, "", local(f"{broken}.stderr"))
@@ -113,24 +122,28 @@ def bake_backend(*, broken: str = "") -> BakeBackend:
         tuple(base.list_argv("targets")): Reply(0, local("bake-list-targets.stdout")),
         tuple(base.list_argv("variables")): Reply(0, local("bake-list-vars.stdout")),
         tuple(every.print_argv()): Reply(0, local("bake-print-all.stdout")),
-        tuple(spec(targets=("default",)).check_argv()): Reply(
+        tuple(at(targets=("default",)).check_argv()): Reply(
             1, local("call-bake-check-json.stdout"), local("call-bake-check-json.stderr")
         ),
-        tuple(spec(targets=("outside",)).check_argv()): Reply(
+        tuple(at(targets=("outside",)).check_argv()): Reply(
             1, "", local("bake-check-outside-refused.stderr")
         ),
-        tuple(spec(targets=("outside",), allow=("fs.read=../outside",)).check_argv()): Reply(
+        tuple(at(targets=("outside",), allow=("fs.read=../outside",)).check_argv()): Reply(
             0, "", local("bake-check-outside-allowed.stderr")
         ),
-        tuple(spec(targets=("fails",)).check_argv()): Reply(0, "{}", ""),
+        tuple(at(targets=("fails",)).check_argv()): Reply(
+            1,
+            local("call-bake-check-fails-json.stdout"),
+            local("call-bake-check-fails-json.stderr"),
+        ),
     }
     runs = {
-        normalise(spec(targets=("default",)).argv(metadata_file="x")): RunReply("bake-run-default"),
-        normalise(spec(targets=("fails",)).argv(metadata_file="x")): RunReply(
+        normalise(at(targets=("default",)).argv(metadata_file="x")): RunReply("bake-run-default"),
+        normalise(at(targets=("fails",)).argv(metadata_file="x")): RunReply(
             "bake-run-fail", returncode=1, metadata=False
         ),
         normalise(
-            spec(targets=("outside",), allow=("fs.read=../outside",)).argv(metadata_file="x")
+            at(targets=("outside",), allow=("fs.read=../outside",)).argv(metadata_file="x")
         ): RunReply("bake-run-outside-allowed"),
     }
     return BakeBackend(ls_output=local("du-ls.json"), replies=replies, runs=runs)

@@ -24,7 +24,7 @@ def _safe(name: str) -> str:
 
 class RunView(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, can_focus=False)  # its lanes are the focus stops
         self.targets: tuple[str, ...] = ()
         self.snapshot: BakeSnapshot | None = None
         self.outputs: dict[str, TargetOutput] | None = None

@@ -133,7 +133,7 @@ class BakeScreen(AppScreen[None]):
         yield Static("", id="bake-message")
         with Horizontal(id="bake-body"):
             yield Tree("bake", id="bake-tree")
-            with VerticalScroll(id="bake-side"):
+            with VerticalScroll(id="bake-side", can_focus=False):  # its fields are the stops
                 yield Static("", id="bake-details")
                 yield Vertical(id="bake-vars")
                 with Horizontal(classes="bake-var-row"):
