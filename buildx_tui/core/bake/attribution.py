@@ -180,6 +180,11 @@ class BakeProgress:
                 if isinstance(r, dict):
                     for parser in self._route(r.get("vertex")):
                         put(parser, key, r)
+        if len(out) == 1 and "vertexes" not in obj:
+            # statuses / logs / warnings of one target's steps (most lines): the line as it came
+            (parser, _), *_ = out.values()
+            parser.feed_line(text)
+            return
         for parser, status in out.values():
             parser.feed_line(json.dumps(status))
 

@@ -1,10 +1,12 @@
 """The bake workspace: what `docker buildx bake` would build here, adjusted, checked and run.
 
-Loading is three commands in one thread worker: `bake --print` (the targets as bake resolves
-them, matrix expanded), `--list=type=targets,format=json` and `--list=type=variables,format=json`.
-The variables form checks each value against its type, `--set` overrides are checked before
-they reach the command, the exact command is always shown. Run first runs `--call check` (plain
-progress: under rawjson bake does not check entitlements, so this is where they are asked for);
+Loading is four commands in one thread worker: `bake --print` (the default group, and bake's
+errors in the files with file and line), `--list=type=targets,format=json`,
+`--list=type=variables,format=json`, then `--print` of every listed name (each target as bake
+resolves it, matrix expanded). The variables form checks each value against its type, `--set`
+overrides are checked before they reach the command, the exact command is always shown. Run
+first runs `--call check` (plain progress: under rawjson bake does not check entitlements, so
+this is where they are asked for), unless the same check passed within CHECK_FRESH_S;
 entitlements bake asks for are granted only by the user, one dialog listing what each grants.
 Then the bake runs (core/bake/runner.py) and each target is drawn as its own group of lanes;
 steps several targets share are listed once, as shared.
@@ -13,6 +15,7 @@ steps several targets share are listed once, as shared.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -57,6 +60,9 @@ BAKE_FILES = (
     "docker-bake.override.hcl",
 )  # fmt: skip
 LOAD_TIMEOUT_S = 60.0
+#: A check that passed this recently stands for the run of the same bake (the files are read
+#: again by the run itself, which reports what changed since).
+CHECK_FRESH_S = 120.0
 
 
 @dataclass
@@ -125,6 +131,9 @@ class BakeScreen(AppScreen[None]):
         self.checks_done = 0
         self.runs_done = 0
         self._run_after_check = False
+        #: The last check that passed (argv, when): Run does not check the same bake again
+        #: within CHECK_FRESH_S.
+        self._passed: tuple[tuple[str, ...], float] | None = None
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -414,6 +423,11 @@ class BakeScreen(AppScreen[None]):
             return
         self._run_after_check = run_after
         argv = spec.check_argv()
+        passed = self._passed
+        fresh = passed is not None and time.monotonic() - passed[1] < CHECK_FRESH_S
+        if run_after and fresh and passed is not None and passed[0] == tuple(argv):
+            self._start_run()  # checked just now, as it is: not again
+            return
         entry = self.command_log.start(self.backend.display(argv))
         self._check_worker(argv, entry)
 
@@ -438,6 +452,7 @@ class BakeScreen(AppScreen[None]):
                                 tail="" if ok else result.error_text())  # fmt: skip
         self.warnings = warned
         self._show_checks()
+        self._passed = (result.argv, time.monotonic()) if ok and not asked else None
         if asked:
             self._ask_entitlements(asked)
             return

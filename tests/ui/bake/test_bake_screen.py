@@ -219,3 +219,25 @@ async def test_help_and_back():
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is not screen
+
+
+async def test_a_check_that_just_passed_is_not_run_again_by_run():
+    app = bake_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bake(pilot)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        checks = [c for c in app.backend.calls if "--call" in c]
+        assert len(checks) == 1
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await settle(pilot)
+        assert [c for c in app.backend.calls if "--call" in c] == checks
+        assert len(runs(app)) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        screen.query_one("#bake-var-TAG", Input).value = "v2"  # a different bake: checked again
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert len([c for c in app.backend.calls if "--call" in c]) == 2
