@@ -286,6 +286,8 @@ def build(*args: str) -> list[str]:
 
 def record_all(r: Recorder) -> None:
     ws = "ws"
+    # the builders, bake-c among them (the workspace's platform override offers its platforms)
+    r.record(["buildx", "ls", "--format", "json"], cwd=ws, stem="bake-ls", expect=0)
     # the definition, as bake reads it
     r.record(bake("--print"), cwd=ws, stem="bake-print", expect=0)
     r.record(bake("--print", "app", "variant"), cwd=ws, stem="bake-print-targets", expect=0)
@@ -300,6 +302,15 @@ def record_all(r: Recorder) -> None:
         expect=0,
     )
     r.record(bake("--print", "--var", "REPLICAS=5"), cwd=ws, stem="bake-print-var", expect=0)
+    # the platform override of the app: one --set per platform (bake accumulates them; one
+    # comma-separated value stays one string in --print)
+    r.record(
+        bake("--print", "--set", "*.platform=linux/amd64", "--set", "*.platform=linux/arm64",
+             "tool"),
+        cwd=ws,
+        stem="bake-print-platforms",
+        expect=0,
+    )  # fmt: skip
     r.record(bake("--list=type=targets,format=json"), cwd=ws, stem="bake-list-targets", expect=0)
     r.record(bake("--list=type=variables,format=json"), cwd=ws, stem="bake-list-vars", expect=0)
     # bad input: nothing runs

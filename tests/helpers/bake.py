@@ -146,7 +146,7 @@ def bake_backend(*, broken: str = "", workspace: str = WORKSPACE) -> BakeBackend
             at(targets=("outside",), allow=("fs.read=../outside",)).argv(metadata_file="x")
         ): RunReply("bake-run-outside-allowed"),
     }
-    return BakeBackend(ls_output=local("du-ls.json"), replies=replies, runs=runs)
+    return BakeBackend(ls_output=local("bake-ls.stdout"), replies=replies, runs=runs)
 
 
 def bake_app(backend: BakeBackend | None = None) -> BuildxApp:

@@ -125,6 +125,16 @@ def parse_print(text: str) -> BakeDefinition:
     return BakeDefinition(groups, targets)
 
 
+def merge_prints(default: BakeDefinition, every: BakeDefinition) -> BakeDefinition:
+    """Every target as bake resolves it (``every``: `--print` of every listed name), with the
+    real `default` group (``default``: the plain `--print`): asked for names, bake prints a
+    `default` group of those names instead (recorded: bake-print-all.stdout)."""
+    groups = {k: v for k, v in every.groups.items() if k != "default"}
+    if "default" in default.groups:
+        groups = {"default": default.groups["default"], **groups}
+    return BakeDefinition(groups, {**default.targets, **every.targets})
+
+
 @dataclass(frozen=True)
 class ListedTarget:
     """A row of `--list=type=targets,format=json`: a target or a group (matrix: a group)."""
@@ -146,6 +156,12 @@ def parse_list_targets(text: str) -> tuple[ListedTarget, ...]:
         for d in data
         if isinstance(d, dict)
     )
+
+
+def names_to_print(listed: tuple[ListedTarget, ...]) -> tuple[str, ...]:
+    """What to ask `--print` for to see every target and group: every listed name but
+    `default` (asked for, bake would print a `default` group of the names asked for)."""
+    return tuple(t.name for t in listed if t.name and t.name != "default")
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,12 @@ def check_set(text: str) -> str | None:
     return None
 
 
+def platform_sets(platforms: tuple[str, ...]) -> tuple[str, ...]:
+    """A platform override of every target: one ``*.platform=`` per platform (bake adds up
+    repeated ones; a comma-separated value stays one string in `--print`)."""
+    return tuple(f"*.platform={p}" for p in platforms)
+
+
 def grants(allow: str) -> str:
     """What an ``--allow`` entitlement (``fs.read=../x``) lets the build do, in words."""
     kind = allow.split("=", 1)[0]

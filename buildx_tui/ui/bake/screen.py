@@ -1,15 +1,17 @@
 """The bake workspace: what `docker buildx bake` would build here, adjusted, checked and run.
 
-Loading is four commands in one thread worker: `bake --print` (the default group, and bake's
-errors in the files with file and line), `--list=type=targets,format=json`,
-`--list=type=variables,format=json`, then `--print` of every listed name (each target as bake
-resolves it, matrix expanded). The variables form checks each value against its type, `--set`
-overrides are checked before they reach the command, the exact command is always shown. Run
-first runs `--call check` (plain progress: under rawjson bake does not check entitlements, so
-this is where they are asked for), unless the same check passed within CHECK_FRESH_S;
-entitlements bake asks for are granted only by the user, one dialog listing what each grants.
-Then the bake runs (core/bake/runner.py) and each target is drawn as its own group of lanes;
-steps several targets share are listed once, as shared.
+Loading is one thread worker: `buildx ls` (the builder's platforms, for the platform override),
+then `bake --print` (the default group, and bake's errors in the files with file and line),
+`--list=type=targets,format=json`, `--list=type=variables,format=json`, and `--print` of every
+listed name (each target as bake resolves it, matrix expanded). The variables form checks each
+value against its type, `--set` overrides are checked before they reach the command, platforms
+ticked override every target's (`--set *.platform=…`), the exact command is always shown.
+
+Run first runs `--call check` (plain progress: under rawjson bake does not check entitlements,
+so this is where they are asked for), unless the same check passed within CHECK_FRESH_S;
+entitlements bake asks for are granted only by the user, in a dialog saying what each grants.
+Then the bake runs (core/bake/runner.py) and each target is drawn as its own group of lanes
+(ui/bake/run_view.py); steps several targets share are listed once, as shared.
 """
 
 from __future__ import annotations
@@ -39,39 +41,42 @@ from buildx_tui.core.bake.definition import (
     BakeError,
     DefinitionError,
     ListedTarget,
+    merge_prints,
     parse_error,
     parse_list_targets,
     parse_print,
 )
 from buildx_tui.core.bake.runner import BakeOutcome, BakeRunner
-from buildx_tui.core.bake.spec import BakeSpec, check_set, grants
+from buildx_tui.core.bake.spec import BakeSpec, check_set, platform_sets
 from buildx_tui.core.bake.variables import Variable, check_value, parse_list_variables
+from buildx_tui.core.build.platform_choices import PlatformChoice, Support, platform_choices
+from buildx_tui.core.builders import Builder
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.bake.help import BakeHelp
+from buildx_tui.ui.bake.loading import BAKE_FILES, LOAD_TIMEOUT_S, Loaded, load_workspace
 from buildx_tui.ui.bake.run_view import RunView
+from buildx_tui.ui.bake.workspace import (
+    checks_text,
+    details_text,
+    entitlements_text,
+    error_text,
+    fill_tree,
+    summary_text,
+    var_id,
+    var_rows,
+)
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
+from buildx_tui.ui.common.platform_picker import PlatformPicker
 from buildx_tui.ui.navigation import OpenInspector
 from buildx_tui.ui.services import AppScreen
 
-BAKE_FILES = (
-    "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml",
-    "docker-bake.json", "docker-bake.hcl", "docker-bake.override.json",
-    "docker-bake.override.hcl",
-)  # fmt: skip
-LOAD_TIMEOUT_S = 60.0
 #: A check that passed this recently stands for the run of the same bake (the files are read
 #: again by the run itself, which reports what changed since).
 CHECK_FRESH_S = 120.0
-
-
-@dataclass
-class Loaded(Message):
-    printed: CommandResult  # `--print`: the default group, and bake's errors in the files
-    targets: CommandResult | None
-    variables: CommandResult | None
-    every: CommandResult | None  # `--print <every listed name>`: each target resolved
-    entries: tuple[int, ...]
+#: What the platform override offers: what the builder runs (emulated ones marked), or, while
+#: it is stopped, what it may run.
+OFFERED = frozenset({Support.NATIVE, Support.EMULATED, Support.UNKNOWN})
 
 
 @dataclass
@@ -121,6 +126,7 @@ class BakeScreen(AppScreen[None]):
         self.listed: tuple[ListedTarget, ...] = ()
         self.variables: tuple[Variable, ...] = ()
         self.var_text: dict[str, str] = {}  # what the variables' fields hold
+        self.platforms: tuple[str, ...] = ()  # the platform override ticked
         self.error: BakeError | None = None
         self.selected: tuple[str, ...] = ()
         self.allow: tuple[str, ...] = ()
@@ -131,8 +137,8 @@ class BakeScreen(AppScreen[None]):
         self.checks_done = 0
         self.runs_done = 0
         self._run_after_check = False
-        #: The last check that passed (argv, when): Run does not check the same bake again
-        #: within CHECK_FRESH_S.
+        self._printed_with: tuple[object, ...] = ((), ())
+        #: The last check that passed (argv, when): Run does not check the same bake again.
         self._passed: tuple[tuple[str, ...], float] | None = None
 
     # -- layout ----------------------------------------------------------------------------------
@@ -152,8 +158,13 @@ class BakeScreen(AppScreen[None]):
                         id="bake-set",
                         compact=True,
                     )
-                yield Static("", id="bake-checks")
                 yield Static("", id="bake-command")
+                yield Static("", id="bake-checks")
+                yield Label(
+                    "Platforms of every target (none ticked: as the file says)",
+                    id="bake-platforms-label",
+                )
+                yield PlatformPicker(id="bake-platforms")
         yield RunView(id="bake-run")
         yield CommandLog(id="command-log")
         yield Footer()
@@ -180,7 +191,7 @@ class BakeScreen(AppScreen[None]):
         for var in self.variables:
             value = self.var_text.get(var.name, var.default)
             problem = None if value == var.default else check_value(var, value)
-            for box in self.query(f"#bake-var-{_safe(var.name)}").results(Input):
+            for box in self.query(f"#{var_id(var.name)}").results(Input):
                 box.set_class(problem is not None, "-invalid")
             if problem:
                 problems.append(problem)
@@ -193,17 +204,15 @@ class BakeScreen(AppScreen[None]):
         sets = tuple(box.value.split())
         problems = [f"--set {s[:60]}: {p}" for s in sets if (p := check_set(s)) is not None]
         box.set_class(bool(problems), "-invalid")
-        return sets, problems
+        return (*sets, *platform_sets(self.platforms)), problems
 
     def spec(self) -> tuple[BakeSpec, list[str]]:
         """The bake the form describes, and what is wrong with it (nothing runs then)."""
         variables, var_problems = self._var_values()
         sets, set_problems = self._sets()
-        spec = BakeSpec(
-            cwd=str(self.folder),
+        spec = replace(
+            self.base_spec(),
             targets=self.selected,
-            files=self.files,
-            builder=self.builder,
             variables=variables,
             sets=sets,
             allow=self.allow,
@@ -222,22 +231,12 @@ class BakeScreen(AppScreen[None]):
 
     @work(thread=True, group="bake-load", exclusive=True, exit_on_error=False)
     def _load_worker(self, spec: BakeSpec) -> None:
-        run, log = self.backend.run, self.command_log
-        entries: list[int] = []
+        log = self.command_log
 
-        def step(argv: list[str]) -> CommandResult:
-            entries.append(self.app.call_from_thread(log.start, self.backend.display(argv)))
-            return run(argv, timeout=LOAD_TIMEOUT_S)
+        def started(command: str) -> int:
+            return self.app.call_from_thread(log.start, command)
 
-        printed = step(spec.print_argv())
-        targets = variables = every = None
-        if printed.ok:
-            targets = step(spec.list_argv("targets"))
-            variables = step(spec.list_argv("variables"))
-            names = _listed_names(targets)
-            if names:
-                every = step(replace(spec, targets=names).print_argv())
-        self.post_message(Loaded(printed, targets, variables, every, tuple(entries)))
+        self.post_message(load_workspace(self.backend, spec, self.builder, started))
 
     def _finish_entry(self, entry: int, result: CommandResult | None) -> None:
         if result is None:
@@ -249,7 +248,7 @@ class BakeScreen(AppScreen[None]):
         )
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    async def _loaded(self, message: Loaded) -> None:
         results = (message.printed, message.targets, message.variables, message.every)
         for entry, result in zip(message.entries, results, strict=False):
             self._finish_entry(entry, result)
@@ -269,83 +268,39 @@ class BakeScreen(AppScreen[None]):
             self._show_error(self.error)
             return
         self.error = None
-        self._hide_message()
-        self.definition = merged(default, every)
+        self.query_one("#bake-message", Static).set_class(False, "-shown")
+        self.definition = merge_prints(default, every)
         self.listed = listed
+        self._printed_with = message.overrides
         if self.variables != variables:
             self.variables = variables
-            self._build_vars()
-        self._build_tree()
+            self.var_text = {v.name: v.default for v in variables}
+            box = self.query_one("#bake-vars", Vertical)
+            await box.remove_children()
+            await box.mount_all(var_rows(variables))
+        picker = self.query_one(PlatformPicker)
+        if not picker.choices:
+            await picker.set_choices(self._offered(message.builder), self.platforms)
+        fill_tree(self.query_one("#bake-tree", Tree), self.definition)
         self._show_summary()
         self._show_details()
         self._show_command()
 
-    def _build_vars(self) -> None:
-        box = self.query_one("#bake-vars", Vertical)
-        box.remove_children()
-        rows = []
-        for var in self.variables:
-            label = f"{var.name}" + (f" ({var.type})" if var.type else "")
-            row = Horizontal(
-                Label(label[:21], classes="bake-var-label"),
-                Input(
-                    value=var.default,
-                    placeholder=var.description or var.name,
-                    id=f"bake-var-{_safe(var.name)}",
-                    compact=True,
-                    tooltip=var.description or None,
-                ),
-                classes="bake-var-row",
-            )
-            rows.append(row)
-        box.mount_all(rows)
-
-    def _build_tree(self) -> None:
-        tree = self.query_one("#bake-tree", Tree)
-        tree.clear()
-        d = self.definition
-        assert d is not None
-        for name, members in d.groups.items():
-            label = Text.assemble(("▸ ", "bold"), (name, "bold"))
-            node = tree.root.add(label, data=name, expand=True)
-            for m in members:
-                node.add_leaf(m, data=m)
-        for name in d.targets:
-            tree.root.add_leaf(name, data=name)
-        tree.root.expand()
-        tree.cursor_line = 0  # the first group (default): what `bake` alone builds
+    @staticmethod
+    def _offered(builder: Builder | None) -> list[PlatformChoice]:
+        return [c for c in platform_choices(builder) if c.support in OFFERED]
 
     # -- drawing ---------------------------------------------------------------------------------
     def _show_summary(self) -> None:
-        line = Text()
-        line.append(str(self.folder), "bold")
         files = self.files or tuple(f for f in BAKE_FILES if (self.folder / f).is_file())
-        line.append(
-            "  reads: " + (", ".join(Path(f).name for f in files) or "no bake file found"), "dim"
-        )
-        line.append("\nbuilder: " + (self.builder or "the current one"), "dim")
-        if self.definition is not None:
-            d = self.definition
-            line.append(
-                f" · {len(d.targets)} target(s), {len(d.groups)} group(s), "
-                f"{len(self.variables)} variable(s)",
-                "dim",
-            )
-        self.query_one("#bake-summary", Static).update(line)
+        text = summary_text(self.folder, files, self.builder, self.definition, len(self.variables))
+        self.query_one("#bake-summary", Static).update(text)
 
     def _show_error(self, error: BakeError) -> None:
-        text = Text("✖ bake cannot read this workspace: nothing runs\n", "bold")
-        where = f"{error.where}: " if error.where else ""
-        text.append(where + error.message)
-        for ln in error.excerpt:
-            text.append("\n" + ln, "dim")
         msg = self.query_one("#bake-message", Static)
-        msg.update(text)
+        msg.update(error_text(error))
         msg.set_class(True, "-shown")
         msg.set_class(True, "-error")
-
-    def _hide_message(self) -> None:
-        self.query_one("#bake-message", Static).set_class(False, "-shown")
 
     @on(Tree.NodeHighlighted, "#bake-tree")
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
@@ -356,38 +311,10 @@ class BakeScreen(AppScreen[None]):
             self._show_command()
 
     def _show_details(self) -> None:
-        d = self.definition
-        out = Text()
-        if d is None:
-            self.query_one("#bake-details", Static).update(out)
-            return
-        names = d.expand(self.selected)
-        shown = self.selected[0] if self.selected else "default"
-        out.append(f"{shown}", "bold")
-        if (self.selected and self.selected[0] in d.groups) or len(names) != 1:
-            out.append(f"  builds {', '.join(names) or 'nothing bake printed'}\n", "dim")
-        for name in names[:1] if len(names) == 1 else ():
-            t = d.targets[name]
-            if t.description:
-                out.append(f"  {t.description}", "italic")
-            out.append("\n")
-            for key, value in (
-                ("context", t.context),
-                ("dockerfile", t.dockerfile),
-                ("stage", t.stage or "(last)"),
-                ("platforms", ", ".join(t.platforms) or "(the builder's)"),
-                ("tags", ", ".join(t.tags) or "(none)"),
-                ("outputs", ", ".join(t.outputs) or "(cache only)"),
-                ("cache", ", ".join(t.cache_from + t.cache_to) or "(none)"),
-            ):
-                out.append(f"  {key:<11}", "dim")
-                out.append(f"{value}\n")
-            for k, v in t.args:
-                out.append(f"  arg {k:<7}", "dim")
-                out.append(f"{v}\n")
-        if shown not in d.targets and shown not in d.groups and not names:
-            out.append("  not in bake --print of the default group: select it to see it\n", "dim")
-        self.query_one("#bake-details", Static).update(out)
+        spec, _problems = self.spec()
+        stale = (spec.variables, spec.sets) != self._printed_with
+        text = details_text(self.definition, self.selected, spec.sets, stale)
+        self.query_one("#bake-details", Static).update(text)
 
     def _show_command(self) -> None:
         spec, problems = self.spec()
@@ -401,9 +328,17 @@ class BakeScreen(AppScreen[None]):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         for var in self.variables:
-            if event.input.id == f"bake-var-{_safe(var.name)}":
+            if event.input.id == var_id(var.name):
                 self.var_text[var.name] = event.value
         if self.definition is not None:
+            self._show_details()
+            self._show_command()
+
+    @on(PlatformPicker.Changed, "#bake-platforms")
+    def _platforms(self, event: PlatformPicker.Changed) -> None:
+        self.platforms = event.selected
+        if self.definition is not None:
+            self._show_details()
             self._show_command()
 
     # -- checks, entitlements, run ---------------------------------------------------------------
@@ -446,64 +381,42 @@ class BakeScreen(AppScreen[None]):
                 warned = parse_bake_check(result.stdout)
             except DefinitionError:
                 warned = {}
-        ok = result.ok or (bool(warned) and not asked)
+        ok = result.ok or (bool(warned) and not asked)  # warnings make `--call check` exit 1
         state = EntryState.OK if ok else EntryState.FAILED
         self.command_log.finish(message.entry, state, result.duration_s,
                                 tail="" if ok else result.error_text())  # fmt: skip
         self.warnings = warned
-        self._show_checks()
+        self.query_one("#bake-checks", Static).update(checks_text(warned))
         self._passed = (result.argv, time.monotonic()) if ok and not asked else None
         if asked:
             self._ask_entitlements(asked)
             return
         if not ok:
-            err = parse_error(result.stderr) or BakeError(result.error_text())
-            self._show_error(err)
+            self._show_error(parse_error(result.stderr) or BakeError(result.error_text()))
             return
         if self._run_after_check:
             self._start_run()
 
-    def _show_checks(self) -> None:
-        out = Text()
-        count = sum(len(w) for w in self.warnings.values())
-        out.append(f"Checks: {count} warning(s)\n" if self.warnings else "", "bold")
-        for target, found in self.warnings.items():
-            for w in found:
-                out.append(f"⚠ {target}: {w.rule}", "bold yellow")
-                out.append(f" {w.message}\n")
-                out.append(f"  {w.where}: ", "dim")
-                out.append(f"{w.source_line}\n")
-        self.query_one("#bake-checks", Static).update(out)
-
-    def _ask_entitlements(self, asked: tuple[Entitlement, ...]) -> None:
-        lines = ["bake asks for entitlements it will not grant itself:", ""]
-        for e in asked:
-            lines.append(f"• --allow {e.flag}")
-            lines.append(f"  bake: {e.reason or '(no reason given)'}")
-            lines.append(f"  grants: {grants(e.flag)}")
-        lines += ["", "Grant them for this run?"]
-
+    def _ask_entitlements(self, wanted: tuple[Entitlement, ...]) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.allow = tuple(dict.fromkeys((*self.allow, *(e.flag for e in asked))))
+                self.allow = tuple(dict.fromkeys((*self.allow, *(e.flag for e in wanted))))
                 self._show_command()
                 self._start_check(run_after=self._run_after_check)
             else:
                 self.notify("Not granted: nothing ran", severity="warning")
 
-        self.app.push_screen(
-            ConfirmDialog(
-                "Entitlements", "\n".join(lines), yes="Grant and go on", no="Do not grant"
-            ),
-            answered,
+        dialog = ConfirmDialog(
+            "Entitlements", entitlements_text(wanted), yes="Grant and go on", no="Do not grant"
         )
+        self.app.push_screen(dialog, answered)
 
     def _start_run(self) -> None:
         spec, problems = self.spec()
         assert self.definition is not None and not problems
         names = self.definition.expand(spec.targets)
-        platforms = {n: self.definition.targets[n].platforms for n in names}
-        if not names:  # not in the default --print: bake knows; attribute by prefix alone
+        platforms = {n: self.platforms or self.definition.targets[n].platforms for n in names}
+        if not names:  # not printed: bake knows it; attributed by the names' prefixes alone
             platforms = {n: () for n in spec.targets}
         view = self.query_one(RunView)
         self.outcome = None
@@ -575,25 +488,3 @@ class BakeScreen(AppScreen[None]):
 
     def unsaved_input(self) -> str:
         return "the bake that is running" if self.runner is not None else ""
-
-
-def _listed_names(result: CommandResult) -> tuple[str, ...]:
-    if not result.ok:
-        return ()
-    try:
-        return tuple(t.name for t in parse_list_targets(result.stdout) if t.name != "default")
-    except DefinitionError:
-        return ()
-
-
-def merged(default: BakeDefinition, every: BakeDefinition) -> BakeDefinition:
-    """Every target as bake resolves it, with the real `default` group: asked for names, bake
-    prints a `default` group of those names instead (recorded: bake-print-all.stdout)."""
-    groups = {k: v for k, v in every.groups.items() if k != "default"}
-    if "default" in default.groups:
-        groups = {"default": default.groups["default"], **groups}
-    return BakeDefinition(groups, {**default.targets, **every.targets})
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)

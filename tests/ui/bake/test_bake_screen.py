@@ -241,3 +241,25 @@ async def test_a_check_that_just_passed_is_not_run_again_by_run():
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert len([c for c in app.backend.calls if "--call" in c]) == 2
+
+
+async def test_the_platform_override_uses_the_builders_platforms():
+    from buildx_tui.ui.common.platform_picker import PlatformPicker, checkbox_id
+
+    app = bake_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bake(pilot)
+        picker = screen.query_one(PlatformPicker)
+        offered = dict((c.name, c.support.value) for c in picker.choices)
+        assert offered["linux/amd64"] == "native" and offered["linux/arm64"] == "emulated"
+        assert all(kind in ("native", "emulated") for kind in offered.values())
+        assert "--set" not in text_of(screen, "#bake-command")
+        await select(pilot, screen, "tool")
+        picker.query_one("#" + checkbox_id("linux/arm64")).value = True
+        picker.query_one("#" + checkbox_id("linux/amd64")).value = True
+        await settle(pilot)
+        command = text_of(screen, "#bake-command")
+        # in the order shown, one --set each (bake adds them up: bake-print-platforms.stdout)
+        assert "--set '*.platform=linux/amd64' --set '*.platform=linux/arm64' --progress" in command
+        details = text_of(screen, "#bake-details")
+        assert "← --set" in details and "ctrl+l prints it again" in details

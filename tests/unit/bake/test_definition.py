@@ -79,3 +79,37 @@ def test_bad_files_give_the_message_with_file_and_line(stem, file, line, says):
 
 def test_no_error_line_is_none():
     assert parse_error(local("bake-print.stderr")) is None
+
+
+def test_every_target_with_the_real_default_group():
+    from buildx_tui.core.bake.definition import merge_prints, names_to_print
+
+    listed = parse_list_targets(local("bake-list-targets.stdout"))
+    names = names_to_print(listed)
+    assert "default" not in names and {"app", "variant", "variant-big", "fails"} <= set(names)
+    every = parse_print(local("bake-print-all.stdout"))
+    # asked for names, bake prints a `default` group of them: not the file's
+    assert every.groups["default"] != ("app", "tool")
+    merged = merge_prints(parse_print(local("bake-print.stdout")), every)
+    assert merged.groups["default"] == ("app", "tool")
+    assert merged.groups["fails"] == ("tool", "broken")
+    assert set(merged.targets) == {
+        "app",
+        "tool",
+        "broken",
+        "outside",
+        "variant-big",
+        "variant-small",
+    }
+
+
+def test_a_platform_override_is_one_set_per_platform():
+    from buildx_tui.core.bake.spec import platform_sets
+
+    assert platform_sets(("linux/amd64", "linux/arm64")) == (
+        "*.platform=linux/amd64",
+        "*.platform=linux/arm64",
+    )
+    # what bake made of exactly these two --set (bake-print-platforms.stdout)
+    tool = parse_print(local("bake-print-platforms.stdout")).targets["tool"]
+    assert tool.platforms == ("linux/amd64", "linux/arm64")
