@@ -24,8 +24,11 @@ async def _select(pilot, name: str):
 
 
 async def _workspace(pilot) -> None:
-    await _select(pilot, "app")
-    await pilot.press("ctrl+k")  # the checks, with the Dockerfile line
+    screen = await _select(pilot, "default")
+    await pilot.press("ctrl+k")  # the checks of the default group, with the Dockerfile line
+    await settle(pilot)
+    tree = screen.query_one("#bake-tree", Tree)
+    tree.cursor_line = 1  # app
     await settle(pilot)
 
 
