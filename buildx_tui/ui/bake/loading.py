@@ -5,8 +5,10 @@ Its answer is the :class:`Loaded` message; the screen parses and draws it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from textual.message import Message
 
@@ -15,6 +17,7 @@ from buildx_tui.core.bake.spec import BakeSpec
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.ui.common.command_log import CommandLog, EntryState
 
 #: The files bake reads from the directory it runs in, in its order (buildx bake/bake.go).
 BAKE_FILES = (
@@ -23,6 +26,23 @@ BAKE_FILES = (
     "docker-bake.override.hcl",
 )  # fmt: skip
 LOAD_TIMEOUT_S = 60.0
+
+
+def found_files(folder: Path) -> tuple[str, ...]:
+    """The bake files in ``folder``, as bake would pick them there."""
+    return tuple(str(folder / f) for f in BAKE_FILES if (folder / f).is_file())
+
+
+def workspace_files(path: str | None) -> tuple[Path, tuple[str, ...]]:
+    """The workspace's folder and the files to name with ``--file``: ``path`` a bake file (that
+    file), another directory than the current one (the bake files in it: bake reads those of the
+    directory it runs in, the app's), or None / the current directory (none: bake picks)."""
+    where = Path(path).expanduser() if path else Path(os.getcwd())
+    if not where.is_dir():
+        return where.parent, (str(where),)
+    if where.resolve() != Path.cwd().resolve():
+        return where, found_files(where)
+    return where, ()
 
 
 @dataclass
@@ -63,3 +83,12 @@ def load_workspace(
             every = step(replace(spec, targets=names).print_argv())
     overrides = (spec.variables, spec.sets)
     return Loaded(printed, targets, variables, every, tuple(entries), builder, overrides)
+
+
+def finish_entry(log: CommandLog, entry: int, result: CommandResult | None) -> None:
+    """Close a loading command's log entry (``None``: it was not run)."""
+    if result is None:
+        log.finish(entry, EntryState.CANCELLED, 0.0, note="not run")
+        return
+    state = EntryState.OK if result.ok else EntryState.FAILED
+    log.finish(entry, state, result.duration_s, tail="" if result.ok else result.error_text())

@@ -16,10 +16,8 @@ Then the bake runs (core/bake/runner.py) and each target is drawn as its own gro
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -46,6 +44,7 @@ from buildx_tui.core.bake.definition import (
     parse_list_targets,
     parse_print,
 )
+from buildx_tui.core.bake.preflight import Preflight
 from buildx_tui.core.bake.runner import BakeOutcome, BakeRunner
 from buildx_tui.core.bake.spec import BakeSpec, check_set, platform_sets
 from buildx_tui.core.bake.variables import Variable, check_value, parse_list_variables
@@ -53,20 +52,29 @@ from buildx_tui.core.build.platform_choices import PlatformChoice, Support, plat
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.bake.help import BakeHelp
-from buildx_tui.ui.bake.loading import BAKE_FILES, LOAD_TIMEOUT_S, Loaded, load_workspace
+from buildx_tui.ui.bake.loading import (
+    LOAD_TIMEOUT_S,
+    Loaded,
+    finish_entry,
+    found_files,
+    load_workspace,
+    workspace_files,
+)
 from buildx_tui.ui.bake.run_view import RunView
 from buildx_tui.ui.bake.workspace import (
     checks_text,
     details_text,
-    entitlements_text,
+    entitlements_dialog,
     error_text,
     fill_tree,
+    preflight_text,
+    refusal_dialog,
+    selected_preflight,
     summary_text,
     var_id,
     var_rows,
 )
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
-from buildx_tui.ui.common.confirm import ConfirmDialog
 from buildx_tui.ui.common.platform_picker import PlatformPicker
 from buildx_tui.ui.navigation import OpenInspector
 from buildx_tui.ui.services import AppScreen
@@ -113,20 +121,14 @@ class BakeScreen(AppScreen[None]):
 
     def __init__(self, path: str | None = None, *, builder: str | None = None) -> None:
         super().__init__()
-        where = Path(path).expanduser() if path else Path(os.getcwd())
-        self.folder = where if where.is_dir() else where.parent
-        self.files: tuple[str, ...] = () if where.is_dir() else (str(where),)
-        if where.is_dir() and self.folder.resolve() != Path.cwd().resolve():
-            # bake reads the files it finds in the directory it runs in (the app's): name them
-            self.files = tuple(
-                str(self.folder / f) for f in BAKE_FILES if (self.folder / f).is_file()
-            )
+        self.folder, self.files = workspace_files(path)
         self.builder = builder
         self.definition: BakeDefinition | None = None
         self.listed: tuple[ListedTarget, ...] = ()
         self.variables: tuple[Variable, ...] = ()
         self.var_text: dict[str, str] = {}  # what the variables' fields hold
         self.platforms: tuple[str, ...] = ()  # the platform override ticked
+        self.builder_info: Builder | None = None  # as `buildx ls` listed it
         self.error: BakeError | None = None
         self.selected: tuple[str, ...] = ()
         self.allow: tuple[str, ...] = ()
@@ -159,6 +161,7 @@ class BakeScreen(AppScreen[None]):
                         compact=True,
                     )
                 yield Static("", id="bake-command")
+                yield Static("", id="bake-preflight")
                 yield Static("", id="bake-checks")
                 yield Label(
                     "Platforms of every target (none ticked: as the file says)",
@@ -238,20 +241,11 @@ class BakeScreen(AppScreen[None]):
 
         self.post_message(load_workspace(self.backend, spec, self.builder, started))
 
-    def _finish_entry(self, entry: int, result: CommandResult | None) -> None:
-        if result is None:
-            self.command_log.finish(entry, EntryState.CANCELLED, 0.0, note="not run")
-            return
-        state = EntryState.OK if result.ok else EntryState.FAILED
-        self.command_log.finish(
-            entry, state, result.duration_s, tail="" if result.ok else result.error_text()
-        )
-
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
         results = (message.printed, message.targets, message.variables, message.every)
         for entry, result in zip(message.entries, results, strict=False):
-            self._finish_entry(entry, result)
+            finish_entry(self.command_log, entry, result)
         self.loads_done += 1
         failed = next((r for r in results if r is not None and not r.ok), None)
         if failed is not None:
@@ -278,6 +272,7 @@ class BakeScreen(AppScreen[None]):
             box = self.query_one("#bake-vars", Vertical)
             await box.remove_children()
             await box.mount_all(var_rows(variables))
+        self.builder_info = message.builder
         picker = self.query_one(PlatformPicker)
         if not picker.choices:
             await picker.set_choices(self._offered(message.builder), self.platforms)
@@ -292,7 +287,7 @@ class BakeScreen(AppScreen[None]):
 
     # -- drawing ---------------------------------------------------------------------------------
     def _show_summary(self) -> None:
-        files = self.files or tuple(f for f in BAKE_FILES if (self.folder / f).is_file())
+        files = self.files or found_files(self.folder)
         text = summary_text(self.folder, files, self.builder, self.definition, len(self.variables))
         self.query_one("#bake-summary", Static).update(text)
 
@@ -316,7 +311,15 @@ class BakeScreen(AppScreen[None]):
         text = details_text(self.definition, self.selected, spec.sets, stale)
         self.query_one("#bake-details", Static).update(text)
 
+    def preflight(self) -> tuple[Preflight, ...]:
+        """What buildx will refuse or may fail at in the selected bake (as printed)."""
+        return selected_preflight(self.definition, self.selected, self.builder_info, self.platforms)
+
     def _show_command(self) -> None:
+        found = self.preflight()
+        shown = self.query_one("#bake-preflight", Static)
+        shown.update(preflight_text(found))
+        shown.display = bool(found)
         spec, problems = self.spec()
         text = Text()
         text.append("$ ", "dim")
@@ -348,13 +351,22 @@ class BakeScreen(AppScreen[None]):
     def action_run_bake(self) -> None:
         self._start_check(run_after=True)
 
-    def _start_check(self, *, run_after: bool) -> None:
+    def _start_check(self, *, run_after: bool, refusals_seen: bool = False) -> None:
         if self.definition is None or self.runner is not None:
             self.notify("Nothing to run yet" if self.runner is None else "A bake is running")
             return
         spec, problems = self.spec()
         if problems:
             self.notify("; ".join(problems)[:300], severity="error", title="Not run")
+            return
+        refused = [p for p in self.preflight() if p.refused]
+        if run_after and refused and not refusals_seen:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._start_check(run_after=True, refusals_seen=True)
+
+            self.app.push_screen(refusal_dialog(refused), answered)
             return
         self._run_after_check = run_after
         argv = spec.check_argv()
@@ -406,10 +418,7 @@ class BakeScreen(AppScreen[None]):
             else:
                 self.notify("Not granted: nothing ran", severity="warning")
 
-        dialog = ConfirmDialog(
-            "Entitlements", entitlements_text(wanted), yes="Grant and go on", no="Do not grant"
-        )
-        self.app.push_screen(dialog, answered)
+        self.app.push_screen(entitlements_dialog(wanted), answered)
 
     def _start_run(self) -> None:
         spec, problems = self.spec()

@@ -14,8 +14,11 @@ from textual.widgets import Input, Label, Tree
 
 from buildx_tui.core.bake.calls import CheckWarning, Entitlement
 from buildx_tui.core.bake.definition import BakeDefinition, BakeError, BakeTarget
+from buildx_tui.core.bake.preflight import Preflight, preflight
 from buildx_tui.core.bake.spec import grants
 from buildx_tui.core.bake.variables import Variable
+from buildx_tui.core.builders import Builder
+from buildx_tui.ui.common.confirm import ConfirmDialog
 
 #: A target's rows in the details: (label, --set key, value).
 _KEYS = (
@@ -161,6 +164,38 @@ def checks_text(warnings: dict[str, tuple[CheckWarning, ...]]) -> Text:
             out.append(f"  {w.where}: ", "dim")
             out.append(f"{w.source_line}\n")
     return out
+
+
+def preflight_text(found: tuple[Preflight, ...]) -> Text:
+    out = Text()
+    for p in found:
+        mark, style = ("✖ refused", "bold red") if p.refused else ("⚠ may fail", "bold yellow")
+        out.append(f"{mark} {p.target}: ", style)
+        out.append(f"{p.message}\n")
+    return out
+
+
+def selected_preflight(
+    d: BakeDefinition | None, selected: tuple[str, ...], builder: Builder | None,
+    platforms: tuple[str, ...],
+) -> tuple[Preflight, ...]:  # fmt: skip
+    if d is None:
+        return ()
+    targets = tuple(d.targets[n] for n in d.expand(selected))
+    return preflight(targets, builder.driver if builder is not None else None, platforms)
+
+
+def refusal_dialog(refused: list[Preflight]) -> ConfirmDialog:
+    text = "\n".join(f"• {p.target}: {p.message}" for p in refused)
+    return ConfirmDialog(
+        "buildx will refuse this", f"{text}\n\nRun it anyway?", yes="Run anyway", no="Do not run"
+    )
+
+
+def entitlements_dialog(asked: tuple[Entitlement, ...]) -> ConfirmDialog:
+    return ConfirmDialog(
+        "Entitlements", entitlements_text(asked), yes="Grant and go on", no="Do not grant"
+    )
 
 
 def entitlements_text(asked: tuple[Entitlement, ...]) -> str:

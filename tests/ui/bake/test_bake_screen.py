@@ -263,3 +263,26 @@ async def test_the_platform_override_uses_the_builders_platforms():
         assert "--set '*.platform=linux/amd64' --set '*.platform=linux/arm64' --progress" in command
         details = text_of(screen, "#bake-details")
         assert "← --set" in details and "ctrl+l prints it again" in details
+
+
+async def test_what_buildx_will_refuse_is_said_and_asked_before_running():
+    from buildx_tui.core.builders import parse_ls_json
+
+    app = bake_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bake(pilot)
+        assert not screen.query_one("#bake-preflight", Static).display  # bake-c: nothing
+        # the same workspace on the docker driver (the lab's `default`, as `buildx ls` said)
+        screen.builder_info = parse_ls_json(local("bake-ls.stdout")).get("default")
+        screen._show_command()
+        await settle(pilot)
+        said = text_of(screen, "#bake-preflight")
+        assert "✖ refused app: the docker driver cannot build several platforms" in said
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog) and "Run it anyway?" in dialog._text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and not runs(app)
+        assert not [c for c in app.backend.calls if "--call" in c]  # not even checked
