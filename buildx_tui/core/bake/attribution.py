@@ -27,6 +27,8 @@ from buildx_tui.core.progress.parser import BuildProgress
 
 _TARGET_ERROR = re.compile(r"^ERROR: target (?P<target>[^:\s]+): (?P<msg>.*)$")
 CANCEL_EXIT = 130
+#: bake's own step (reading its files): no target's, even with one target (no prefixes then).
+BAKE_DEFINITION = "[internal] load local bake definitions"
 
 
 @dataclass(frozen=True)
@@ -190,8 +192,8 @@ class BakeProgress:
 
     def close(self, exit_code: int) -> None:
         """End of stream. A target that failed gets bake's code; when bake failed or was
-        cancelled, a target whose steps all finished without error completed, the others were
-        stopped (cancelled)."""
+        cancelled, a target every step of which (as announced so far) finished without error
+        completed, the others were stopped (cancelled)."""
         self._version += 1
         self._bake.close(exit_code)
         for name, parser in self._parsers.items():
@@ -238,6 +240,3 @@ class BakeProgress:
             failed_target=self._failed,
             error=self._error,
         )
-
-
-BAKE_DEFINITION = "[internal] load local bake definitions"
