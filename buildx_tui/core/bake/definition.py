@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _ERROR_AT = re.compile(r"^ERROR: (?P<file>[^\s:]+):(?P<line>\d+)(?:,\d+(?:-\d+)?)?: (?P<msg>.*)$")
+_READING = re.compile(r"^#\d+ reading (?P<file>.+?) [\d.]+[kMG]?B / ")
 _EXCERPT_AT = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+)$")
 
 
@@ -178,6 +179,13 @@ class BakeError:
         if self.file is None:
             return ""
         return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+def files_read(stderr: str) -> tuple[str, ...]:
+    """The files bake says it read (its progress on stderr: ``#1 reading docker-bake.hcl
+    1.45kB / 1.45kB done``), each once, in order."""
+    found = (m["file"] for ln in stderr.splitlines() if (m := _READING.match(ln)))
+    return tuple(dict.fromkeys(found))
 
 
 def parse_error(stderr: str) -> BakeError | None:

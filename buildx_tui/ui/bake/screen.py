@@ -17,14 +17,13 @@ Then the bake runs (core/bake/runner.py) and each target is drawn as its own gro
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Static, Tree
 
 from buildx_tui.core.bake.attribution import BakeSnapshot
@@ -39,6 +38,7 @@ from buildx_tui.core.bake.definition import (
     BakeError,
     DefinitionError,
     ListedTarget,
+    files_read,
     merge_prints,
     parse_error,
     parse_list_targets,
@@ -50,7 +50,6 @@ from buildx_tui.core.bake.spec import BakeSpec, check_set, platform_sets
 from buildx_tui.core.bake.variables import Variable, check_value, parse_list_variables
 from buildx_tui.core.build.platform_choices import PlatformChoice, Support, platform_choices
 from buildx_tui.core.builders import Builder
-from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.bake.help import BakeHelp
 from buildx_tui.ui.bake.loading import (
     LOAD_TIMEOUT_S,
@@ -60,6 +59,7 @@ from buildx_tui.ui.bake.loading import (
     load_workspace,
     workspace_files,
 )
+from buildx_tui.ui.bake.messages import Checked, Finished, Progressed
 from buildx_tui.ui.bake.run_view import RunView
 from buildx_tui.ui.bake.workspace import (
     checks_text,
@@ -87,23 +87,6 @@ CHECK_FRESH_S = 120.0
 OFFERED = frozenset({Support.NATIVE, Support.EMULATED, Support.UNKNOWN})
 
 
-@dataclass
-class Checked(Message):
-    result: CommandResult
-    entry: int
-
-
-@dataclass
-class Progressed(Message):
-    snapshot: BakeSnapshot
-
-
-@dataclass
-class Finished(Message):
-    outcome: BakeOutcome
-    entry: int
-
-
 class BakeScreen(AppScreen[None]):
     CSS_PATH = "bake.tcss"
     SUB_TITLE = "bake"
@@ -129,6 +112,7 @@ class BakeScreen(AppScreen[None]):
         self.var_text: dict[str, str] = {}  # what the variables' fields hold
         self.platforms: tuple[str, ...] = ()  # the platform override ticked
         self.builder_info: Builder | None = None  # as `buildx ls` listed it
+        self.read: tuple[str, ...] = ()  # the files bake said it read
         self.error: BakeError | None = None
         self.selected: tuple[str, ...] = ()
         self.allow: tuple[str, ...] = ()
@@ -273,6 +257,7 @@ class BakeScreen(AppScreen[None]):
             await box.remove_children()
             await box.mount_all(var_rows(variables))
         self.builder_info = message.builder
+        self.read = files_read(message.printed.stderr)
         picker = self.query_one(PlatformPicker)
         if not picker.choices:
             await picker.set_choices(self._offered(message.builder), self.platforms)
@@ -287,7 +272,7 @@ class BakeScreen(AppScreen[None]):
 
     # -- drawing ---------------------------------------------------------------------------------
     def _show_summary(self) -> None:
-        files = self.files or found_files(self.folder)
+        files = self.read or self.files or found_files(self.folder)
         text = summary_text(self.folder, files, self.builder, self.definition, len(self.variables))
         self.query_one("#bake-summary", Static).update(text)
 

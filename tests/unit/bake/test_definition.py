@@ -113,3 +113,11 @@ def test_a_platform_override_is_one_set_per_platform():
     # what bake made of exactly these two --set (bake-print-platforms.stdout)
     tool = parse_print(local("bake-print-platforms.stdout")).targets["tool"]
     assert tool.platforms == ("linux/amd64", "linux/arm64")
+
+
+def test_the_files_bake_read_are_those_its_progress_names():
+    from buildx_tui.core.bake.definition import files_read
+
+    assert files_read(local("bake-print.stderr")) == ("docker-bake.hcl",)
+    assert files_read(local("bake-bad-syntax.stderr")) == ("docker-bake.hcl",)
+    assert files_read("") == ()
