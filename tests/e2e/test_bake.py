@@ -265,7 +265,9 @@ async def test_the_entitlement_is_asked_for_before_anything_runs(
 
 
 def bake_processes(builder: str) -> list[str]:
-    ps = subprocess.run(["ps", "-eww", "-o", "pid,args"], capture_output=True, text=True, timeout=30)
+    ps = subprocess.run(
+        ["ps", "-eww", "-o", "pid,args"], capture_output=True, text=True, timeout=30
+    )
     return [ln for ln in ps.stdout.splitlines() if "bake" in ln and builder in ln]
 
 
