@@ -24,9 +24,9 @@ from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.docker.client import BuildxClient
 from buildx_tui.ui.app import BuildxApp
-from buildx_tui.ui.build.platform_picker import checkbox_id
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.login import LoginScreen
+from buildx_tui.ui.common.platform_picker import checkbox_id
 from tests.helpers.e2e_build import SIZE, context, open_form, wait_build
 from tests.helpers.e2e_lab import client_for, wait_for
 from tests.helpers.render import plain

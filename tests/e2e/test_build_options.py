@@ -21,9 +21,9 @@ from buildx_tui.core.build.history import History
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.ui.app import BuildxApp
 from buildx_tui.ui.build.advanced_options import AdvancedOptions
-from buildx_tui.ui.build.platform_picker import checkbox_id
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog
+from buildx_tui.ui.common.platform_picker import checkbox_id
 from tests.helpers.e2e_build import SIZE, context, open_form, wait_build
 from tests.helpers.e2e_lab import client_for
 

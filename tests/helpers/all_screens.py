@@ -17,6 +17,9 @@ from buildx_tui.core.commands import RemoveSpec
 from buildx_tui.ui.app import BuildxApp
 from tests.demo import FIXED_NOW
 from tests.fakes import Reply, fixture
+from tests.helpers.bake import ABS_WORKSPACE as BAKE_WORKSPACE
+from tests.helpers.bake import BUILDER as BAKE_BUILDER
+from tests.helpers.bake import bake_backend
 from tests.helpers.build_backend import (
     META,
     MULTI,
@@ -77,6 +80,7 @@ def all_screens_backend() -> BuildBackend:
             **cache_backend().replies,
             **replay_backend().replies,
             **builds_backend().replies,
+            **bake_backend(workspace=BAKE_WORKSPACE).replies,
         },
     )
     backend.builds[build_key(push_spec())] = BuildReply(MULTI, 0, META)
@@ -227,6 +231,12 @@ def _build_details() -> Screen[object]:
     return BuildDetailsScreen(BUILDS_BUILDER, builds_refs()["failing"])
 
 
+def _bake() -> Screen[object]:
+    from buildx_tui.ui.bake.screen import BakeScreen
+
+    return BakeScreen(BAKE_WORKSPACE, builder=BAKE_BUILDER)
+
+
 async def _builders(pilot: Pilot[None]) -> None:
     """The home screen: always under the others; "opening" it is coming back to it."""
     await settle(pilot)
@@ -253,6 +263,7 @@ SCREENS: dict[str, Opener] = {
     "timeline": _push(_timeline),
     "builds": _push(_builds),
     "build-details": _push(_build_details),
+    "bake": _push(_bake),
 }
 
 

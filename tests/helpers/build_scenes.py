@@ -153,7 +153,7 @@ def fill_form(tags: str = "", platforms=TWO, output: Output = Output.PUSH, **inp
     async def fill(pilot, form) -> None:
         from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
-        from buildx_tui.ui.build.platform_picker import checkbox_id
+        from buildx_tui.ui.common.platform_picker import checkbox_id
 
         form.query_one("#tags", Input).value = tags
         for name in platforms:

@@ -151,3 +151,23 @@ async def test_builds_filter_gets_every_key(tmp_path):
         await settle(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == 1 and table.get_row_at(0)[1] == "slow"
+
+
+async def test_bake_fields_get_their_own_keys():
+    from tests.helpers.bake import bake_app, open_bake
+
+    app = bake_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_bake(pilot)
+        first = screen.query_one("#bake-var-REGISTRY", Input)
+        first.value = ""
+        screen.set_focus(first)
+        await settle(pilot)
+        burst(app, "reg:5000\t7\tv9\tapp.tags=x")
+        await settle(pilot)
+        assert first.value == "reg:5000"
+        # Tab selects a field's text: what is typed next replaces it
+        assert screen.query_one("#bake-var-REPLICAS", Input).value == "7"
+        assert screen.query_one("#bake-var-TAG", Input).value == "v9"
+        assert screen.query_one("#bake-set", Input).value == "app.tags=x"
+        assert screen.var_text == {"REGISTRY": "reg:5000", "REPLICAS": "7", "TAG": "v9"}

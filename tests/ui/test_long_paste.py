@@ -225,3 +225,21 @@ async def test_the_builds_filter_and_export_path(tmp_path):
         await settle(pilot)
         assert app.screen is dialog  # too long a path: said, nothing run
         assert not any(call[:3] == ExportSpec(C, "", "").argv()[:3] for call in backend.calls)
+
+
+async def test_the_bake_variables_and_set_fields():
+    """A 10,000-character paste into each variable and the `--set` field: checked (too long, not
+    a number, not target.key=value), nothing runs, no crash."""
+    from tests.helpers.bake import bake_app, open_bake
+
+    app = bake_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_bake(pilot)
+        assert await paste_everywhere(pilot, screen) == 4  # three variables and --set
+        _spec, problems = screen.spec()
+        assert len(problems) == 4
+        calls = len(app.backend.calls)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        assert len(app.backend.calls) == calls  # refused before the check

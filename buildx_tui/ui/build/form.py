@@ -52,9 +52,9 @@ from buildx_tui.ui.build.form_fields import (
     row,
 )
 from buildx_tui.ui.build.form_keep import ask_before_leaving, last_builds
-from buildx_tui.ui.build.platform_picker import PlatformPicker
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.format import shorten
+from buildx_tui.ui.common.platform_picker import PlatformPicker
 from buildx_tui.ui.services import AppScreen
 
 BUTTON_NAME_MAX = 24  # a longer builder name is cut in the Build button (whole in the title)

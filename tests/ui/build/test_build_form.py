@@ -7,9 +7,9 @@ from textual.widgets import Checkbox, RadioButton, Select, Static
 
 from buildx_tui.core.build.checks import STORE_PROBE_ARGV
 from buildx_tui.ui.build.confirm import BuildConfirmScreen
-from buildx_tui.ui.build.platform_picker import PlatformPicker, checkbox_id
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.platform_picker import PlatformPicker, checkbox_id
 from tests.fakes import Reply
 from tests.helpers.build_backend import (
     METADATA,
