@@ -339,6 +339,12 @@ class BuildxApp(ServicesApp):
 
         self.push_screen(DoctorScreen(configure=configure))
 
+    @on(nav.OpenBake)
+    def _open_bake(self, message: nav.OpenBake) -> None:
+        from buildx_tui.ui.bake.screen import BakeScreen
+
+        self.push_screen(BakeScreen(message.path, builder=message.builder))
+
     @on(nav.OpenCache)
     def _open_cache(self, message: nav.OpenCache) -> None:
         from buildx_tui.ui.cache.screen import CacheScreen

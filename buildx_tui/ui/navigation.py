@@ -115,6 +115,15 @@ class OpenCache(Navigate):
 
 
 @dataclass
+class OpenBake(Navigate):
+    """A bake workspace: the bake file(s) in ``path`` (None: the current directory), built on
+    ``builder`` (None: the current builder)."""
+
+    path: str | None = None
+    builder: str | None = None
+
+
+@dataclass
 class BuildersChanged(Message, bubble=False):
     """Sent by the app to the builders screen: a builder was created, changed or removed
     elsewhere (``name``: the one to select after the refresh)."""

@@ -11,6 +11,7 @@ from buildx_tui.core.build.history import BuildOutputs, History, HistoryEntry
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.app import BuildxApp
+from buildx_tui.ui.bake.screen import BakeScreen
 from buildx_tui.ui.build.confirm import BuildConfirmScreen
 from buildx_tui.ui.build.form import BuildFormScreen
 from buildx_tui.ui.build.history import BuildHistoryScreen
@@ -96,6 +97,7 @@ async def select(pilot, app: BuildxApp, builder: str, node: str | None = None) -
         ("L", "lab-container", "lab-container0", LeaveNodeScreen),
         ("i", "lab-container", None, InspectorScreen),
         ("h", "lab-container", None, BuildsScreen),
+        ("B", "lab-remote", None, BakeScreen),
         ("D", "lab-container", None, DoctorScreen),
         ("C", "lab-remote", None, CacheScreen),
     ],
@@ -115,7 +117,7 @@ async def test_builders_keys_open_their_screens(key, builder, node, expected):
             assert screen.draft.name == (builder if key == "a" else "")
         if isinstance(screen, LeaveNodeScreen):
             assert screen.builder.name == builder and screen.initial == node
-        if isinstance(screen, CacheScreen):
+        if isinstance(screen, CacheScreen | BakeScreen):
             assert screen.builder == builder
 
 
@@ -333,6 +335,7 @@ async def test_history_rerun_checks_then_runs_and_inspect_opens_the_inspector(tm
         (lambda: nav.StartBuild(spec_for(), "docker buildx build …"), BuildProgressScreen),
         (lambda: nav.OpenDoctor(("lab-container",)), DoctorScreen),
         (lambda: nav.OpenCache("lab-container"), CacheScreen),
+        (lambda: nav.OpenBake(None, "lab-container"), BakeScreen),
         (lambda: nav.OpenBuilds("lab-container"), BuildsScreen),
         (lambda: nav.OpenBuilds(None), BuildsScreen),
         (lambda: nav.OpenBuildDetails("lab-container", "abc"), BuildDetailsScreen),

@@ -53,6 +53,7 @@ class BuildersScreen(AppScreen[None]):
         Binding("e", "recreate", "Edit: recreate with changes", show=False, id="builders.recreate"),
         Binding("i", "inspect", "Inspect", id="builders.inspect"),
         Binding("h", "builds", "Builds", id="builders.builds"),
+        Binding("B", "bake", "Bake", show=False, id="builders.bake"),
         Binding("D", "doctor", "Doctor", show=False, id="builders.doctor"),
         Binding("C", "cache", "Cache", show=False, id="builders.cache"),
         # priority: handled as the key arrives, before the keys typed after it are passed on, so
@@ -406,6 +407,11 @@ class BuildersScreen(AppScreen[None]):
         self.post_message(
             nav.OpenBuilds(builder.name if builder is not None else None, builders=known)
         )
+
+    def action_bake(self) -> None:
+        """The bake workspace of the current directory, built on the selected builder."""
+        builder = self.selected_builder()
+        self.post_message(nav.OpenBake(builder=builder.name if builder is not None else None))
 
     def action_all_builds(self) -> None:
         known = self.ls.builders if self.ls is not None else None
