@@ -26,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="docker CLI binary to run (default: docker on PATH)",
     )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="the whole app on recorded real buildx output shipped with it: no docker needed, "
+        "nothing is run",
+    )
     p.add_argument("--context", "-c", help="docker context to use (docker --context)")
     p.add_argument("--host", "-H", help="docker daemon socket, e.g. unix:///run/docker.sock")
     p.add_argument(
@@ -74,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return doctor_main(args, options)
 
+    if args.demo:
+        return run_demo(args.refresh)
+
     from buildx_tui.core.docker.client import start_prefetch
 
     prefetch = start_prefetch(options)
@@ -82,7 +91,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = make_app(options, prefetch=prefetch, refresh_interval=args.refresh)
     app.run()
+    if app.wants_demo:  # chosen in the palette (e.g. on the "Docker unreachable" screen)
+        return run_demo(args.refresh)
     return app.return_code or 0
+
+
+def run_demo(refresh: float) -> int:
+    from buildx_tui.demo.app import make_demo_app
+
+    demo = make_demo_app(refresh_interval=refresh)
+    demo.run()
+    return demo.return_code or 0
 
 
 if __name__ == "__main__":

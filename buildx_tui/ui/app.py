@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from buildx_tui.core.docker.backend import Backend
@@ -39,6 +41,16 @@ QUIT_WAIT_S = 10.0
 RELEASE_AFTER_S = 0.5
 #: Closing the terminal (SIGHUP) or SIGTERM: treated like a cancel, then quit.
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification shown once the app has started (the demo's welcome, a settings problem)."""
+
+    title: str
+    message: str
+    severity: SeverityLevel = "information"
+    timeout: float = 10.0
 
 
 class BuildxApp(ServicesApp):
@@ -69,6 +81,9 @@ class BuildxApp(ServicesApp):
         clock: Callable[[], datetime] = utc_now,
         history: History | None = None,
         subtitle: str = "",
+        title: str | None = None,
+        notices: Sequence[Notice] = (),
+        demo: bool = False,
     ) -> None:
         super().__init__(
             Services(
@@ -79,6 +94,13 @@ class BuildxApp(ServicesApp):
             )
         )
         self.sub_title = subtitle
+        if title is not None:
+            self.title = title
+        self._notices = tuple(notices)
+        #: This app replays recordings (``--demo``).
+        self.demo = demo
+        #: The user asked for the demo: the command line starts it once this app has ended.
+        self.wants_demo = False
         self._quitting = False
         self._signals: list[signal.Signals] = []
 
@@ -92,6 +114,10 @@ class BuildxApp(ServicesApp):
 
         self._install_signal_handlers()
         self.push_screen(BuildersScreen())
+        for notice in self._notices:
+            self.notify(
+                notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout
+            )
 
     # -- quitting: never leave a build (or any docker process) behind ---------------------------
     def _install_signal_handlers(self) -> None:
@@ -220,6 +246,11 @@ class BuildxApp(ServicesApp):
         else:
             self._quit_now()
 
+    def action_open_demo(self) -> None:
+        """End this app and start the demo (``buildx-tui --demo``), asking first as `q` does."""
+        self.wants_demo = True
+        self.run_worker(self.action_quit(), exclusive=True, group="open-demo")
+
     def _quit_now(self) -> None:
         self.services.backend.cancel_all()
         self.exit()
@@ -232,6 +263,13 @@ class BuildxApp(ServicesApp):
         yield SystemCommand(
             "About: versions", "docker CLI, engine, buildx, each node's BuildKit", self._open_about
         )
+        if not self.demo:
+            yield SystemCommand(
+                "Demo: the app on recorded output",
+                "leave, and look around on recorded real buildx output (no docker needed; "
+                "nothing is run): what buildx-tui --demo opens",
+                self.action_open_demo,
+            )
         yield from super().get_system_commands(screen)
 
     # -- navigation: every move between features goes through here ------------------------------

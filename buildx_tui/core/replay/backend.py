@@ -36,8 +36,8 @@ class Reply:
 
 @dataclass
 class ReplayBackend:
-    """``ls`` answers ``ls_output`` (or ``ls_reply``); other commands answer ``replies[argv]``
-    (or ``default_reply``: exit 0, no output)."""
+    """``ls`` answers ``ls_output`` (or ``ls_reply``); other commands answer ``replies[argv]``,
+    else what ``fallback`` gives, else ``default_reply`` (exit 0, no output)."""
 
     ls_output: str = ""
     ls_reply: Reply | None = None
@@ -49,6 +49,8 @@ class ReplayBackend:
     pinned: dict[str, dict[str, list[str]]] | None = None
     #: What a command without a recorded reply answers.
     default_reply: Reply = field(default_factory=Reply)
+    #: Asked for a command not in ``replies`` (the demo matches commands of any builder).
+    fallback: Callable[[tuple[str, ...]], Reply | None] | None = None
 
     def _parser(self) -> BuildxClient:
         # The real client's interpretation of ls output, without running anything.
@@ -85,7 +87,11 @@ class ReplayBackend:
         self.calls.append(key)
         if on_start is not None:
             on_start()
-        reply = self.replies.get(key, self.default_reply)
+        reply = self.replies.get(key)
+        if reply is None and self.fallback is not None:
+            reply = self.fallback(key)
+        if reply is None:
+            reply = self.default_reply
         for line in reply.lines:
             if on_line is not None:
                 on_line(line)

@@ -1,0 +1,183 @@
+"""`buildx-tui --demo`: the app walked through on the recordings shipped in the package, with a
+`docker` on PATH that records being run and every way of starting a process made to fail: the
+demo must never run anything. Plus the DEMO title's snapshots and the recordings' integrity."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from buildx_tui.core.build.checks import STORE_PROBE_ARGV
+from buildx_tui.core.cache.commands import du_json_argv
+from buildx_tui.demo import recordings
+from buildx_tui.demo.app import TITLE, make_demo_app
+from buildx_tui.demo.backend import INSPECT_REFERENCE, NOT_RECORDED, demo_backend
+from buildx_tui.ui.builders.table import BuildersTable, RowRef
+from tests.fakes import FIXTURES
+from tests.helpers.all_screens import settle
+
+SIZES = {"80x24": (80, 24), "120x36": (120, 36), "180x50": (180, 50)}
+
+
+class ProcessStarted(AssertionError):
+    pass
+
+
+@pytest.fixture
+def no_process(tmp_path, monkeypatch):
+    """A `docker` on PATH that leaves a mark when run, and every process start refused."""
+    marks = tmp_path / "ran"
+    shim = tmp_path / "bin" / "docker"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\necho "$@" >> {marks}\nexit 1\n')
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    started: list[object] = []
+
+    def refuse(*args, **kwargs):
+        what = tuple(a for a in args if not isinstance(a, subprocess.Popen))
+        started.append(what)
+        raise ProcessStarted(f"the demo started a process: {what!r}")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    for name in ("fork", "posix_spawn", "posix_spawnp", "execv", "execve", "system"):
+        if hasattr(os, name):
+            monkeypatch.setattr(os, name, refuse)
+    yield started
+    assert started == []
+    assert not marks.exists(), marks.read_text()
+
+
+def test_the_guard_can_fail(no_process):
+    """The fixture does catch a process (so the walk below proves something)."""
+    with pytest.raises(ProcessStarted):
+        subprocess.run(["docker", "version"], check=False)
+    assert no_process
+    no_process.clear()
+
+
+async def wait_until(pilot, done, seconds: float = 15.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if done():
+            return
+        await asyncio.sleep(0.1)
+        await pilot.pause()
+    raise AssertionError("timed out")
+
+
+async def test_a_walk_through_the_demo_runs_nothing(no_process):
+    app = make_demo_app(refresh_interval=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.title == TITLE and "DEMO" in app.title
+        assert type(app.screen).__name__ == "BuildersScreen"
+        table = app.screen.query_one(BuildersTable)
+        assert table.select(RowRef("lab-container", None))
+        await pilot.pause()
+        # a two-platform build, replayed at its recorded pace
+        await pilot.press("n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BuildFormScreen"
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        build = app.screen
+        assert type(build).__name__ == "BuildProgressScreen"
+        await wait_until(pilot, lambda: not build.running)
+        assert any("Build succeeded" in n.message for n in app._notifications)
+        assert [e.result for e in app.services.history.load()] == ["success"]
+        await pilot.press("escape")
+        await settle(pilot)
+        # the inspector on the recorded index with attestations
+        while type(app.screen).__name__ != "BuildersScreen":
+            app.pop_screen()
+            await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "InspectorScreen"
+        box = app.screen.query_one("#reference", Input)
+        box.value = INSPECT_REFERENCE
+        app.screen.set_focus(box)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any(c[:2] == ("buildx", "imagetools") for c in app.backend.calls)
+        await pilot.press("escape")
+        await settle(pilot)
+        # the create wizard, the help, stop and bootstrap
+        await pilot.press("c")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CreateWizardScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BuildersScreen"
+    assert app.backend.ran("buildx", "ls", "--format", "json")
+
+
+async def test_a_build_without_cache_replays_the_failing_recording(no_process):
+    backend = demo_backend()
+    lines: list[str] = []
+    argv = ["buildx", "build", "--builder", "x", "--no-cache", "--metadata-file", "/nonexistent"]
+    result = await asyncio.to_thread(backend.run, argv, on_line=lines.append)
+    assert result.returncode == 1
+    assert lines == recordings.read("buildx/build-onefails-rawjson.stderr").splitlines()
+
+
+def test_commands_of_any_builder_and_what_was_not_recorded(no_process):
+    backend = demo_backend()
+    du = backend.run(du_json_argv("mine"))
+    assert du.ok and du.stdout == recordings.read("local/du-container.json")
+    dead = backend.run(du_json_argv("lab-dead"))
+    assert dead.returncode == 1 and dead.stderr == recordings.read("local/du-dead.stderr")
+    assert backend.run(list(STORE_PROBE_ARGV)).ok
+    missing = backend.run(["buildx", "rm", "lab-container"])
+    assert missing.returncode == 1 and missing.stderr == NOT_RECORDED
+    bootstrap_dead = backend.run(["buildx", "inspect", "--bootstrap", "lab-dead"])
+    assert bootstrap_dead.stderr == NOT_RECORDED
+
+
+def test_stop_then_bootstrap_changes_the_list_as_recorded(no_process):
+    backend = demo_backend()
+
+    def status() -> str:
+        ls = backend.list_builders().ls
+        assert ls is not None
+        found = ls.get("lab-container")
+        assert found is not None
+        return found.nodes[0].status.value
+
+    assert status() == "running"
+    backend.run(["buildx", "stop", "lab-container"])
+    assert status() == "stopped"
+    backend.run(["buildx", "inspect", "--bootstrap", "lab-container"])
+    assert status() == "running"
+
+
+@pytest.mark.parametrize("name", recordings.names())
+def test_every_shipped_recording_is_a_verbatim_copy(name):
+    """The demo ships copies of tests/fixtures, byte for byte (big ones gzipped)."""
+    original = (FIXTURES / name).read_bytes()
+    shipped = Path(recordings.__file__).parent / "data" / name
+    if shipped.exists():
+        assert shipped.read_bytes() == original
+    else:
+        packed = shipped.with_name(shipped.name + ".gz")
+        assert gzip.decompress(packed.read_bytes()) == original
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_demo_title_snapshot(snap_compare, size):
+    async def before(pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(
+        make_demo_app(refresh_interval=0), terminal_size=SIZES[size], run_before=before
+    )
