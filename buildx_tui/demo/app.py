@@ -17,7 +17,9 @@ from buildx_tui.core.build.spec import Output
 from buildx_tui.demo.backend import INSPECT_REFERENCE, demo_backend
 
 if TYPE_CHECKING:
-    from buildx_tui.ui.app import BuildxApp, Notice
+    from buildx_tui.core.settings.model import Settings
+    from buildx_tui.ui.app import BuildxApp
+    from buildx_tui.ui.settings_app import Notice
 
 #: The recordings were made on 2026-11-22 from 21:02Z; the demo's clock starts after them.
 RECORDED_AT = datetime(2026, 11, 22, 22, 0, tzinfo=UTC)
@@ -70,8 +72,11 @@ def make_demo_app(
     refresh_interval: float = 10.0,
     history: History | None = None,
     notices: list[Notice] | None = None,
+    settings: Settings | None = None,
 ) -> BuildxApp:
-    from buildx_tui.ui.app import BuildxApp, Notice
+    """The demo app; ``settings`` are used (theme, keys) but nothing is ever written back."""
+    from buildx_tui.ui.app import BuildxApp
+    from buildx_tui.ui.settings_app import Notice
 
     app = BuildxApp(
         demo_backend(),
@@ -82,6 +87,7 @@ def make_demo_app(
         subtitle=SUBTITLE,
         notices=[Notice("Demo", WELCOME, "information", timeout=20), *(notices or [])],
         demo=True,
+        settings=settings,
     )
     app.services.drafts.keep_form(demo_form())
     return app

@@ -11,8 +11,8 @@ import asyncio
 import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -20,14 +20,15 @@ from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.client import BuildxClient, Prefetch
 from buildx_tui.core.docker.types import ClientOptions
+from buildx_tui.core.settings.model import Settings
 from buildx_tui.ui import navigation as nav
-from buildx_tui.ui.services import AppScreen, Services, ServicesApp, utc_now
+from buildx_tui.ui.services import AppScreen, Services, utc_now
+from buildx_tui.ui.settings_app import Notice, SettingsApp
 
 if TYPE_CHECKING:
     from buildx_tui.core.build.history import History
@@ -43,17 +44,7 @@ RELEASE_AFTER_S = 0.5
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A notification shown once the app has started (the demo's welcome, a settings problem)."""
-
-    title: str
-    message: str
-    severity: SeverityLevel = "information"
-    timeout: float = 10.0
-
-
-class BuildxApp(ServicesApp):
+class BuildxApp(SettingsApp):
     CSS_PATH = "app.tcss"
     TITLE = "buildx-tui"
     BINDINGS = [
@@ -84,6 +75,8 @@ class BuildxApp(ServicesApp):
         title: str | None = None,
         notices: Sequence[Notice] = (),
         demo: bool = False,
+        settings: Settings | None = None,
+        settings_path: Path | None = None,
     ) -> None:
         super().__init__(
             Services(
@@ -91,8 +84,11 @@ class BuildxApp(ServicesApp):
                 given_history=history,
                 clock=clock,
                 refresh_interval=refresh_interval,
+                settings=settings or Settings(),
+                settings_path=settings_path,
             )
         )
+        notices = [*notices, *self.apply_settings()]
         self.sub_title = subtitle
         if title is not None:
             self.title = title
@@ -113,6 +109,7 @@ class BuildxApp(ServicesApp):
         from buildx_tui.ui.builders.screen import BuildersScreen
 
         self._install_signal_handlers()
+        self.mount_settings()
         self.push_screen(BuildersScreen())
         for notice in self._notices:
             self.notify(
@@ -150,8 +147,12 @@ class BuildxApp(ServicesApp):
         input would be lost (then asks)."""
         from buildx_tui.ui.common.confirm import ConfirmDialog
 
+        confirm = self.services.settings.confirm
         builds = self.running_builds()
-        losing = " and ".join(self.unsaved_input())
+        losing = " and ".join(self.unsaved_input()) if confirm.quit_with_input else ""
+        if builds and not confirm.quit_while_building:
+            self.quit_cancelling("you quit")
+            return
         if not builds:
             if not losing:
                 self._quit_now()
@@ -280,6 +281,15 @@ class BuildxApp(ServicesApp):
         kept = None  # the values last built or kept for later with this builder
         if message.spec is None and message.builder is not None:
             kept = self.services.drafts.form(message.builder.name)
+            platforms = self.services.settings.build_platforms
+            if kept is None and platforms:  # settings.toml: [build] platforms
+                from buildx_tui.core.build.form import FormValues
+                from buildx_tui.core.build.platform_choices import platform_choices
+                from buildx_tui.core.build.spec import BuildSpec
+
+                offered = [c.name for c in platform_choices(message.builder)]
+                spec = BuildSpec(message.builder.name, platforms=platforms)
+                kept = FormValues.from_spec(spec, offered)
         self.push_screen(BuildFormScreen(message.builder, spec=message.spec, kept=kept))
 
     @on(nav.StartBuild)
@@ -419,7 +429,17 @@ def make_app(
     *,
     prefetch: Prefetch | None = None,
     refresh_interval: float = 10.0,
+    settings: Settings | None = None,
+    settings_path: Path | None = None,
+    notices: Sequence[Notice] = (),
 ) -> BuildxApp:
     options = options or ClientOptions()
     client = BuildxClient(options, prefetch=prefetch)
-    return BuildxApp(client, refresh_interval=refresh_interval, subtitle=describe_target(options))
+    return BuildxApp(
+        client,
+        refresh_interval=refresh_interval,
+        subtitle=describe_target(options),
+        settings=settings,
+        settings_path=settings_path,
+        notices=notices,
+    )

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -21,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from buildx_tui.core.docker.backend import Backend
+from buildx_tui.core.settings.model import Settings
 
 if TYPE_CHECKING:  # annotations only: the first frame loads neither the form nor the wizard
     from buildx_tui.core.build.form import FormValues
@@ -85,6 +87,11 @@ class Services:
     refresh_interval: float = 10.0
     #: The build form's and the wizard's unfinished input.
     drafts: Drafts = field(default_factory=Drafts)
+    #: The user's settings (settings.toml), as in effect (defaults for bad values).
+    settings: Settings = field(default_factory=Settings)
+    #: Where a value the user chose is remembered (a theme); None: nothing is written (tests,
+    #: the demo).
+    settings_path: Path | None = None
 
     @property
     def history(self) -> History:
