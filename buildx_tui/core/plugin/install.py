@@ -98,6 +98,8 @@ TAKEN = frozenset(
     )
 )
 EXEC_MODE = 0o755
+#: Longer names are refused (the executable's name must fit the file system).
+MAX_NAME = 64
 
 
 class PluginError(Exception):
@@ -111,6 +113,8 @@ class PluginFile:
 
 
 def name_problem(name: str) -> str | None:
+    if len(name) > MAX_NAME:
+        return f"a plugin name of {len(name)} characters: at most {MAX_NAME} (e.g. tui)"
     if not _NAME.match(name):
         return (
             f"{name[:60]!r} is not a docker CLI plugin name: lower-case letters and digits, "

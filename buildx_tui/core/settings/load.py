@@ -268,15 +268,16 @@ def parse_settings(text: str, path: Path) -> Loaded:
         )
         return Loaded(path, defaults, (problem,), exists=True)
     r = _Reader(path, text, doc)
-    for name in sorted(
-        set(doc) - {"builders", "build", "doctor", "create", "confirm", "ui", "keys"}
-    ):
+    for name in sorted(set(doc) - TABLES):
+        outside = not isinstance(doc[name], dict)
         r.problems.append(
             SettingsProblem(
                 path,
-                line_of(text, "", name) or _header_line(text, name),
-                f"[{name}]",
-                "unknown table (a typo?)",
+                line_of(text, "", name) if outside else _header_line(text, name),
+                name if outside else f"[{name}]",
+                "a setting outside any table (it belongs under its [table])"
+                if outside
+                else "unknown table (a typo?)",
                 "it is ignored",
             )
         )
