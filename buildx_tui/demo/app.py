@@ -29,8 +29,9 @@ DEMO_BUILDER = "lab-container"
 SUBTITLE = "recorded output: nothing is run"
 WELCOME = (
     "Everything here is real buildx output recorded on a test lab; no command is run. Try: n "
-    "builds two platforms on lab-container (b bootstraps, s stops), c creates a builder, i "
-    f"inspects {INSPECT_REFERENCE}. A build with --no-cache replays a failing one. ? lists keys."
+    "builds two platforms on lab-container (ctrl+b; add the build arg FAIL_ARCH=aarch64 to see "
+    f"one fail), c creates a builder, i inspects {INSPECT_REFERENCE}, s stops and b "
+    "bootstraps a builder. ? lists the keys."
 )
 
 
@@ -57,13 +58,14 @@ def context_dir() -> Path:
 
 
 def demo_form() -> FormValues:
-    """The build form on lab-container as the demo opens it: the recorded build's values."""
+    """The build form on lab-container as the demo opens it: the recorded build's values (a
+    build arg FAIL_ARCH=aarch64 replays the build that fails on arm64)."""
     return FormValues(
         builder=DEMO_BUILDER,
         context=str(context_dir()),
-        tags="127.0.0.1:5000/demo:1",
+        build_args="SEED=1796148565",
         platforms=("linux/amd64", "linux/arm64"),
-        output=Output.PUSH,
+        output=Output.CACHE,
     )
 
 

@@ -6,8 +6,9 @@ the app sends from the recordings in ``data/``, whichever builder it names.
   recordings of the lab stopped and running again.
 - A create "runs" (the recorded create, two seconds long), after which the list is the one
   recorded after the wizard's creates.
-- A build replays the recorded two-platform build (amd64 native, arm64 under QEMU) at its real
-  pace; a build without cache (``--no-cache``) replays the recorded failing variant.
+- A build replays a recorded two-platform build (amd64 native, arm64 under QEMU and slower) at
+  its real pace; again, its cached second run; with ``FAIL_ARCH=aarch64`` the recorded variant
+  that fails on arm64 (see :class:`DemoBuilds`).
 - The inspector answers for ``127.0.0.1:5000/inspector-demo:1``, ``:2`` and ``:amd64`` (an index
   with provenance attestations); the cache, history logs and traces answer for any builder.
 """
@@ -34,6 +35,8 @@ INSPECT_REFERENCE = f"{IMAGE}:1"
 ANY = "<builder>"
 #: How long the demo's create "runs" (seconds).
 CREATE_S = 2.0
+#: The live rawjson of the builds recorded for the history screens.
+LIVE = "local/history-logs-"
 #: What a command the demo has no recording of answers (the demo never runs anything).
 NOT_RECORDED = (
     "buildx-tui --demo: this command was not recorded, so the demo cannot show what it does "
@@ -102,16 +105,33 @@ def _any_builder_replies() -> dict[tuple[str, ...], Reply]:
     return replies
 
 
-def _build(argv: tuple[str, ...]) -> RecordedBuild | None:
-    """Any build: the recorded two-platform build, or its failing variant without cache."""
-    if "--no-cache" in argv:
-        return RecordedBuild("buildx/build-onefails-rawjson.stderr", 1, paced=True, duration_s=2.5)
-    return RecordedBuild(
-        "buildx/build-multiplatform-rawjson.stderr",
-        0,
-        "buildx/build-metadata-file.metadata.json",
-        paced=True,
-    )
+class DemoBuilds:
+    """Which recording a build replays, at its recorded pace (scripts/record_history_trace_
+    fixtures.py built the demo's context on the lab: arm64 under QEMU, about 4x slower on its
+    CPU-bound step):
+
+    - ``--build-arg FAIL_ARCH=aarch64``: the build that fails on arm64 only (exit 1);
+    - the first build, or one with ``--no-cache``: the two-platform build;
+    - a build again: the recorded second run, every step cached;
+    - ``--push``: the recorded two-platform push (its metadata file names the pushed index).
+    """
+
+    def __init__(self) -> None:
+        self.built = 0
+
+    def __call__(self, argv: tuple[str, ...]) -> RecordedBuild | None:
+        if any(a.startswith("FAIL_ARCH=") and a != "FAIL_ARCH=none" for a in argv):
+            return RecordedBuild(f"{LIVE}failed-arm64-live.stderr", 1, paced=True, duration_s=3.0)
+        if "--push" in argv:
+            return RecordedBuild(
+                "buildx/build-multiplatform-rawjson.stderr",
+                0,
+                "buildx/build-metadata-file.metadata.json",
+                paced=True,
+            )
+        role = "cached" if self.built and "--no-cache" not in argv else "two-platform"
+        self.built += 1
+        return RecordedBuild(f"{LIVE}{role}-live.stderr", 0, paced=True, duration_s=3.3)
 
 
 def demo_backend() -> BuildReplayBackend:
@@ -131,7 +151,7 @@ def demo_backend() -> BuildReplayBackend:
             **_inspector(),
         },
         default_reply=Reply(1, "", NOT_RECORDED),
-        any_build=_build,
+        any_build=DemoBuilds(),
         read=read,
     )
     shared = _any_builder_replies()

@@ -15,6 +15,7 @@ from textual.widgets import Input
 
 from buildx_tui.core.build.checks import STORE_PROBE_ARGV
 from buildx_tui.core.cache.commands import du_json_argv
+from buildx_tui.core.replay.builds import gaps
 from buildx_tui.demo import recordings
 from buildx_tui.demo.app import TITLE, make_demo_app
 from buildx_tui.demo.backend import INSPECT_REFERENCE, NOT_RECORDED, demo_backend
@@ -122,13 +123,60 @@ async def test_a_walk_through_the_demo_runs_nothing(no_process):
     assert app.backend.ran("buildx", "ls", "--format", "json")
 
 
-async def test_a_build_without_cache_replays_the_failing_recording(no_process):
+@pytest.mark.parametrize(
+    ("extra", "code", "recording"),
+    [
+        ((), 0, "local/history-logs-two-platform-live.stderr"),
+        (("--build-arg", "FAIL_ARCH=aarch64"), 1, "local/history-logs-failed-arm64-live.stderr"),
+        (("--push",), 0, "buildx/build-multiplatform-rawjson.stderr"),
+    ],
+)
+def test_which_recording_a_build_replays(no_process, extra, code, recording):
     backend = demo_backend()
+    for build in backend.builds.values():
+        build.paced = False
+    backend.any_build = _unpaced(backend.any_build)
     lines: list[str] = []
-    argv = ["buildx", "build", "--builder", "x", "--no-cache", "--metadata-file", "/nonexistent"]
-    result = await asyncio.to_thread(backend.run, argv, on_line=lines.append)
-    assert result.returncode == 1
-    assert lines == recordings.read("buildx/build-onefails-rawjson.stderr").splitlines()
+    argv = ["buildx", "build", "--builder", "x", *extra, "--metadata-file", "/nonexistent", "."]
+    result = backend.run(argv, on_line=lines.append)
+    assert result.returncode == code
+    assert lines == recordings.read(recording).splitlines()
+
+
+def test_a_second_build_replays_the_cached_run(no_process):
+    backend = demo_backend()
+    backend.any_build = _unpaced(backend.any_build)
+    argv = ["buildx", "build", "--builder", "x", "."]
+    backend.run(argv)
+    lines: list[str] = []
+    backend.run(argv, on_line=lines.append)
+    assert lines == recordings.read("local/history-logs-cached-live.stderr").splitlines()
+
+
+def _unpaced(choose):
+    def unpaced(argv):
+        build = choose(argv)
+        if build is not None:
+            build.paced = False
+        return build
+
+    return unpaced
+
+
+def test_the_recorded_pace_makes_the_emulated_platform_slower():
+    """Paced replay waits as BuildKit's timestamps did: arm64 (QEMU) ends after amd64."""
+    lines = recordings.read("local/history-logs-two-platform-live.stderr").splitlines()
+    waits = gaps(lines)
+    assert 2.0 < sum(waits) < 10.0  # the recorded build took 3.3 s
+    done = {}
+    elapsed = 0.0
+    for line, wait in zip(lines, waits, strict=True):
+        elapsed += wait
+        if "counted" in line or "30000" in line:
+            for arch in ("amd64", "arm64"):
+                if f"linux/{arch} work 2/2" in line and '"completed"' in line:
+                    done[arch] = elapsed
+    assert done["amd64"] < done["arm64"]
 
 
 def test_commands_of_any_builder_and_what_was_not_recorded(no_process):
