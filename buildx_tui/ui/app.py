@@ -248,9 +248,19 @@ class BuildxApp(SettingsApp):
             self._quit_now()
 
     def action_open_demo(self) -> None:
-        """End this app and start the demo (``buildx-tui --demo``), asking first as `q` does."""
+        """End this app and start the demo (``buildx-tui --demo``); not while builds run or
+        typed input would be lost (quitting would ask first: the user quits, then runs it)."""
+        busy = ["builds are running"] if self.running_builds() else []
+        busy += self.unsaved_input()
+        if busy:
+            self.notify(
+                f"Not now: {' and '.join(busy)}. Quit (q) first, then run buildx-tui --demo.",
+                title="Demo",
+                severity="warning",
+            )
+            return
         self.wants_demo = True
-        self.run_worker(self.action_quit(), exclusive=True, group="open-demo")
+        self._quit_now()
 
     def _quit_now(self) -> None:
         self.services.backend.cancel_all()

@@ -229,3 +229,27 @@ def test_demo_title_snapshot(snap_compare, size):
     assert snap_compare(
         make_demo_app(refresh_interval=0), terminal_size=SIZES[size], run_before=before
     )
+
+
+async def test_the_palette_offers_the_demo_and_it_ends_the_app_for_it():
+    from buildx_tui.ui.app import BuildxApp
+    from tests.fakes import FakeBackend
+
+    app = BuildxApp(FakeBackend(ls_output=recordings.read("local/ls-lab-running.json")))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Demo: the app on recorded output" in titles
+        app.unsaved_input = lambda: ["the build form's changes"]  # type: ignore[method-assign]
+        app.action_open_demo()
+        await pilot.pause()
+        assert app.is_running and not app.wants_demo  # not while input would be lost
+        app.unsaved_input = lambda: []  # type: ignore[method-assign]
+        app.action_open_demo()
+        await pilot.pause()
+    assert app.wants_demo
+    demo = make_demo_app(refresh_interval=0)
+    async with demo.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in demo.get_system_commands(demo.screen)]
+        assert "Demo: the app on recorded output" not in titles
