@@ -131,16 +131,21 @@ async def test_a_walk_through_the_demo_runs_nothing(no_process):
         (("--push",), 0, "buildx/build-multiplatform-rawjson.stderr"),
     ],
 )
-def test_which_recording_a_build_replays(no_process, extra, code, recording):
+def test_which_recording_a_build_replays(no_process, tmp_path, extra, code, recording):
     backend = demo_backend()
     for build in backend.builds.values():
         build.paced = False
     backend.any_build = _unpaced(backend.any_build)
     lines: list[str] = []
-    argv = ["buildx", "build", "--builder", "x", *extra, "--metadata-file", "/nonexistent", "."]
+    metadata = tmp_path / "metadata.json"
+    argv = ["buildx", "build", "--builder", "x", *extra, "--metadata-file", str(metadata), "."]
     result = backend.run(argv, on_line=lines.append)
     assert result.returncode == code
     assert lines == recordings.read(recording).splitlines()
+    written = (
+        recordings.read("buildx/build-metadata-file.metadata.json") if "--push" in extra else None
+    )
+    assert (metadata.read_text() if metadata.exists() else None) == written
 
 
 def test_a_second_build_replays_the_cached_run(no_process):
@@ -253,3 +258,40 @@ async def test_the_palette_offers_the_demo_and_it_ends_the_app_for_it():
         await settle(pilot)
         titles = [c.title for c in demo.get_system_commands(demo.screen)]
         assert "Demo: the app on recorded output" not in titles
+
+
+async def test_the_other_screens_find_their_recordings_in_the_demo(no_process):
+    """About, the build history, and the screens not yet reachable from the builders list (cache,
+    a build's replay and timeline) all get recorded answers: none says "not recorded"."""
+    from buildx_tui.demo.backend import HISTORY_REFS
+    from buildx_tui.ui import navigation as nav
+    from buildx_tui.ui.builds.replay import BuildReplayScreen
+    from buildx_tui.ui.builds.timeline import BuildTimelineScreen
+    from buildx_tui.ui.cache.screen import CacheScreen
+
+    app = make_demo_app(refresh_interval=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.screen.post_message(nav.OpenAbout())
+        await wait_until(
+            pilot, lambda: getattr(app.screen, "finished", set()) >= {"docker", "buildx", "ls"}
+        )
+        app.pop_screen()
+        app.screen.post_message(nav.OpenBuildHistory())
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BuildHistoryScreen"
+        for screen in (
+            CacheScreen("lab-container"),
+            BuildReplayScreen("lab-container", HISTORY_REFS["two-platform"]),
+            BuildTimelineScreen("lab-container", HISTORY_REFS["failed-arm64"]),
+        ):
+            await app.push_screen(screen)
+            await settle(pilot)
+            assert getattr(screen, "problem", None) is None, screen.problem
+            app.pop_screen()
+            await settle(pilot)
+    ran = [c for c in app.backend.calls if c[0] != "buildx" or c[1] != "ls"]
+    assert ran  # they asked the backend
+    # every command asked had a recording (the not-recorded reply was never given)
+    for call in ran:
+        assert app.backend.replies.get(call) or app.backend.fallback(call), call
