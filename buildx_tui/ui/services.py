@@ -18,6 +18,7 @@ from weakref import WeakKeyDictionary
 
 from textual import events, on
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
@@ -147,6 +148,30 @@ class AppScreen(Screen[ResultT]):
     def unsaved_input(self) -> str:
         """What quitting now would lose ("the build form's changes"), or "" (most screens)."""
         return ""
+
+    @on(events.Mount)
+    def _key_overrides_fit(self) -> None:
+        """Say once per screen when a key override of settings.toml takes a key another binding
+        of this screen has (Textual lets it win silently)."""
+        keymap = self.services.settings.keys
+        if not keymap:
+            return
+        from buildx_tui.core.settings.keys import clashes
+
+        bindings = [
+            (b.id, b.key, b.action)
+            for b in [*self.app.BINDINGS, *type(self).BINDINGS]
+            if isinstance(b, Binding)
+        ]
+        found = clashes(bindings, keymap)
+        if found:
+            self.app.notify(
+                f"{'; '.join(str(c) for c in found)}: the override wins, so the other binding "
+                "loses that key here. Change [keys] in settings.toml.",
+                title="Key clash",
+                severity="warning",
+                timeout=10,
+            )
 
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:

@@ -1,13 +1,12 @@
 """The settings' part of the app: the theme and key overrides of settings.toml applied, a theme
-chosen in the palette remembered, key clashes told. BuildxApp is a :class:`SettingsApp`."""
+chosen in the palette remembered (key clashes: AppScreen, on mount). BuildxApp is a
+:class:`SettingsApp`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual.binding import Binding
-from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
 from buildx_tui.ui.services import Services, ServicesApp
@@ -29,7 +28,6 @@ class SettingsApp(ServicesApp):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self._remembered_theme = self.theme
-        self._clashes_told: set[tuple[str, tuple[str, ...]]] = set()
 
     def apply_settings(self) -> list[Notice]:
         """Use the settings' theme (at once: the first frame has it); what could not be used, as
@@ -89,18 +87,3 @@ class SettingsApp(ServicesApp):
                 severity="warning",
                 timeout=10,
             )
-
-    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
-        """A key override took a key another binding of the screen has: say which, once."""
-        ids = sorted(b.id or b.action for b in clashed_bindings)
-        said = (type(node).__name__, tuple(ids))
-        if said in self._clashes_told:
-            return
-        self._clashes_told.add(said)
-        self.notify(
-            f"Your key overrides give {', '.join(ids)} a key that another binding of "
-            f"{type(node).__name__} also uses; the override wins. Change [keys] in settings.toml.",
-            title="Key clash",
-            severity="warning",
-            timeout=10,
-        )

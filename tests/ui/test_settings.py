@@ -77,6 +77,21 @@ async def test_a_key_override_takes_effect():
         assert type(app.screen).__name__ == "InspectorScreen"
 
 
+async def test_a_key_taken_from_another_binding_is_told_once():
+    settings = parse_settings('[keys]\n"builders.build" = "i"\n', Path("s.toml")).settings
+    app = app_with(settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        clashes = [n for n in app._notifications if n.title == "Key clash"]
+        assert len(clashes) == 1
+        assert "i of builders.build is also builders.inspect's" in clashes[0].message
+        await pilot.press("i")  # the override wins
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BuildFormScreen"
+
+
 async def test_the_settings_theme_is_used_and_a_chosen_one_remembered(tmp_path):
     path = tmp_path / "settings.toml"
     path.write_text(MINE)
