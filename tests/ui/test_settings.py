@@ -154,8 +154,11 @@ async def test_quitting_with_input_asks_only_when_the_settings_say_so(ask):
 
 
 def test_colour_settings_become_textuals_environment(monkeypatch):
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+    # setenv first: monkeypatch then restores the environment as it was (apply_color writes
+    # os.environ itself; a leaked NO_COLOR would colour every later test's snapshots)
+    for name in ("NO_COLOR", "TEXTUAL_COLOR_SYSTEM"):
+        monkeypatch.setenv(name, "x")
+        monkeypatch.delenv(name)
     loaded = parse_settings('[ui]\ncolor = "16"\n', Path("s.toml"))
     applied = apply_color(loaded)
     assert os.environ["TEXTUAL_COLOR_SYSTEM"] == "standard"
