@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -24,8 +25,11 @@ from textual.screen import Screen
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.client import BuildxClient, Prefetch
 from buildx_tui.core.docker.types import ClientOptions
+from buildx_tui.core.settings.model import Settings
 from buildx_tui.ui import navigation as nav
-from buildx_tui.ui.services import AppScreen, Services, ServicesApp, utc_now
+from buildx_tui.ui.screen_opener import ScreenOpener
+from buildx_tui.ui.services import AppScreen, Services, utc_now
+from buildx_tui.ui.settings_app import Notice
 
 if TYPE_CHECKING:
     from buildx_tui.core.build.history import History
@@ -41,7 +45,7 @@ RELEASE_AFTER_S = 0.5
 QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-class BuildxApp(ServicesApp):
+class BuildxApp(ScreenOpener):
     CSS_PATH = "app.tcss"
     TITLE = "buildx-tui"
     BINDINGS = [
@@ -70,6 +74,11 @@ class BuildxApp(ServicesApp):
         history: History | None = None,
         subtitle: str = "",
         socket_check: Callable[[str], str | None] | None = None,
+        title: str | None = None,
+        notices: Sequence[Notice] = (),
+        demo: bool = False,
+        settings: Settings | None = None,
+        settings_path: Path | None = None,
     ) -> None:
         """``socket_check``: how the wizard tells that a unix socket listens (default: this
         machine's; tests replaying the lab's recordings give their own)."""
@@ -80,9 +89,19 @@ class BuildxApp(ServicesApp):
                 clock=clock,
                 refresh_interval=refresh_interval,
                 socket_check=socket_check,
+                settings=settings or Settings(),
+                settings_path=settings_path,
             )
         )
+        notices = [*notices, *self.apply_settings()]
         self.sub_title = subtitle
+        if title is not None:
+            self.title = title
+        self._notices = tuple(notices)
+        #: This app replays recordings (``--demo``).
+        self.demo = demo
+        #: The user asked for the demo: the command line starts it once this app has ended.
+        self.wants_demo = False
         self._quitting = False
         self._signals: list[signal.Signals] = []
 
@@ -95,7 +114,12 @@ class BuildxApp(ServicesApp):
         from buildx_tui.ui.builders.screen import BuildersScreen
 
         self._install_signal_handlers()
+        self.mount_settings()
         self.push_screen(BuildersScreen())
+        for notice in self._notices:
+            self.notify(
+                notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout
+            )
 
     # -- quitting: never leave a build (or any docker process) behind ---------------------------
     def _install_signal_handlers(self) -> None:
@@ -128,8 +152,12 @@ class BuildxApp(ServicesApp):
         input would be lost (then asks)."""
         from buildx_tui.ui.common.confirm import ConfirmDialog
 
+        confirm = self.services.settings.confirm
         builds = self.running_builds()
-        losing = " and ".join(self.unsaved_input())
+        losing = " and ".join(self.unsaved_input()) if confirm.quit_with_input else ""
+        if builds and not confirm.quit_while_building:
+            self.quit_cancelling("you quit")
+            return
         if not builds:
             if not losing:
                 self._quit_now()
@@ -224,6 +252,21 @@ class BuildxApp(ServicesApp):
         else:
             self._quit_now()
 
+    def action_open_demo(self) -> None:
+        """End this app and start the demo (``buildx-tui --demo``); not while builds run or
+        typed input would be lost (quitting would ask first: the user quits, then runs it)."""
+        busy = ["builds are running"] if self.running_builds() else []
+        busy += self.unsaved_input()
+        if busy:
+            self.notify(
+                f"Not now: {' and '.join(busy)}. Quit (q) first, then run buildx-tui --demo.",
+                title="Demo",
+                severity="warning",
+            )
+            return
+        self.wants_demo = True
+        self._quit_now()
+
     def _quit_now(self) -> None:
         self.services.backend.cancel_all()
         self.exit()
@@ -236,6 +279,13 @@ class BuildxApp(ServicesApp):
         yield SystemCommand(
             "About: versions", "docker CLI, engine, buildx, each node's BuildKit", self._open_about
         )
+        if not self.demo:
+            yield SystemCommand(
+                "Demo: the app on recorded output",
+                "leave, and look around on recorded real buildx output (no docker needed; "
+                "nothing is run): what buildx-tui --demo opens",
+                self.action_open_demo,
+            )
         yield from super().get_system_commands(screen)
 
     # -- navigation: every move between features goes through here ------------------------------
@@ -246,6 +296,15 @@ class BuildxApp(ServicesApp):
         kept = None  # the values last built or kept for later with this builder
         if message.spec is None and message.builder is not None:
             kept = self.services.drafts.form(message.builder.name)
+            platforms = self.services.settings.build_platforms
+            if kept is None and platforms:  # settings.toml: [build] platforms
+                from buildx_tui.core.build.form import FormValues
+                from buildx_tui.core.build.platform_choices import platform_choices
+                from buildx_tui.core.build.spec import BuildSpec
+
+                offered = [c.name for c in platform_choices(message.builder)]
+                spec = BuildSpec(message.builder.name, platforms=platforms)
+                kept = FormValues.from_spec(spec, offered)
         self.push_screen(BuildFormScreen(message.builder, spec=message.spec, kept=kept))
 
     @on(nav.StartBuild)
@@ -311,77 +370,6 @@ class BuildxApp(ServicesApp):
         else:
             self.switch_screen(BuildFormScreen(message.builder, spec=message.spec))
 
-    @on(nav.OpenBuildHistory)
-    def _open_build_history(self) -> None:
-        from buildx_tui.ui.build.history import BuildHistoryScreen
-
-        self.push_screen(BuildHistoryScreen())
-
-    @on(nav.OpenInspector)
-    def _open_inspector(self, message: nav.OpenInspector) -> None:
-        from buildx_tui.ui.inspect.screen import InspectorScreen
-
-        self.push_screen(InspectorScreen(reference=message.reference or None))
-
-    @on(nav.OpenDoctor)
-    def _open_doctor(self, message: nav.OpenDoctor) -> None:
-        from buildx_tui.core.doctor.cli import engine_target, local_engine
-        from buildx_tui.core.doctor.context import DoctorContext, default_docker_config
-        from buildx_tui.ui.doctor.screen import DoctorScreen
-
-        options = self.services.backend.options  # the engine and config the app talks to
-
-        def configure(ctx: DoctorContext) -> None:
-            ctx.docker_config = default_docker_config(options.config)
-            ctx.engine_target = engine_target(options)
-            ctx.local_engine = local_engine(options)
-            ctx.builders = message.builders
-
-        self.push_screen(DoctorScreen(configure=configure))
-
-    @on(nav.OpenBake)
-    def _open_bake(self, message: nav.OpenBake) -> None:
-        from buildx_tui.ui.bake.screen import BakeScreen
-
-        self.push_screen(BakeScreen(message.path, builder=message.builder))
-
-    @on(nav.OpenCache)
-    def _open_cache(self, message: nav.OpenCache) -> None:
-        from buildx_tui.ui.cache.screen import CacheScreen
-
-        self.push_screen(CacheScreen(message.builder))
-
-    @on(nav.OpenBuilds)
-    def _open_builds(self, message: nav.OpenBuilds) -> None:
-        from buildx_tui.ui.builds.screen import BuildsScreen
-
-        self.push_screen(BuildsScreen(message.builder, builders=message.builders))
-
-    @on(nav.OpenBuildDetails)
-    def _open_build_details(self, message: nav.OpenBuildDetails) -> None:
-        from buildx_tui.ui.builds.details import BuildDetailsScreen
-
-        self.push_screen(BuildDetailsScreen(message.builder, message.ref))
-
-    @on(nav.OpenBuildLogs)
-    def _open_build_logs(self, message: nav.OpenBuildLogs) -> None:
-        from buildx_tui.ui.builds.replay import BuildReplayScreen
-
-        self.push_screen(BuildReplayScreen(message.builder, message.ref))
-
-    @on(nav.OpenBuildTimeline)
-    def _open_build_timeline(self, message: nav.OpenBuildTimeline) -> None:
-        from buildx_tui.ui.builds.timeline import BuildTimelineScreen
-
-        self.push_screen(BuildTimelineScreen(message.builder, message.ref, message.compare))
-
-    @on(nav.OpenAbout)
-    def _open_about(self) -> None:
-        from buildx_tui.ui.common.about import AboutScreen
-
-        if not isinstance(self.screen, AboutScreen):
-            self.push_screen(AboutScreen())
-
     @on(nav.OpenCreateWizard)
     def _open_create_wizard(self, message: nav.OpenCreateWizard) -> None:
         from buildx_tui.ui.create.wizard import CreateWizardScreen
@@ -437,7 +425,17 @@ def make_app(
     *,
     prefetch: Prefetch | None = None,
     refresh_interval: float = 10.0,
+    settings: Settings | None = None,
+    settings_path: Path | None = None,
+    notices: Sequence[Notice] = (),
 ) -> BuildxApp:
     options = options or ClientOptions()
     client = BuildxClient(options, prefetch=prefetch)
-    return BuildxApp(client, refresh_interval=refresh_interval, subtitle=describe_target(options))
+    return BuildxApp(
+        client,
+        refresh_interval=refresh_interval,
+        subtitle=describe_target(options),
+        settings=settings,
+        settings_path=settings_path,
+        notices=notices,
+    )

@@ -12,15 +12,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from textual import events, on
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from buildx_tui.core.docker.backend import Backend
+from buildx_tui.core.settings.model import Settings
 
 if TYPE_CHECKING:  # annotations only: the first frame loads neither the form nor the wizard
     from buildx_tui.core.build.form import FormValues
@@ -88,6 +91,11 @@ class Services:
     #: Why nothing listens on a unix socket of this machine (None: it does); the wizard checks
     #: a unix:// endpoint with it. Tests replaying another machine's recordings give their own.
     socket_check: Callable[[str], str | None] | None = None
+    #: The user's settings (settings.toml), as in effect (defaults for bad values).
+    settings: Settings = field(default_factory=Settings)
+    #: Where a value the user chose is remembered (a theme); None: nothing is written (tests,
+    #: the demo).
+    settings_path: Path | None = None
 
     @property
     def history(self) -> History:
@@ -143,6 +151,30 @@ class AppScreen(Screen[ResultT]):
     def unsaved_input(self) -> str:
         """What quitting now would lose ("the build form's changes"), or "" (most screens)."""
         return ""
+
+    @on(events.Mount)
+    def _key_overrides_fit(self) -> None:
+        """Say once per screen when a key override of settings.toml takes a key another binding
+        of this screen has (Textual lets it win silently)."""
+        keymap = self.services.settings.keys
+        if not keymap:
+            return
+        from buildx_tui.core.settings.keys import clashes
+
+        bindings = [
+            (b.id, b.key, b.action)
+            for b in [*self.app.BINDINGS, *type(self).BINDINGS]
+            if isinstance(b, Binding)
+        ]
+        found = clashes(bindings, keymap)
+        if found:
+            self.app.notify(
+                f"{'; '.join(str(c) for c in found)}: the override wins, so the other binding "
+                "loses that key here. Change [keys] in settings.toml.",
+                title="Key clash",
+                severity="warning",
+                timeout=10,
+            )
 
     @on(events.Resize)
     def _footer_fits(self, event: events.Resize) -> None:

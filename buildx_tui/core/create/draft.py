@@ -11,7 +11,7 @@ import os
 import shlex
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -266,6 +266,17 @@ class WizardContext:
     access: Callable[[str, int], bool] = os.access
     file_exists: Callable[[str], bool] = os.path.exists
     socket: SocketCheck | None = local_socket_problem  # a unix:// endpoint is a socket here
+
+    @classmethod
+    def made(
+        cls,
+        existing: Sequence[Builder],
+        contexts: Sequence[str] | None = None,
+        socket: SocketCheck | None = None,
+    ) -> WizardContext:
+        """``socket``: the app's check of a unix socket (None: this machine's)."""
+        ctx = cls(existing=existing, contexts=contexts)
+        return ctx if socket is None else replace(ctx, socket=socket)
 
     def append_target(self, draft: CreateDraft) -> Builder | None:
         return find_builder(self.existing, draft.name.strip()) if draft.append else None

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header, Static
 
 from buildx_tui.core.build.checks import failure_hint
 from buildx_tui.core.build.form import registry_of
-from buildx_tui.core.build.history import HistoryEntry, LaneSummary
+from buildx_tui.core.build.history import HistoryEntry
 from buildx_tui.core.build.login import looks_like_auth_error
 from buildx_tui.core.build.platform_choices import (
     Support,
@@ -36,10 +36,9 @@ from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.progress.model import ProgressSnapshot, WarningSnapshot
 from buildx_tui.ui import navigation as nav
-from buildx_tui.ui.build.summary import head_line, slowdowns, summary
+from buildx_tui.ui.build.summary import head_line, history_entry, slowdowns, summary
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.lanes.lane import LaneView
-from buildx_tui.ui.common.lanes.marks import lane_result
 from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
 from buildx_tui.ui.services import AppScreen
 
@@ -197,7 +196,7 @@ class BuildProgressScreen(AppScreen[None]):
     def _build_thread(self, runner: BuildRunner) -> None:
         try:
             outcome = runner.run()
-            entry = self._history_entry(outcome)
+            entry = history_entry(self.spec, self.user_command, outcome)
         except Exception as e:  # a bug, not a build failure: say so instead of hanging
             self.post_message(self.Crashed(e))
             return
@@ -207,34 +206,6 @@ class BuildProgressScreen(AppScreen[None]):
         except OSError as e:
             error = f"could not save the build history: {e}"
         self.post_message(self.Finished(outcome, entry, error))
-
-    def _history_entry(self, outcome: RunOutcome) -> HistoryEntry:
-        lanes = tuple(
-            LaneSummary(
-                platform=lane.platform or lane.key,
-                result=lane_result(lane, outcome.snapshot.result),
-                wall_time=lane.wall_time,
-                steps=lane.steps_total,
-                cached=lane.steps_cached,
-                failed_step=(
-                    f"{lane.failed_step.position} {lane.failed_step.name}".strip()
-                    if lane.failed_step
-                    else ""
-                ),
-            )
-            for lane in outcome.snapshot.lanes
-        )
-        return HistoryEntry(
-            spec=self.spec,
-            command=self.user_command,
-            started_at=outcome.started_at,
-            result="cancelled" if outcome.cancelled else outcome.snapshot.result,
-            duration_s=outcome.duration_s,
-            exit_code=outcome.result.returncode,
-            outputs=outcome.outputs,
-            lanes=lanes,
-            error=outcome.error_text,
-        )
 
     @work(thread=True, group="build-cancel", exit_on_error=False)
     def _cancel_worker(self, runner: BuildRunner) -> None:

@@ -8,9 +8,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from buildx_tui.core.build.history import BuildOutputs
+from buildx_tui.core.build.history import BuildOutputs, HistoryEntry, LaneSummary
 from buildx_tui.core.build.platform_choices import Support
-from buildx_tui.core.build.spec import Output
+from buildx_tui.core.build.runner import RunOutcome
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.progress.model import LaneSnapshot, ProgressSnapshot, WarningSnapshot
 from buildx_tui.ui.common.lanes.marks import RESULT_MARK, WARNING_MARK, bar, fmt_secs, lane_result
 
@@ -210,3 +211,34 @@ def lane_table(
             cells.append(Text(f"{failed.position} {failed.name}".strip(), "red") if failed else "")
         table.add_row(*cells)
     return table
+
+
+def history_entry(spec: BuildSpec, command: str, outcome: RunOutcome) -> HistoryEntry:
+    """What the app's history keeps of a finished build: a lane that did not fail itself in a
+    failed build is "stopped", as the screen says (lane_result)."""
+    lanes = tuple(
+        LaneSummary(
+            platform=lane.platform or lane.key,
+            result=lane_result(lane, outcome.snapshot.result),
+            wall_time=lane.wall_time,
+            steps=lane.steps_total,
+            cached=lane.steps_cached,
+            failed_step=(
+                f"{lane.failed_step.position} {lane.failed_step.name}".strip()
+                if lane.failed_step
+                else ""
+            ),
+        )
+        for lane in outcome.snapshot.lanes
+    )
+    return HistoryEntry(
+        spec=spec,
+        command=command,
+        started_at=outcome.started_at,
+        result="cancelled" if outcome.cancelled else outcome.snapshot.result,
+        duration_s=outcome.duration_s,
+        exit_code=outcome.result.returncode,
+        outputs=outcome.outputs,
+        lanes=lanes,
+        error=outcome.error_text,
+    )

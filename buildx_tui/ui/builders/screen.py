@@ -23,6 +23,7 @@ from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.builders import actions
 from buildx_tui.ui.builders.actions import BOOTSTRAP, REMOVE, STOP, USE, Action
 from buildx_tui.ui.builders.details import BuilderDetails
+from buildx_tui.ui.builders.palette import builders_palette
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.services import AppScreen, PaletteCommand
@@ -477,43 +478,7 @@ class BuildersScreen(AppScreen[None]):
             self.notify(f"Copied: {command}", timeout=3)
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return [
-            ("Refresh builders", "docker buildx ls --format json", self.action_refresh),
-            ("Use builder", "docker buildx use NAME", self.action_use),
-            ("Use builder with options", "--default / --global", self.action_use_options),
-            ("Bootstrap builder", "docker buildx inspect --bootstrap NAME", self.action_bootstrap),
-            ("Stop builder", "docker buildx stop NAME", self.action_stop),
-            ("Remove builder", "docker buildx rm NAME", self.action_remove),
-            ("New build", "docker buildx build … on the selected builder", self.action_new_build),
-            ("Create builder", "wizard: docker buildx create …", self.action_create),
-            ("Add a node to builder", "docker buildx create --append …", self.action_append_node),
-            ("Remove a node", "docker buildx create --leave …", self.action_leave_node),
-            (
-                "Recreate builder with changes",
-                "network=host, mirrors …: docker buildx rm + create, undone on failure",
-                self.action_recreate,
-            ),
-            ("Inspect an image", "docker buildx imagetools inspect REF", self.action_inspect),
-            (
-                "Builds of this builder",
-                "docker buildx history ls: every build it ran, from any client",
-                self.action_builds,
-            ),
-            (
-                "Builds on all builders",
-                "docker buildx history ls per builder",
-                self.action_all_builds,
-            ),
-            (
-                "Doctor",
-                "is this machine ready for multi-platform builds? every check with its fix",
-                self.action_doctor,
-            ),
-            ("Build cache", "docker buildx du / prune with a preview", self.action_cache),
-            ("Filter builders", "show only matching builders", self.action_filter),
-            ("Copy last command", "to the clipboard", self.action_copy_command),
-            ("Help", "every key binding", self.action_help),
-        ]
+        return builders_palette(self)
 
 
 _TABLE_NAV = [

@@ -8,7 +8,6 @@ builder's name after a successful run, or ``None``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from buildx_tui.core.builders import Builder, LsResult
+from buildx_tui.core.builders import LsResult
 from buildx_tui.core.create.buildkitd.config import ConfigError, config_path_for_builder
 from buildx_tui.core.create.diagnose import Explanation
 from buildx_tui.core.create.draft import (
@@ -108,7 +107,8 @@ class CreateWizardScreen(AppScreen[str | None]):
             self.draft, self.index = copy.deepcopy(kept.draft), kept.step
         #: The draft as opened: leaving asks first only when the inputs differ from it.
         self.opened_with = copy.deepcopy(self.draft)
-        self.ctx = self._wizard_context(existing.builders if existing else ())
+        builders = existing.builders if existing else ()
+        self.ctx = WizardContext.made(builders, socket=self.services.socket_check)
         self.plan: CreatePlan | None = None
         self.outcome: RunOutcome | None = None
         self.running = False
@@ -176,19 +176,9 @@ class CreateWizardScreen(AppScreen[str | None]):
         contexts = parse_context_names(result.stdout) if result.ok else None
         self.post_message(self.Loaded(ls, contexts))
 
-    def _wizard_context(
-        self, builders: Sequence[Builder], contexts: Sequence[str] | None = None
-    ) -> WizardContext:
-        """What the steps check against: the builders, the Docker contexts, and this machine
-        (its unix sockets: the app's check, a test's own on recordings of another machine)."""
-        check = self.services.socket_check
-        if check is None:
-            return WizardContext(existing=builders, contexts=contexts)
-        return WizardContext(existing=builders, contexts=contexts, socket=check)
-
     def on_create_wizard_screen_loaded(self, message: Loaded) -> None:
         builders = message.ls.builders if message.ls else self.ctx.existing
-        self.ctx = self._wizard_context(builders, message.contexts)
+        self.ctx = WizardContext.made(builders, message.contexts, self.services.socket_check)
         if not self.running and self.outcome is None:
             self.panel().context_changed(self.ctx)
 

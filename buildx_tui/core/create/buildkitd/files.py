@@ -28,13 +28,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import secrets
-import stat
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from buildx_tui.core.atomic import (
+    BACKUP_SUFFIX,
+    STALE_TEMP_S,
+    TEMP_NAME_EXTRA,
+    backup_path,
+    replace_file,
+    restore_file,
+)
 from buildx_tui.core.create.buildkitd.model import (
     BuildkitdConfig,
     ConfigError,
@@ -46,7 +50,6 @@ from buildx_tui.core.paths import (
     PRIVATE_FILE_MODE,
     existing_parent,
     look,
-    make_private_dirs,
     remove_empty_dirs,
     shown,
 )
@@ -69,12 +72,6 @@ __all__ = [
     "write_config",
 ]
 
-BACKUP_SUFFIX = ".bak"
-#: A temporary file older than this (seconds) was left by a writer that died.
-STALE_TEMP_S = 60.0
-_TOKEN_HEX = 12
-#: The longest name written beside a file: ``.NAME.bak.<12 hex>.tmp`` is NAME + 22 characters.
-TEMP_NAME_EXTRA = len(".") + len(BACKUP_SUFFIX) + len(".") + _TOKEN_HEX + len(".tmp")
 _NAME_MAX = 255  # when the file system does not say (os.pathconf)
 _PATH_MAX = 4096
 
@@ -162,12 +159,6 @@ def config_name_problem(path: Path | str) -> str | None:
     return None
 
 
-def backup_path(path: Path | str) -> Path:
-    """Where :func:`write_atomic` keeps the previous version: ``<name>.bak`` next to it."""
-    p = Path(path)
-    return p.with_name(p.name + BACKUP_SUFFIX)
-
-
 # --- reading and writing -----------------------------------------------------------------
 
 
@@ -213,108 +204,5 @@ def write_config(path: Path | str, text: str, backup: bool = True) -> WriteResul
     are removed and the error propagates.
     """
     target = resolve_config_path(path).target
-    created = make_private_dirs(target.parent)
-    try:
-        _remove_stale_temps(target)
-        try:
-            st: os.stat_result | None = os.stat(target)
-        except FileNotFoundError:
-            st = None
-        mode = stat.S_IMODE(st.st_mode) if st is not None else PRIVATE_FILE_MODE
-        new_tmp = _write_temp(target, text.encode("utf-8"), mode)
-        try:
-            saved: Path | None = None
-            if backup and st is not None:
-                saved = backup_path(target)
-                _replace_with(saved, target.read_bytes(), mode)
-            os.replace(new_tmp, target)
-        except BaseException:
-            _unlink_quietly(new_tmp)
-            raise
-    except BaseException:
-        remove_empty_dirs(created)
-        raise
-    _fsync_dir(target.parent)
+    saved, created = replace_file(target, text, backup=backup)
     return WriteResult(target, saved, created)
-
-
-def restore_file(path: Path | str, data: bytes, mode: int) -> None:
-    """Put ``data`` back at ``path`` with ``mode``, atomically (no backup, links not
-    followed: ``path`` is the real file)."""
-    target = Path(path)
-    _replace_with(target, data, mode)
-    _fsync_dir(target.parent)
-
-
-def _temp_pattern(target: Path) -> re.Pattern[str]:
-    name = re.escape(target.name)
-    return re.compile(rf"\.{name}(?:{re.escape(BACKUP_SUFFIX)})?\.[0-9a-f]{{{_TOKEN_HEX}}}\.tmp")
-
-
-def _remove_stale_temps(target: Path) -> None:
-    """Remove ``.NAME.<hex>.tmp`` / ``.NAME.bak.<hex>.tmp`` files older than STALE_TEMP_S."""
-    pattern = _temp_pattern(target)
-    now = time.time()
-    try:
-        entries = list(os.scandir(target.parent))
-    except OSError:
-        return
-    for entry in entries:
-        if not pattern.fullmatch(entry.name):
-            continue
-        with contextlib.suppress(OSError):
-            st = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_S:
-                os.unlink(entry.path)
-
-
-def _replace_with(path: Path, data: bytes, mode: int) -> None:
-    tmp = _write_temp(path, data, mode)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-
-
-def _write_temp(beside: Path, data: bytes, mode: int) -> Path:
-    """Write ``data`` to a new hidden file next to ``beside``, fsynced, with ``mode``."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        tmp = beside.with_name(f".{beside.name}.{secrets.token_hex(_TOKEN_HEX // 2)}.tmp")
-        try:
-            # 0600 from the start, so a private file never has a readable temporary copy
-            fd = os.open(tmp, flags, PRIVATE_FILE_MODE)
-        except FileExistsError:
-            continue
-        break
-    else:
-        raise FileExistsError(f"cannot create a temporary file next to {beside}")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)  # exactly, whatever the umask
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    return tmp
-
-
-def _unlink_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
