@@ -217,7 +217,8 @@ def probe_one(ctx: DoctorContext, builder: str, plat: Platform) -> CheckResult:
     command = f"{result.command}  (Dockerfile on stdin: FROM {ctx.probe_image}; RUN uname -m)"
     if result.cancelled:
         return CheckResult(key, title, Status.UNKNOWN, "cancelled", command, why)
-    said = rawjson_logs(result.stderr).split()
+    logs = rawjson_logs(result.stderr)
+    said = logs.split()
     uname = said[-1] if said else ""
     want = UNAME.get(plat.arch, "")
     if result.ok:
@@ -228,7 +229,9 @@ def probe_one(ctx: DoctorContext, builder: str, plat: Platform) -> CheckResult:
         found = f"a RUN step ran for {plat}: `uname -m` printed {uname!r}"
         return CheckResult(key, title, Status.PASSED, found, command, why)
     error = rawjson_error(result.stderr)
-    if result.returncode != 0 and "exec format error" in (error + result.stderr).lower():
+    # runc says it in the step's log ("exec /bin/sh: exec format error"); the step's error
+    # is only "exit code: 1" (seen on the lab with the arm64 handler disabled)
+    if result.returncode != 0 and "exec format error" in (error + logs).lower():
         found = f"the RUN step cannot start: exec format error (no working QEMU for {plat.arch})"
         return CheckResult(key, title, Status.FAILED, found, command, why, INSTALL_FIX)
     if result.returncode == -1 or "timed out" in error.lower():

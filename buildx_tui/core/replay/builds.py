@@ -116,6 +116,10 @@ class BuildReplayBackend(ReplayBackend):
         on_start: Callable[[], None] | None = None,
     ) -> CommandResult:
         key = normalise(argv)
+        # What every command was given (a login's password goes on stdin: tests check that it
+        # went there and nowhere else), builds or not.
+        self.stdins.append(stdin)
+        self.keep_tails.append(keep_tail)
         reply = self.build_for(key)
         if reply is None:
             return super().run(
@@ -123,8 +127,6 @@ class BuildReplayBackend(ReplayBackend):
             )
         if on_start is not None:
             on_start()
-        self.stdins.append(stdin)
-        self.keep_tails.append(keep_tail)
         self.calls.append(key)
         tid = id(token)
         self._running[tid] = reply
