@@ -251,3 +251,12 @@ def _details(data: Mapping[str, Any]) -> BuildDetails:
         error=_error(data.get("Error")),
         notes=tuple(_s(n) for n in notes) if isinstance(notes, list) else (),
     )
+
+
+def attachment_text(printed: str) -> str:
+    """An attachment as `history inspect attachment` printed it, indented when it is JSON
+    (provenance, SBOM); else as printed."""
+    try:
+        return json.dumps(json.loads(printed), indent=2, ensure_ascii=False)
+    except ValueError:
+        return printed

@@ -3,21 +3,13 @@ it: the JSON, indented, read-only, scrollable; y copies it."""
 
 from __future__ import annotations
 
-import json
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
-
-def pretty(text: str) -> str:
-    """The attachment indented when it is JSON; else as printed."""
-    try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
-        return text
+from buildx_tui.core.builds.details import attachment_text
 
 
 class AttachmentScreen(ModalScreen[None]):
@@ -41,7 +33,7 @@ class AttachmentScreen(ModalScreen[None]):
         super().__init__()
         self.title_text = title
         self.command = command
-        self.text = pretty(text)
+        self.text = attachment_text(text)
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:

@@ -209,3 +209,13 @@ def test_link_by_build_ref_then_by_name_and_time():
     other = OurRun("c", "lab-container", "/tmp/x/failing", "", failing.created_at)
     assert link_record(failing, [other]) is None
     assert record_name_for("/x/args", "release") == "args (release)"
+
+
+def test_an_attachment_is_indented_when_it_is_json_else_as_printed():
+    from buildx_tui.core.builds.details import attachment_text
+
+    printed = fixture("local/history-attachment-provenance.json")
+    shown = attachment_text(printed)
+    assert json.loads(shown) == json.loads(printed)
+    assert shown.splitlines()[1].startswith('  "buildDefinition"')
+    assert attachment_text("not json at all\n") == "not json at all\n"
