@@ -34,10 +34,11 @@ from buildx_tui.core.build.platform_choices import (
 from buildx_tui.core.build.runner import BuildRunner, RunOutcome
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.builders import Builder
-from buildx_tui.core.progress.model import ProgressSnapshot, WarningSnapshot
+from buildx_tui.core.progress.model import ProgressSnapshot
 from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.build.summary import head_line, history_entry, slowdowns, summary
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.lanes.grid import focus_lane, lay_out_lanes, step_log, warnings_by_lane
 from buildx_tui.ui.common.lanes.lane import LaneView
 from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
 from buildx_tui.ui.services import AppScreen
@@ -45,11 +46,6 @@ from buildx_tui.ui.services import AppScreen
 if TYPE_CHECKING:
     from buildx_tui.ui.common.login import LoginAttempt
 
-    pass
-
-MAX_COLUMNS = 3
-#: The narrowest a lane is laid out (the lanes take fewer columns on a narrow screen).
-LANE_WIDTH = 36
 #: Under this many columns the summary's failing steps go under its table (summary.py).
 NARROW = 110
 #: How long the build's reader may wait for a frame to be drawn (see BuildRunner.ui_wait_s).
@@ -236,9 +232,7 @@ class BuildProgressScreen(AppScreen[None]):
         self.snapshot = snap
         grid = self.query_one("#lanes", Grid)
         ratios = slowdowns(snap.lanes, self.support)
-        warned: dict[str, list[WarningSnapshot]] = {}
-        for warning in snap.warnings:  # one not placed yet goes to the shared lane
-            warned.setdefault(warning.lane or snap.shared.key, []).append(warning)
+        warned = warnings_by_lane(snap)
         added = False
         for lane in snap.all_lanes:
             try:
@@ -253,9 +247,7 @@ class BuildProgressScreen(AppScreen[None]):
                 shared = grid.query_one(f"#{lane_id('shared')}", LaneView)
                 grid.mount(view, before=shared)
                 added = True
-            view.show(
-                lane, snap.now, ratios.get(lane.key), tuple(warned.get(lane.key, ())), snap.result
-            )
+            view.show(lane, snap.now, ratios.get(lane.key), warned.get(lane.key, ()), snap.result)
         if added:
             self._layout_lanes()
         self._draw_head()
@@ -264,16 +256,7 @@ class BuildProgressScreen(AppScreen[None]):
             log.follow(snap)
 
     def _layout_lanes(self) -> None:
-        """As many columns as fit (at most MAX_COLUMNS); the last lane (shared steps) takes what
-        its row leaves."""
-        grid = self.query_one("#lanes", Grid)
-        count = len(grid.children)
-        fit = max(1, self.size.width // LANE_WIDTH)
-        columns = min(MAX_COLUMNS, max(1, count), fit)
-        grid.styles.grid_size_columns = columns
-        grid.styles.grid_size_rows = (count + columns - 1) // columns
-        if count:
-            grid.children[-1].styles.column_span = columns - (count - 1) % columns
+        lay_out_lanes(self.query_one("#lanes", Grid), self.size.width)
 
     def _draw_summary(self, outcome: RunOutcome) -> None:
         panel = self.query_one("#build-summary", Static)
@@ -401,22 +384,14 @@ class BuildProgressScreen(AppScreen[None]):
         self._cancel_worker(self.runner)
 
     def action_lane(self, delta: int) -> None:
-        lanes = list(self.query(LaneView))
-        if not lanes:
-            return
-        focused = self.focused
-        index = lanes.index(focused) if isinstance(focused, LaneView) and focused in lanes else -1
-        lanes[(index + delta) % len(lanes)].focus()
+        focus_lane(self, delta)
 
     @on(LaneView.OpenStep)
     def _open_step(self, message: LaneView.OpenStep) -> None:
-        if self.snapshot is None:
-            return
-        lane = self.snapshot.lane(message.lane)
-        step = lane.step(message.digest) if lane is not None else None
-        if step is not None:
-            self._log_screen = BuildLogScreen(message.lane, step)
-            self.app.push_screen(self._log_screen)
+        log = step_log(self.snapshot, message)
+        if log is not None:
+            self._log_screen = log
+            self.app.push_screen(log)
 
     def action_inspect(self) -> None:
         if self.outcome is None or not self.outcome.outputs.reference:

@@ -23,9 +23,10 @@ from textual.widgets import Footer, Header, Static
 from buildx_tui.core.builds.follow import FollowOutcome, LogFollower
 from buildx_tui.core.builds.logs import HistoryProblem, ProblemKind, logs_argv
 from buildx_tui.core.docker.types import CommandResult
-from buildx_tui.core.progress.model import ProgressSnapshot, WarningSnapshot
+from buildx_tui.core.progress.model import ProgressSnapshot
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.help import HelpScreen
+from buildx_tui.ui.common.lanes.grid import focus_lane, lay_out_lanes, step_log, warnings_by_lane
 from buildx_tui.ui.common.lanes.lane import LaneView
 from buildx_tui.ui.common.lanes.marks import RESULT_MARK, fmt_secs
 from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
@@ -35,8 +36,6 @@ from buildx_tui.ui.services import AppScreen, PaletteCommand
 UI_WAIT_S = 0.1
 #: After the end is drawn, the garbage collector is given back its objects (a pause).
 GC_RELEASE_S = 1.0
-MAX_COLUMNS = 3
-LANE_WIDTH = 36
 RESULT_WORD = {
     "running": "running",
     "success": "completed",
@@ -207,9 +206,7 @@ class BuildReplayScreen(AppScreen[None]):
     def _draw(self, snap: ProgressSnapshot) -> None:
         self.snapshot = snap
         grid = self.query_one("#replay-lanes", Grid)
-        warned: dict[str, list[WarningSnapshot]] = {}
-        for warning in snap.warnings:
-            warned.setdefault(warning.lane or snap.shared.key, []).append(warning)
+        warned = warnings_by_lane(snap)
         added = False
         for lane in snap.all_lanes:
             if not lane.steps and lane.kind == "shared":
@@ -224,7 +221,7 @@ class BuildReplayScreen(AppScreen[None]):
                     shared = grid.query(f"#{lane_id(snap.shared.key)}")
                     grid.mount(view, before=shared.first() if shared else None)
                 added = True
-            view.show(lane, snap.now, None, tuple(warned.get(lane.key, ())), snap.result)
+            view.show(lane, snap.now, None, warned.get(lane.key, ()), snap.result)
         if added:
             self._layout_lanes()
         self._draw_head()
@@ -233,13 +230,7 @@ class BuildReplayScreen(AppScreen[None]):
             log.follow(snap)
 
     def _layout_lanes(self) -> None:
-        grid = self.query_one("#replay-lanes", Grid)
-        count = len(grid.children)
-        columns = min(MAX_COLUMNS, max(1, count), max(1, self.size.width // LANE_WIDTH))
-        grid.styles.grid_size_columns = columns
-        grid.styles.grid_size_rows = max(1, (count + columns - 1) // columns)
-        if count:
-            grid.children[-1].styles.column_span = columns - (count - 1) % columns
+        lay_out_lanes(self.query_one("#replay-lanes", Grid), self.size.width)
 
     def _draw_head(self) -> None:
         head = Text()
@@ -284,22 +275,14 @@ class BuildReplayScreen(AppScreen[None]):
 
     # -- actions ---------------------------------------------------------------------------------
     def action_lane(self, delta: int) -> None:
-        lanes = list(self.query(LaneView))
-        if not lanes:
-            return
-        focused = self.focused
-        index = lanes.index(focused) if isinstance(focused, LaneView) and focused in lanes else -1
-        self.set_focus(lanes[(index + delta) % len(lanes)])
+        focus_lane(self, delta)
 
     @on(LaneView.OpenStep)
     def _open_step(self, message: LaneView.OpenStep) -> None:
-        if self.snapshot is None:
-            return
-        lane = self.snapshot.lane(message.lane)
-        step = lane.step(message.digest) if lane is not None else None
-        if step is not None:
-            self._log_screen = BuildLogScreen(message.lane, step)
-            self.app.push_screen(self._log_screen)
+        log = step_log(self.snapshot, message)
+        if log is not None:
+            self._log_screen = log
+            self.app.push_screen(log)
 
     def action_reload(self) -> None:
         if self.running:
