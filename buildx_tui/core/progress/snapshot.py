@@ -24,6 +24,15 @@ from buildx_tui.core.progress.names import parse_timestamp
 from buildx_tui.core.progress.state import LaneRecord, StepRecord, order_steps
 
 
+def wall_time(started: float | None, completed: float | None, now: float | None) -> float | None:
+    """From the first start to the last end; while running, to ``now``; None before a start."""
+    if started is None:
+        return None
+    if completed is not None:
+        return completed - started
+    return max(0.0, now - started) if now is not None else None
+
+
 def progress_snapshot(
     platform_lanes: Iterable[LaneRecord],
     shared_lane: LaneRecord,
@@ -58,14 +67,7 @@ def progress_snapshot(
     if ended:
         ends = [s.completed for lane in all_lanes for s in lane.steps if s.completed is not None]
         completed = max(ends) if ends else None
-    if started is None:
-        wall = None
-    elif completed is not None:
-        wall = completed - started
-    elif now is not None:
-        wall = max(0.0, now - started)
-    else:
-        wall = None
+    wall = wall_time(started, completed, now)
     return ProgressSnapshot(
         version=version,
         events=events,
@@ -143,14 +145,7 @@ def lane_snapshot(
             result = "cancelled"
     else:
         result = "running"
-    if started is None:
-        wall = None
-    elif completed is not None:
-        wall = completed - started
-    elif now is not None:
-        wall = max(0.0, now - started)
-    else:
-        wall = None
+    wall = wall_time(started, completed, now)
     if ended and build_result == "success" and steps and result == "success":
         progress = 1.0
     else:
