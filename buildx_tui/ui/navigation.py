@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # annotations only: the first frame needs none of the build f
     from buildx_tui.core.build.issue import Issue
     from buildx_tui.core.build.spec import BuildSpec
     from buildx_tui.core.builders import Builder, LsResult
+    from buildx_tui.core.builds.records import BuildRecord
 
 
 class Navigate(Message):
@@ -143,24 +144,35 @@ class OpenBuilds(Navigate):
 
 @dataclass
 class OpenBuildDetails(Navigate):
-    """One recorded build (`history inspect`): ``ref`` is its record id on ``builder``."""
+    """One recorded build (`history inspect`): ``ref`` is its record id on ``builder``;
+    ``records``: its records as listed, one per node of a multi-node build (each is read)."""
 
     builder: str
     ref: str
+    records: tuple[BuildRecord, ...] = ()
 
 
 @dataclass
 class OpenBuildLogs(Navigate):
-    """A recorded build's logs replayed into lanes (`history logs --progress rawjson`)."""
+    """A recorded build's logs replayed into lanes (`history logs --progress rawjson`).
+    ``ref``: a record id or buildx's ``^N``; ``name``, ``node``: the build's name and the node
+    that ran it, when known; ``info``: the builder as `buildx ls` last said (its nodes'
+    platforms give the lanes' native/QEMU badges; None: the replay lists the builders)."""
 
     builder: str
     ref: str
+    name: str = ""
+    node: str = ""
+    info: Builder | None = None
 
 
 @dataclass
 class OpenBuildTimeline(Navigate):
-    """A recorded build's timeline (`history trace`), compared with ``compare`` if given."""
+    """A recorded build's timeline (`history trace`), compared with ``compare`` if given.
+    ``ref``: a record id or buildx's ``^N`` (``node``: the node whose record it is)."""
 
     builder: str
     ref: str
     compare: str | None = None
+    name: str = ""
+    node: str = ""

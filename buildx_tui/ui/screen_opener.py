@@ -65,19 +65,31 @@ class ScreenOpener(SettingsApp):
     def _open_build_details(self, message: nav.OpenBuildDetails) -> None:
         from buildx_tui.ui.builds.details import BuildDetailsScreen
 
-        self.push_screen(BuildDetailsScreen(message.builder, message.ref))
+        self.push_screen(BuildDetailsScreen(message.builder, message.ref, message.records))
 
     @on(nav.OpenBuildLogs)
     def _open_build_logs(self, message: nav.OpenBuildLogs) -> None:
         from buildx_tui.ui.builds.replay import BuildReplayScreen
 
-        self.push_screen(BuildReplayScreen(message.builder, message.ref))
+        self.push_screen(
+            BuildReplayScreen(
+                message.builder,
+                message.ref,
+                name=message.name,
+                node=message.node,
+                info=message.info,
+            )
+        )
 
     @on(nav.OpenBuildTimeline)
     def _open_build_timeline(self, message: nav.OpenBuildTimeline) -> None:
         from buildx_tui.ui.builds.timeline import BuildTimelineScreen
 
-        self.push_screen(BuildTimelineScreen(message.builder, message.ref, message.compare))
+        self.push_screen(
+            BuildTimelineScreen(
+                message.builder, message.ref, message.compare, name=message.name, node=message.node
+            )
+        )
 
     @on(nav.OpenAbout)
     def _open_about(self) -> None:

@@ -22,6 +22,10 @@ REFS = {
     "running": "1tats6x9ywwd1zr9r5o51mbjc",
 }
 MISSING = "nosuchrecord0000000000000"
+#: The two-node builder of scripts/record_multinode_history_fixtures.py: its failed build's
+#: arm64 record is ``^0`` (b2node-logs-failed-arm.stderr), its amd64 one ``^1``.
+B2 = "b2-rec"
+B2_REFS = {"arm": "^0", "amd": "^1"}
 
 
 def logs_reply(role: str) -> Reply:
@@ -51,7 +55,23 @@ def replay_backend() -> FakeBackend:
     replies[tuple(trace_argv("default", MISSING))] = Reply(1, "", default)
     dead = fixture("local/history-logs-unreachable.stderr")
     replies[tuple(logs_argv("lab-dead", MISSING))] = Reply(1, "", dead, lines=dead.splitlines())
+    for node, ref in B2_REFS.items():
+        replies[tuple(logs_argv(B2, ref))] = logs_reply_file(f"b2node-logs-failed-{node}.stderr")
     return FakeBackend(ls_output=fixture("local/ls-lab-running.json"), replies=replies)
+
+
+def logs_reply_file(name: str) -> Reply:
+    text = fixture(f"local/{name}")
+    return Reply(0, "", text, lines=text.splitlines())
+
+
+def b2_backend() -> FakeBackend:
+    """The replay backend with `buildx ls` listing b2-rec (its nodes' platforms: the badges)."""
+    backend = replay_backend()
+    backend.ls_output = fixture("local/b2node-ls.json")
+    # what buildx's store says of them (the recorder created them with --platform)
+    backend.pinned = {B2: {"b2-rec-amd": ["linux/amd64"], "b2-rec-arm": ["linux/arm64"]}}
+    return backend
 
 
 def replay_app(backend: FakeBackend | None = None) -> BuildxApp:

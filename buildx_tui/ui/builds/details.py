@@ -1,11 +1,18 @@
 """A recorded build's details (`history inspect --format json`), its failure in one screen,
 and what can be done with it: export, delete, open the pushed image, re-run (when the app's own
 history knows how it was started), its logs and timeline. Each command is shown in the command
-log as it runs."""
+log as it runs.
+
+A multi-node build (one record per node, :mod:`buildx_tui.core.builds.nodes`): an unfiltered
+`history ls`, then one `history inspect` per node's record (its id, or buildx's ``^N``; each
+answer checked to be that record); the details show each platform with its node, status,
+duration and failure. l and t open the logs and timeline of one node's record (n picks the
+node): BuildKit keeps each node's record apart, and so do they."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -16,12 +23,25 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from buildx_tui.core.build.history import HistoryEntry
-from buildx_tui.core.builds.commands import AttachmentSpec, ExportSpec, InspectSpec, RmSpec
+from buildx_tui.core.builds.commands import (
+    AttachmentSpec,
+    ExportSpec,
+    InspectSpec,
+    LsSpec,
+    RmSpec,
+)
 from buildx_tui.core.builds.details import Attachment, BuildDetails, DetailsError, parse_inspect
 from buildx_tui.core.builds.limits import classify_history_error
 from buildx_tui.core.builds.link import Link, OurRun, link_record
+from buildx_tui.core.builds.nodes import (
+    NodePart,
+    merged_details,
+    platform_rows,
+    record_ref,
+    same_record,
+)
 from buildx_tui.core.builds.provenance import RequestIds, parse_request_ids
-from buildx_tui.core.builds.records import BuildRecord
+from buildx_tui.core.builds.records import BuildRecord, parse_ls
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.builds.attachment import AttachmentScreen
 from buildx_tui.ui.builds.export import ExportDialog
@@ -58,6 +78,7 @@ class BuildDetailsScreen(AppScreen[None]):
         Binding("d", "delete", "Delete", id="build_details.delete"),
         Binding("i", "inspect_image", "Image", id="build_details.image"),
         Binding("a", "attachment", "Attachment", id="build_details.attachment"),
+        Binding("n", "next_node", "Next node", id="build_details.next_node"),
         Binding("R", "rerun", "Re-run", id="build_details.rerun"),
         Binding("r", "reload", "Reload", id="build_details.reload"),
         Binding("escape", "back", "Back", id="build_details.back"),
@@ -66,16 +87,25 @@ class BuildDetailsScreen(AppScreen[None]):
 
     @dataclass
     class Ran(Message):
-        what: str  # inspect, ids, export, rm
+        what: str  # inspect, ids, export, rm, attachment; nodes, node, logs, trace (multi-node)
         entry_id: int
         result: CommandResult
+        ref: str = ""  # "node": the record (builder/node/id) it reads
 
     @dataclass
     class Linked(Message):
         link: Link | None
 
-    def __init__(self, builder: str, ref: str) -> None:
+    def __init__(self, builder: str, ref: str, records: tuple[BuildRecord, ...] = ()) -> None:
+        """``records``: the build's records as listed (several: one per node, each read)."""
         super().__init__()
+        self.records = records
+        #: Each node's record as read (multi-node builds), by its listed ref.
+        self.parts: dict[str, NodePart] = {}
+        #: The node whose record l and t open (n moves it).
+        self.node_index = 0
+        #: How buildx was asked for each node's record (an attachment is read the same way).
+        self._part_refs: dict[str, str] = {}
         self._attachment_turn = 0
         self._attachment: Attachment | None = None
         self.builder = builder
@@ -109,14 +139,23 @@ class BuildDetailsScreen(AppScreen[None]):
         ]
 
     # -- running ---------------------------------------------------------------------------------
-    def _run(self, what: str, argv: tuple[str, ...]) -> None:
+    @property
+    def multi_node(self) -> bool:
+        return len(self.records) > 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_node":
+            return self.multi_node  # shown only where there are nodes to pick from
+        return True
+
+    def _run(self, what: str, argv: tuple[str, ...], ref: str = "") -> None:
         entry = self.command_log.start(self.backend.display(argv))
-        self._worker(what, argv, entry)
+        self._worker(what, argv, entry, ref)
 
     @work(thread=True, exit_on_error=False)
-    def _worker(self, what: str, argv: tuple[str, ...], entry: int) -> None:
+    def _worker(self, what: str, argv: tuple[str, ...], entry: int, ref: str) -> None:
         result = self.backend.run(argv, timeout=TIMEOUT_S)
-        self.post_message(self.Ran(what, entry, result))
+        self.post_message(self.Ran(what, entry, result, ref))
 
     @on(Ran)
     def _ran(self, message: Ran) -> None:
@@ -124,14 +163,107 @@ class BuildDetailsScreen(AppScreen[None]):
         state = EntryState.OK if result.ok else EntryState.FAILED
         tail = "" if result.ok else result.error_text()
         self.command_log.finish(message.entry_id, state, result.duration_s, tail=tail)
-        handler = {
+        if message.what == "node":
+            self._node_read(message.ref, result)
+            return
+        handlers: dict[str, Callable[[CommandResult], None]] = {
             "inspect": self._inspected,
             "ids": self._ids,
             "export": self._exported,
             "rm": self._removed,
             "attachment": self._attachment_read,
-        }[message.what]
-        handler(result)
+            "nodes": self._nodes_listed,
+            "logs": lambda r: self._open_node(r, trace=False),
+            "trace": lambda r: self._open_node(r, trace=True),
+        }
+        handlers[message.what](result)
+
+    # -- a multi-node build: each node's record --------------------------------------------------
+    def _nodes_listed(self, result: CommandResult) -> None:
+        if not result.ok:
+            self._inspected(result)
+            return
+        listed = parse_ls(result.stdout).records
+        self.parts = {}
+        for record in self.records:
+            fresh = next((r for r in listed if r.ref == record.ref), None)
+            ref = record_ref(listed, fresh) if fresh is not None else None
+            if fresh is None:
+                why = "no longer in the builder's history (deleted?)"
+                self.parts[record.ref] = NodePart(record, problem=why)
+            elif ref is None:
+                why = "started at the same instant as another record: buildx cannot name it"
+                self.parts[record.ref] = NodePart(fresh, problem=why)
+            else:
+                self.parts[record.ref] = NodePart(fresh)
+                self._part_refs[record.ref] = ref
+                self._run("node", InspectSpec(self.builder, ref).argv(), record.ref)
+        self._nodes_read()
+
+    def _node_read(self, key: str, result: CommandResult) -> None:
+        part = self.parts.get(key)
+        if part is None:
+            return
+        if not result.ok:
+            why = classify_history_error(self.builder, result.stderr, result.returncode).message
+            self.parts[key] = NodePart(part.record, problem=why)
+        else:
+            try:
+                details = parse_inspect(result.stdout)
+            except DetailsError as exc:
+                self.parts[key] = NodePart(part.record, problem=str(exc))
+            else:
+                if same_record(details, part.record):
+                    self.parts[key] = NodePart(part.record, details)
+                else:
+                    why = "another record answered (a build started meanwhile?): r reads again"
+                    self.parts[key] = NodePart(part.record, problem=why)
+        self._nodes_read()
+
+    def _nodes_read(self) -> None:
+        parts = list(self.parts.values())
+        if any(p.details is None and not p.problem for p in parts):
+            return  # still reading
+        details = merged_details(parts)
+        if details is None:
+            self.problem = "; ".join(f"{p.node}: {p.problem}" for p in parts)
+            self._draw()
+            return
+        self.problem = ""
+        self.details = details
+        if details.provenance:  # the same request on every node: its ids from the newest
+            self._run("ids", AttachmentSpec(self.builder, self.ref, "provenance").argv())
+        else:
+            self.ids = RequestIds()
+        self._link(details)
+        self._draw()
+
+    @property
+    def node_record(self) -> BuildRecord:
+        return self.records[self.node_index % len(self.records)]
+
+    def action_next_node(self) -> None:
+        if not self.multi_node:
+            return
+        self.node_index = (self.node_index + 1) % len(self.records)
+        self.notify(f"l and t now open node {self.node_record.node}'s record.", timeout=3)
+        self._draw()
+
+    def _open_node(self, result: CommandResult, *, trace: bool) -> None:
+        """The selected node's record, named as buildx takes it now (a fresh `history ls`)."""
+        record = self.node_record
+        ref = None
+        if result.ok:
+            ref = record_ref(parse_ls(result.stdout).records, record, completed_only=trace)
+        if ref is None:
+            why = result.error_text() if not result.ok else "not listed (deleted? still running?)"
+            self.notify(f"Node {record.node}'s record: {why}", severity="warning")
+        elif trace:
+            self.post_message(
+                OpenBuildTimeline(self.builder, ref, name=record.name, node=record.node)
+            )
+        else:
+            self.post_message(OpenBuildLogs(self.builder, ref, name=record.name, node=record.node))
 
     def _inspected(self, result: CommandResult) -> None:
         if not result.ok:
@@ -187,10 +319,17 @@ class BuildDetailsScreen(AppScreen[None]):
         elif self.problem:
             body.update("⚠ " + self.problem)
         elif self.details is not None:
-            body.update(details_view(self.details, self.builder, (), self.ids, self.link))
+            rows = platform_rows(list(self.parts.values())) if self.multi_node else ()
+            selected = self.node_record.node if self.multi_node else ""
+            body.update(
+                details_view(self.details, self.builder, (), self.ids, self.link, rows, selected)
+            )
 
     # -- actions ---------------------------------------------------------------------------------
     def action_reload(self) -> None:
+        if self.multi_node:  # an unfiltered list first: it says how buildx names each record
+            self._run("nodes", LsSpec(self.builder).argv())
+            return
         self._run("inspect", InspectSpec(self.builder, self.ref).argv())
 
     def _ready(self) -> bool:
@@ -216,8 +355,15 @@ class BuildDetailsScreen(AppScreen[None]):
         pick = shown[self._attachment_turn % len(shown)]
         self._attachment_turn += 1
         self._attachment = pick
-        spec = AttachmentSpec(self.builder, self.ref, pick.kind, pick.platform)
+        spec = AttachmentSpec(self.builder, self._ref_of(pick), pick.kind, pick.platform)
         self._run("attachment", spec.argv())
+
+    def _ref_of(self, attachment: Attachment) -> str:
+        """The ref of the node's record that holds ``attachment`` (a multi-node build)."""
+        for key, part in self.parts.items():
+            if part.details is not None and attachment in part.details.attachments:
+                return self._part_refs.get(key, self.ref)
+        return self.ref
 
     def _attachment_read(self, result: CommandResult) -> None:
         pick = self._attachment
@@ -229,19 +375,31 @@ class BuildDetailsScreen(AppScreen[None]):
                 severity="error",
             )
             return
-        spec = AttachmentSpec(self.builder, self.ref, pick.kind, pick.platform)
+        spec = AttachmentSpec(self.builder, self._ref_of(pick), pick.kind, pick.platform)
         title = f"{pick.kind} · {pick.platform}" if pick.platform else pick.kind
         self.app.push_screen(
             AttachmentScreen(title, self.backend.display(spec.argv()), result.stdout)
         )
 
     def action_logs(self) -> None:
-        if self._ready():
-            self.post_message(OpenBuildLogs(self.builder, self.ref))
+        if not self._ready():
+            return
+        if self.multi_node:
+            self._run("logs", LsSpec(self.builder).argv())
+            return
+        name = self.details.name if self.details else ""
+        node = self.records[0].node if self.records else ""
+        self.post_message(OpenBuildLogs(self.builder, self.ref, name=name, node=node))
 
     def action_timeline(self) -> None:
-        if self._ready():
-            self.post_message(OpenBuildTimeline(self.builder, self.ref))
+        if not self._ready():
+            return
+        if self.multi_node:
+            self._run("trace", LsSpec(self.builder).argv())
+            return
+        name = self.details.name if self.details else ""
+        node = self.records[0].node if self.records else ""
+        self.post_message(OpenBuildTimeline(self.builder, self.ref, name=name, node=node))
 
     def action_export(self) -> None:
         if not self._ready():

@@ -9,8 +9,9 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from buildx_tui.core.builds.details import BuildDetails
+from buildx_tui.core.builds.details import BuildDetails, BuildError
 from buildx_tui.core.builds.link import Link
+from buildx_tui.core.builds.nodes import PlatformRow
 from buildx_tui.core.builds.provenance import RequestIds
 from buildx_tui.ui.builds.rows import status_text
 from buildx_tui.ui.common.format import human_duration
@@ -27,10 +28,15 @@ def _when(value: datetime | None) -> str:
 
 
 def failure(details: BuildDetails) -> list[RenderableType]:
-    err = details.error
+    return failure_lines(details.error, details.status.is_error)
+
+
+def failure_lines(
+    err: BuildError | None, is_error: bool, title: str = "✖ Why it failed"
+) -> list[RenderableType]:
     if err is None:
         return []
-    out: list[RenderableType] = [Text("✖ Why it failed", "bold red")]
+    out: list[RenderableType] = [Text(title, "bold red")]
     out.append(_row("Error", err.message))
     if err.step:
         out.append(_row("Failing step", err.step))
@@ -48,9 +54,32 @@ def failure(details: BuildDetails) -> list[RenderableType]:
             out.append(
                 Text(f"  {ln.number:>4} {mark} {ln.text}", "bold red" if ln.failing else "dim")
             )
-    elif details.status.is_error:
+    elif is_error:
         out.append(Text("BuildKit kept no Dockerfile lines for this error."))
     out.append(Text(""))
+    return out
+
+
+def per_platform(rows: tuple[PlatformRow, ...], selected: str) -> list[RenderableType]:
+    """A multi-node build: each platform with the node that built it (``selected``: the node
+    whose logs and timeline l and t open, marked ▶), then each failing node's failure."""
+    out: list[RenderableType] = [
+        Text("Per platform (one record per node; n: the node l and t open)", "bold")
+    ]
+    for row in rows:
+        line = Text("▶ " if row.node == selected else "  ", "bold")
+        line.append(f"{row.platform or '?':<14} {row.node:<20} ")
+        line.append_text(status_text(row.status))
+        took = human_duration(row.duration_s) if row.duration_s is not None else "?"
+        line.append(f"  {took}")
+        if row.problem:
+            line.append(f"  ⚠ {row.problem}", "yellow")
+        out.append(line)
+    out.append(Text(""))
+    for row in rows:
+        if row.error is not None:
+            where = f"{row.platform} (node {row.node})" if row.platform else f"node {row.node}"
+            out.extend(failure_lines(row.error, True, f"✖ Why it failed on {where}"))
     return out
 
 
@@ -60,13 +89,18 @@ def details_view(
     nodes: tuple[str, ...],
     ids: RequestIds | None,
     link: Link | None,
+    rows: tuple[PlatformRow, ...] = (),
+    selected: str = "",
 ) -> Group:
+    """``rows``: a multi-node build's platforms and nodes (each node's record read)."""
     out: list[RenderableType] = []
     title = Text(f"{details.name or '(no name)'}  ", "bold")
     title.append_text(status_text(details.status))
     out.append(title)
     out.append(Text(""))
     out.extend(failure(details))
+    if rows:
+        out.extend(per_platform(rows, selected))
     out.append(_row("Ref", f"{builder}/{details.id}"))
     if nodes:
         out.append(_row("Node(s)", ", ".join(nodes)))

@@ -5,6 +5,11 @@
 the per-platform lanes the live build screen draws (`ui/common/lanes`). On a running build the
 command keeps streaming until the build ends, so the lanes keep up with it; snapshots come at
 most ~20 a second and only when something changed. Enter on a step opens its full log.
+
+The title names the build (its ref shortened); each platform's lane has the badge a live lane
+has (native or QEMU), worked out from the node that ran the record as `buildx ls` shows it now
+(:func:`buildx_tui.core.builds.nodes.lane_emulation`): "unknown" when that cannot be known
+(the node is gone, or does not list the platform now).
 """
 
 from __future__ import annotations
@@ -20,9 +25,13 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
+from buildx_tui.core.build.platform_choices import Support
+from buildx_tui.core.builders import Builder
 from buildx_tui.core.builds.follow import FollowOutcome, LogFollower
 from buildx_tui.core.builds.logs import HistoryProblem, ProblemKind, logs_argv
+from buildx_tui.core.builds.nodes import lane_emulation
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.core.platforms import Emulation
 from buildx_tui.core.progress.model import ProgressSnapshot
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.help import HelpScreen
@@ -42,6 +51,14 @@ RESULT_WORD = {
     "failed": "failed",
     "cancelled": "cancelled",
 }
+
+
+SUPPORT = {Emulation.NATIVE: Support.NATIVE, Emulation.EMULATED: Support.EMULATED}
+
+
+def short_ref(ref: str) -> str:
+    """A record id cut to 12 characters (buildx's ``^N`` as it is)."""
+    return ref if len(ref) <= 13 else ref[:12] + "…"
 
 
 def lane_id(key: str) -> str:
@@ -69,15 +86,33 @@ class BuildReplayScreen(AppScreen[None]):
         snapshot: ProgressSnapshot
 
     @dataclass
+    class BuilderKnown(Message):
+        info: Builder | None
+
+    @dataclass
     class Finished(Message):
         generation: int
         entry_id: int
         outcome: FollowOutcome
 
-    def __init__(self, builder: str, ref: str) -> None:
+    def __init__(
+        self,
+        builder: str,
+        ref: str,
+        *,
+        name: str = "",
+        node: str = "",
+        info: Builder | None = None,
+    ) -> None:
+        """``name``, ``node``: the build's name and the node that ran it, when known;
+        ``info``: the builder as `buildx ls` said (None: listed here, for the badges)."""
         super().__init__()
         self.builder = builder
         self.ref = ref
+        self.build_name = name
+        self.node = node
+        self.info = info
+        self.info_read = info is not None
         self.snapshot: ProgressSnapshot | None = None
         self.outcome: FollowOutcome | None = None
         self.problem: HistoryProblem | None = None
@@ -104,9 +139,48 @@ class BuildReplayScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"build {self.ref} · {self.builder}"
+        title = (
+            f"{self.build_name} · {short_ref(self.ref)}" if self.build_name else short_ref(self.ref)
+        )
+        self.sub_title = f"build {title} · {self.builder}"
         self.query_one("#replay-message").display = False
+        if not self.info_read:
+            self._read_builder()
         self.start()
+
+    # -- the node that ran it: the lanes' badges --------------------------------------------------
+    @work(thread=True, group="builder", exit_on_error=False)
+    def _read_builder(self) -> None:
+        refresh = self.backend.list_builders()
+        builders = refresh.ls.builders if refresh.ls is not None else ()
+        self.post_message(
+            self.BuilderKnown(next((b for b in builders if b.name == self.builder), None))
+        )
+
+    def on_build_replay_screen_builder_known(self, message: BuilderKnown) -> None:
+        self.info, self.info_read = message.info, True
+        for view in self.query(LaneView):
+            if view.lane is not None and view.lane.kind == "platform":
+                view.set_badge(*self.badge(view.lane_key))
+
+    @property
+    def node_gone(self) -> bool:
+        info = self.info
+        if info is None:
+            return True
+        return bool(self.node) and all(n.name != self.node for n in info.nodes)
+
+    def badge(self, platform: str) -> tuple[Support | None, str, str | None]:
+        """(support, badge text, node) of a platform's lane; nothing until `buildx ls` said."""
+        node = self.node or None
+        if not self.info_read:
+            return None, "", node
+        emulation = lane_emulation(self.info, self.node, platform)
+        if emulation in SUPPORT:
+            return SUPPORT[emulation], "", node
+        if self.node_gone:  # the head names the node: the lane's title keeps the platform
+            return Support.UNKNOWN, "unknown: node gone", None
+        return Support.UNKNOWN, "native/QEMU unknown", node
 
     def on_resize(self) -> None:
         self._layout_lanes()
@@ -214,7 +288,12 @@ class BuildReplayScreen(AppScreen[None]):
             try:
                 view = grid.query_one(f"#{lane_id(lane.key)}", LaneView)
             except NoMatches:
-                view = LaneView(lane.key, id=lane_id(lane.key))
+                support, badge, node = (
+                    self.badge(lane.key) if lane.kind == "platform" else (None, "", None)
+                )
+                view = LaneView(
+                    lane.key, support=support, badge=badge, node=node, id=lane_id(lane.key)
+                )
                 if lane.kind == "shared" or not grid.children:
                     grid.mount(view)
                 else:
@@ -234,8 +313,11 @@ class BuildReplayScreen(AppScreen[None]):
 
     def _draw_head(self) -> None:
         head = Text()
-        head.append(f"Build {self.ref}", "bold")
-        head.append(f"  on {self.builder}\n")
+        head.append(f"Build {self.build_name or short_ref(self.ref)}", "bold")
+        if self.build_name:
+            head.append(f" ({short_ref(self.ref)})", "dim")
+        where = f"{self.builder}/{self.node}" if self.node else self.builder
+        head.append(f"  on {where}\n")
         snap = self.snapshot
         if self.problem is not None:
             head.append("✖ ", "bold red")

@@ -352,14 +352,20 @@ class BuildsScreen(AppScreen[None]):
         if group is None:
             self.notify("No build selected.", severity="warning")
             return
-        self.post_message(OpenBuildDetails(group.builder, group.first.id))
+        self.post_message(OpenBuildDetails(group.builder, group.first.id, group.records))
 
     def action_logs(self) -> None:
         group = self.selected()
         if group is None:
             self.notify("No build selected.", severity="warning")
             return
-        self.post_message(OpenBuildLogs(group.builder, group.first.id))
+        # buildx answers an id with the newest record of it: on a multi-node build, that node's
+        # (the details offer each node's)
+        newest = max(group.records, key=lambda r: r.created_at.timestamp() if r.created_at else 0)
+        info = self.builders.get(group.builder)
+        self.post_message(
+            OpenBuildLogs(group.builder, group.first.id, group.name, newest.node, info)
+        )
 
     def action_timeline(self) -> None:
         """The highlighted build's timeline; compared step by step with the marked one (m) when

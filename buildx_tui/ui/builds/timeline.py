@@ -47,6 +47,10 @@ CACHED_MARK = "c"
 FAILED_MARK = "✖"
 STOPPED_MARK = "⊘"
 DONE_MARK = "✔"
+#: The critical path's own colour: not failed's red (the ANSI themes draw magenta and red
+#: alike: #f4005f both), not cached's dim, not ran's green nor stopped's yellow. Its mark
+#: (``*``) says it without colour (NO_COLOR).
+CRITICAL_STYLE = "bold #3b8eea"
 #: Columns after a bar for the step's duration (" 12.5s", " 1m30s").
 SUFFIX = 7
 BAR = {"run": "█", "cached": "░", "failed": "▓", "stopped": "▒"}
@@ -62,7 +66,7 @@ CHANGE_MARK: dict[Change, tuple[str, str]] = {
     "gone": ("- gone", "dim"),
 }
 LEGEND = Text.assemble(
-    (f"{CRITICAL_MARK} ", "bold magenta"),
+    (f"{CRITICAL_MARK} {BAR['run']} ", CRITICAL_STYLE),
     "critical path  ",
     (f"{CACHED_MARK} {BAR['cached']} ", "dim"),
     "cached  ",
@@ -103,10 +107,21 @@ class BuildTimelineScreen(AppScreen[None]):
         generation: int
         loaded: Loaded
 
-    def __init__(self, builder: str, ref: str, compare: str | None = None) -> None:
+    def __init__(
+        self,
+        builder: str,
+        ref: str,
+        compare: str | None = None,
+        *,
+        name: str = "",
+        node: str = "",
+    ) -> None:
+        """``ref``: a record id or buildx's ``^N``; ``name``, ``node``: said in the title."""
         super().__init__()
         self.builder = builder
         self.ref = ref
+        self.build_name = name
+        self.node = node
         self.compare = compare
         self.trace: BuildTrace | None = None
         self.problem: HistoryProblem | None = None
@@ -131,7 +146,8 @@ class BuildTimelineScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"timeline {self.ref} · {self.builder}"
+        what = f"{self.build_name} · {self.ref}" if self.build_name else self.ref
+        self.sub_title = f"timeline {what} · {self.builder}"
         self.query_one("#timeline-message").display = False
         self.query_one("#timeline-compare").display = False
         self.load()
@@ -246,8 +262,10 @@ class BuildTimelineScreen(AppScreen[None]):
 
     def _draw_head(self) -> None:
         head = Text()
-        head.append(f"Timeline of build {self.ref}", "bold")
-        head.append(f"  on {self.builder}")
+        head.append(f"Timeline of build {self.build_name or self.ref}", "bold")
+        if self.build_name:
+            head.append(f" ({self.ref})", "dim")
+        head.append(f"  on {self.builder}/{self.node}" if self.node else f"  on {self.builder}")
         if self.compare:
             head.append(f"  compared with {self.compare}")
         head.append("\n")
@@ -298,12 +316,14 @@ class BuildTimelineScreen(AppScreen[None]):
                     mark, style, bar = CACHED_MARK, "dim", BAR["cached"]
                 else:
                     mark, style, bar = DONE_MARK, "green", BAR["run"]
-                line.append(CRITICAL_MARK if row.critical else " ", "bold magenta")
+                line.append(CRITICAL_MARK if row.critical else " ", CRITICAL_STYLE)
                 line.append(mark, style)
                 name = f" {step.position} {step.title}" if step.position else f" {step.title}"
                 line.append(_fit(name, label - 2))
                 line.append(" " + " " * row.bar.start_col)
-                line.append(bar * row.bar.width, "bold magenta" if row.critical else style)
+                # a critical step that failed or stopped keeps that colour: its * says critical
+                critical = row.critical and not (step.error or step.stopped)
+                line.append(bar * row.bar.width, CRITICAL_STYLE if critical else style)
                 line.append(f" {fmt_seconds(step.duration)}", "dim")
             line.truncate(width)
             lines.append(line)
@@ -345,8 +365,9 @@ class BuildTimelineScreen(AppScreen[None]):
         screen.LEGEND = [
             (
                 f"{CRITICAL_MARK} ███",
-                "bold magenta",
-                "the critical path: the steps that set the build's length",
+                CRITICAL_STYLE,
+                "the critical path: the steps that set the build's length (a failed one keeps "
+                "failed's ✖ ▓ and red, its * says critical)",
             ),
             (
                 f"{CACHED_MARK} {BAR['cached']}",

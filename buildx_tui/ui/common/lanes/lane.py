@@ -88,13 +88,16 @@ class LaneView(Widget, can_focus=True):
         *,
         support: Support | None = None,
         node: str | None = None,
+        badge: str = "",
         id: str | None = None,
     ) -> None:
-        """``node``: the builder node that builds this platform, when known (several nodes)."""
+        """``node``: the builder node that builds this platform, when known (several nodes);
+        ``badge``: said instead of the support's badge (a replay: "unknown (node gone)")."""
         super().__init__(id=id)
         self.lane_key = lane_key
         self.support = support
         self.node = node
+        self.badge = badge
         self.lane: LaneSnapshot | None = None
         self.warnings: tuple[WarningSnapshot, ...] = ()
         self.now: float | None = None
@@ -160,9 +163,18 @@ class LaneView(Widget, can_focus=True):
         if lane.kind == "platform" and not lane.requested:
             title += " (build platform)"
         label, _ = BADGE.get(self.support, ("", "")) if self.support else ("", "")
+        label = self.badge or label
         if label:
             title = f"{title} · {label}"
         return f"{title} · on {self.node}" if self.node else title
+
+    def set_badge(self, support: Support | None, badge: str, node: str | None) -> None:
+        """Badge and node known after the lane was drawn (a replay reads `buildx ls` then)."""
+        self.support, self.badge, self.node = support, badge, node
+        if self.lane is not None:
+            title = self._title()
+            if title != self._shown_title:
+                self._shown_title = self.border_title = title
 
     def _subtitle(self) -> str:
         lane = self.lane
