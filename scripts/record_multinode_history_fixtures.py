@@ -53,6 +53,7 @@ def records(r: Recorder) -> list[dict[str, object]]:
 
 def offsets(recs: list[dict[str, object]]) -> dict[str, int]:
     """ref -> N of ``^N``: newest first by created_at, over every node's records."""
+
     def start(x: dict[str, object]) -> float:
         when = parse_time(x.get("created_at"))
         return when.timestamp() if when else 0.0
@@ -160,8 +161,8 @@ def main() -> int:
 SECTION = (
     f"\n{HEADING}\n\n"
     "Written by `scripts/record_multinode_history_fixtures.py` (run it again to refresh; do not\n"
-    f"edit the files). Its own builder {BUILDER} (node {BUILDER}-amd pinned linux/amd64 on the lab\n"
-    f"engine, {BUILDER}-arm pinned linux/arm64 through its own context {CONTEXT}), removed\n"
+    f"edit the files). Its own builder {BUILDER} (node {BUILDER}-amd pinned linux/amd64 on the "
+    f"lab\nengine, {BUILDER}-arm pinned linux/arm64 through its own context {CONTEXT}), removed\n"
     "afterwards. `^N` is the N-th newest record of all the builder's nodes: the script checks\n"
     "that each one gave the record it names (id and start time as `history ls` said).\n\n"
 )

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from buildx_tui.core.build.history import History
 from buildx_tui.core.builds.commands import AttachmentSpec, InspectSpec, LsSpec, RmSpec
+from buildx_tui.core.builds.grouping import group_records
+from buildx_tui.core.builds.logs import logs_argv
+from buildx_tui.core.builds.records import BuildRecord, parse_ls
 from buildx_tui.ui.app import BuildxApp
 from tests.fakes import FakeBackend, Reply, fixture
 
@@ -78,3 +81,32 @@ def builds_backend(*, stopped: bool = False, running: bool = False) -> FakeBacke
 
 def builds_app(backend: FakeBackend, folder: Path) -> BuildxApp:
     return BuildxApp(backend, refresh_interval=0, clock=lambda: NOW, history=History(folder))
+
+
+B2 = "b2-rec"
+
+
+def b2_records() -> tuple[BuildRecord, ...]:
+    """The failed two-node build's records, as listed (scripts/record_multinode_history_...)."""
+    listed = parse_ls(fixture("local/b2node-history-ls.json")).records
+    return group_records(listed)[0].records
+
+
+def b2_backend() -> FakeBackend:
+    """A two-node builder's history: the list, each node's record as buildx was asked for it
+    when recorded (the id: the newest, arm64; ``^1``: amd64's), each node's logs."""
+    fid = b2_records()[0].id
+    replies = {
+        LsSpec(B2).argv(): Reply(0, fixture("local/b2node-history-ls.json")),
+        InspectSpec(B2, fid).argv(): Reply(0, fixture("local/b2node-inspect-failed-id.json")),
+        InspectSpec(B2, "^0").argv(): Reply(0, fixture("local/b2node-inspect-failed-arm.json")),
+        InspectSpec(B2, "^1").argv(): Reply(0, fixture("local/b2node-inspect-failed-amd.json")),
+    }
+    for ref, node in ((fid, "arm"), ("^1", "amd")):
+        text = fixture(f"local/b2node-logs-failed-{node}.stderr")
+        replies[tuple(logs_argv(B2, ref))] = Reply(0, "", text, lines=text.splitlines())
+    return FakeBackend(
+        ls_output=fixture("local/b2node-ls.json"),
+        replies=replies,
+        pinned={B2: {"b2-rec-amd": ["linux/amd64"], "b2-rec-arm": ["linux/arm64"]}},
+    )

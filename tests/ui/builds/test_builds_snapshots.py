@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from buildx_tui.ui.builds.details import BuildDetailsScreen
 from buildx_tui.ui.builds.screen import BuildsScreen
-from tests.helpers.builds import C, builds_app, builds_backend, refs
+from tests.helpers.builds import B2, C, b2_backend, b2_records, builds_app, builds_backend, refs
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36), "180x50": (180, 50)}
 
@@ -39,6 +39,13 @@ async def _failed(pilot) -> None:
     await _settle(pilot)
 
 
+async def _multi_node(pilot) -> None:
+    await _settle(pilot)
+    records = b2_records()
+    await pilot.app.push_screen(BuildDetailsScreen(B2, records[0].id, records))
+    await _settle(pilot)
+
+
 def _app():
     return builds_app(builds_backend(), Path(tempfile.mkdtemp(prefix="builds-snap-")))
 
@@ -51,3 +58,11 @@ def test_builds_list(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_failed_build_details(snap_compare, size):
     assert snap_compare(_app(), terminal_size=SIZES[size], run_before=_failed)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_multi_node_build_details(snap_compare, size):
+    """A two-node build failed on arm64: each platform with its node, status, duration; the
+    arm64 node's failure; the node l and t open marked."""
+    app = builds_app(b2_backend(), Path(tempfile.mkdtemp(prefix="builds-snap-")))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=_multi_node)

@@ -138,3 +138,20 @@ async def test_narrow_terminal_keeps_bars_inside() -> None:
         assert len(steps) > 10
         assert all(len(line) <= 80 - 2 for line in steps)  # padding: every step row is whole
         assert screen.timeline is not None and screen.timeline.width >= 10
+
+
+def test_the_critical_path_has_a_colour_of_its_own_in_every_colour_system():
+    """Not failed's red (magenta was: the ANSI themes draw magenta and red alike), not cached's
+    dim, not ran's green, not stopped's yellow; in 16 colours too."""
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    from buildx_tui.ui.builds.timeline import CRITICAL_STYLE
+
+    critical = Style.parse(CRITICAL_STYLE).color
+    assert critical is not None
+    for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD):
+        mine = critical.downgrade(system)
+        for other in ("red", "bright_red", "magenta", "green", "yellow"):
+            theirs = Style.parse(other).color
+            assert theirs is not None and mine != theirs.downgrade(system), (system, other)
