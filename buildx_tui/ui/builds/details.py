@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
@@ -45,7 +45,7 @@ from buildx_tui.core.builds.records import BuildRecord, parse_ls
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.builds.attachment import AttachmentScreen
 from buildx_tui.ui.builds.export import ExportDialog
-from buildx_tui.ui.builds.render import details_view
+from buildx_tui.ui.builds.render import MULTI_NODE_HELP, details_view
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
 from buildx_tui.ui.common.help import HelpScreen
@@ -486,4 +486,7 @@ class BuildDetailsScreen(AppScreen[None]):
         self.app.pop_screen()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen([("Build details", self.BINDINGS)]))
+        groups: list[tuple[str, list[BindingType]]] = [("Build details", self.BINDINGS)]
+        if self.multi_node:
+            groups.append(("A multi-node build (one record per node)", MULTI_NODE_HELP))
+        self.app.push_screen(HelpScreen(groups))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.binding import Binding, BindingType
 
 from buildx_tui.core.builds.details import BuildDetails, BuildError
 from buildx_tui.core.builds.link import Link
@@ -15,6 +16,15 @@ from buildx_tui.core.builds.nodes import PlatformRow
 from buildx_tui.core.builds.provenance import RequestIds
 from buildx_tui.ui.builds.rows import status_text
 from buildx_tui.ui.common.format import human_duration
+
+#: What the help says of a multi-node build (descriptions only: these keys are the screen's).
+MULTI_NODE_HELP: list[BindingType] = [
+    Binding(
+        "n", "next_node", "the node whose record l and t open (marked ▶); lanes are not merged"
+    ),
+    Binding("l", "logs", "that node's `history logs`: its platforms' lanes, as it recorded them"),
+    Binding("t", "timeline", "that node's `history trace` (each node keeps its own trace)"),
+]
 
 
 def _row(label: str, value: str) -> Text:

@@ -84,3 +84,17 @@ async def test_the_list_opens_a_grouped_build_with_all_its_records(tmp_path):
         assert isinstance(details, BuildDetailsScreen)
         assert {r.node for r in details.records} == {"b2-rec-amd", "b2-rec-arm"}
         assert "b2-rec-amd" in text_of(details, "#details-body")
+
+
+async def test_the_help_says_each_nodes_record_opens_apart(tmp_path):
+    from buildx_tui.ui.common.help import HelpScreen
+    from tests.helpers.render import plain
+
+    async with builds_app(b2_backend(), tmp_path).run_test(size=SIZE) as pilot:
+        await open_details(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        help_screen = pilot.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        text = "\n".join(plain(cell) for cell in help_screen._table().columns[1].cells)
+        assert "lanes are not merged" in text
