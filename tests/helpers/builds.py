@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from buildx_tui.core.build.history import History
@@ -110,3 +110,35 @@ def b2_backend() -> FakeBackend:
         replies=replies,
         pinned={B2: {"b2-rec-amd": ["linux/amd64"], "b2-rec-arm": ["linux/arm64"]}},
     )
+
+
+def _shift(value: object, by: timedelta) -> object:
+    """A recorded RFC 3339 time (nanoseconds, Z) moved by ``by``, its nanoseconds kept."""
+    if not isinstance(value, str) or "." not in value:
+        return value
+    head, _, rest = value.partition(".")
+    moved = datetime.fromisoformat(head + "+00:00") + by
+    return moved.strftime("%Y-%m-%dT%H:%M:%S") + "." + rest
+
+
+def many_records(count: int) -> str:
+    """``count`` lines of `history ls --format json`: the recorded lines copied, newest first,
+    each copy's ids suffixed with its number and its times moved back by a minute per copy."""
+    recorded = [
+        json.loads(line) for line in fixture("local/history-ls-c.json").splitlines() if line.strip()
+    ]
+    lines: list[str] = []
+    copy = 0
+    while len(lines) < count:
+        by = timedelta(minutes=-copy)
+        for item in recorded:
+            if len(lines) == count:
+                break
+            record = dict(item)
+            record["ref"] = f"{item['ref']}{copy:04d}"
+            for key in ("created_at", "completed_at"):
+                if key in record:
+                    record[key] = _shift(record[key], by)
+            lines.append(json.dumps(record, separators=(",", ":"), sort_keys=True))
+        copy += 1
+    return "\n".join(lines) + "\n"

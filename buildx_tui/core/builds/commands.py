@@ -7,8 +7,13 @@ The record id (the last part of ``builder/node/id``) is what inspect, export and
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Final
+
+from buildx_tui.core.docker.backend import Backend
+from buildx_tui.core.docker.types import CommandResult
 
 __all__ = [
     "HISTORY",
@@ -18,6 +23,7 @@ __all__ = [
     "LsSpec",
     "RmSpec",
     "check_export_path",
+    "run_early",
 ]
 
 HISTORY: Final = ("buildx", "history")
@@ -97,3 +103,18 @@ def check_export_path(text: str) -> str:
     if path.endswith("/"):
         return "That is a folder: name the file to write in it"
     return ""
+
+
+def run_early(backend: Backend, argv: tuple[str, ...], timeout: float) -> Future[CommandResult]:
+    """Start ``argv`` now on a thread of its own (the Builds list's `history ls`, started before
+    its screen is mounted); the future holds its result, or what it raised."""
+    future: Future[CommandResult] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(backend.run(argv, timeout=timeout))
+        except BaseException as exc:  # raised again by whoever waits for it
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="buildx-early", daemon=True).start()
+    return future

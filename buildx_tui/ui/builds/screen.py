@@ -1,11 +1,18 @@
 """The Builds screen: every build BuildKit recorded on one builder or on all of them, newest
 first (`docker buildx history ls`, one per builder per refresh, each in a thread worker and
 shown in the command log). Running builds keep it refreshing; unchanged rows are not redrawn.
-What cannot be listed is said per builder (:mod:`buildx_tui.core.builds.limits`)."""
+What cannot be listed is said per builder (:mod:`buildx_tui.core.builds.limits`).
+
+The first frame (bench/bench_builds_list.py): the `history ls` of a builder whose `buildx ls`
+the opener passed starts as the screen is made, not once it is mounted; its output is parsed
+in the worker; the rows the table shows are added first, the rest after that frame is painted;
+cells are Text (a str cell is parsed as markup by the DataTable)."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -16,20 +23,19 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from buildx_tui.core.builders import Builder
-from buildx_tui.core.builds.commands import InspectSpec, LsSpec
+from buildx_tui.core.builds.commands import InspectSpec, LsSpec, run_early
 from buildx_tui.core.builds.details import DetailsError, parse_inspect
 from buildx_tui.core.builds.filters import FilterError, ListFilter, parse_filter
 from buildx_tui.core.builds.grouping import BuildGroup, group_records
 from buildx_tui.core.builds.limits import (
-    HistoryLimit,
     classify_history_error,
     needs_start,
     stopped_message,
     unreachable_without_asking,
 )
-from buildx_tui.core.builds.records import BuildRecord, BuildStatus, parse_ls
+from buildx_tui.core.builds.records import BuildStatus, LsParse, parse_ls
 from buildx_tui.core.docker.types import CommandResult
-from buildx_tui.ui.builds.rows import cells, columns
+from buildx_tui.ui.builds.rows import BuilderState, cells, columns, list_message
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
 from buildx_tui.ui.common.help import HelpScreen
@@ -42,14 +48,6 @@ LS_TIMEOUT_S = 30.0
 
 
 @dataclass
-class _BuilderState:
-    records: tuple[BuildRecord, ...] = ()
-    limit: HistoryLimit | None = None
-    listed: bool = False
-    bad_lines: int = 0
-
-
-@dataclass
 class _Rows:
     keys: list[str] = field(default_factory=list)
     cells: dict[str, tuple[object, ...]] = field(default_factory=dict)
@@ -57,6 +55,8 @@ class _Rows:
 
 #: "linux/amd64, linux/arm64" whole; longer lists are cut (the details show them all).
 PLATFORMS_WIDTH = 24
+#: Rows added before the first frame at least (the table's height when it is taller).
+FIRST_ROWS = 30
 
 
 class BuildsScreen(AppScreen[None]):
@@ -88,6 +88,7 @@ class BuildsScreen(AppScreen[None]):
         generation: int
         entry_id: int
         result: CommandResult
+        parsed: LsParse | None = None  # parsed in the worker (None: it failed)
 
     @dataclass
     class Peeked(Message):
@@ -104,7 +105,7 @@ class BuildsScreen(AppScreen[None]):
         self._known_builders = builders
         self.local = False
         self.filter = ListFilter()
-        self.states: dict[str, _BuilderState] = {}
+        self.states: dict[str, BuilderState] = {}
         self.builders: dict[str, Builder] = {}
         self.allowed_to_start: set[str] = set()
         self.platforms: dict[str, str] = {}
@@ -116,6 +117,22 @@ class BuildsScreen(AppScreen[None]):
         self.problem = ""
         #: A build marked with m: T on another compares the two (builder, record id).
         self.marked: tuple[str, str] | None = None
+        #: The rows not added yet (added once the frame with the first ones is painted).
+        self._rest: list[str] = []
+        self._rest_token = 0
+        #: `history ls` started before the screen is mounted, by builder.
+        self._prefetched: dict[str, Future[CommandResult]] = {}
+        self._prefetch()
+
+    def _prefetch(self) -> None:
+        """Start the one builder's `history ls` now (the screen is not even mounted): when the
+        opener passed what `buildx ls` said of it and nothing is to be asked first."""
+        known = {b.name: b for b in self._known_builders or ()}
+        builder = known.get(self.builder or "")
+        if builder is None or unreachable_without_asking(builder) or needs_start(builder):
+            return
+        argv = LsSpec(builder.name).argv()
+        self._prefetched[builder.name] = run_early(self.backend, argv, LS_TIMEOUT_S)
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -193,7 +210,7 @@ class BuildsScreen(AppScreen[None]):
             self._say(self.problem or "No builders: `buildx ls` listed none.")
             return
         for name in targets:
-            state = self.states.setdefault(name, _BuilderState())
+            state = self.states.setdefault(name, BuilderState())
             known = self.builders.get(name)
             limit = None
             if known is not None:
@@ -208,21 +225,35 @@ class BuildsScreen(AppScreen[None]):
             argv = LsSpec(name, local=self.local).argv()
             entry = self.command_log.start(self.backend.display(argv))
             self._pending.add(name)
-            self._list(name, argv, self._generation, entry)
+            early = self._prefetched.pop(name, None) if not self.local else None
+            self._list(name, argv, self._generation, entry, early)
+        self._prefetched.clear()
         self._redraw()
 
     @work(thread=True, exit_on_error=False)
-    def _list(self, builder: str, argv: tuple[str, ...], generation: int, entry: int) -> None:
-        result = self.backend.run(argv, timeout=LS_TIMEOUT_S)
-        self.post_message(self.Listed(builder, generation, entry, result))
+    def _list(
+        self,
+        builder: str,
+        argv: tuple[str, ...],
+        generation: int,
+        entry: int,
+        early: Future[CommandResult] | None = None,
+    ) -> None:
+        """One `history ls` (or the one started early: waited for), parsed here."""
+        if early is not None:
+            result = early.result(timeout=LS_TIMEOUT_S + 5)
+        else:
+            result = self.backend.run(argv, timeout=LS_TIMEOUT_S)
+        parsed = parse_ls(result.stdout) if result.ok else None
+        self.post_message(self.Listed(builder, generation, entry, result, parsed))
 
     @on(Listed)
     def _listed(self, message: Listed) -> None:
         result = message.result
         self._pending.discard(message.builder)
-        state = self.states.setdefault(message.builder, _BuilderState())
+        state = self.states.setdefault(message.builder, BuilderState())
         if result.ok:
-            parsed = parse_ls(result.stdout)
+            parsed = message.parsed or parse_ls(result.stdout)
             state.records, state.limit, state.listed = parsed.records, None, True
             state.bad_lines = len(parsed.bad_lines)
             note = f"{len(parsed.records)} builds"
@@ -258,23 +289,30 @@ class BuildsScreen(AppScreen[None]):
         groups = group_records(records)
         shown = [g for g in groups if self.filter.matches(g, now)]
         self._groups = {g.key: g for g in shown}
-        one = self.builder is not None
-        wanted = {
-            g.key: cells(g, now, self.platforms.get(g.key, ""), one_builder=one) for g in shown
-        }
         keys = [g.key for g in shown]
         table = self.table
         if keys != self._rows.keys:
             cursor = self._selected_key()
             table.clear()
-            for key in keys:
+            # The rows in view first (their cells made now); the rest once that frame is
+            # painted: 1,000 rows made, measured and laid out at once held it back ~200 ms.
+            first = max(FIRST_ROWS, table.size.height)
+            if cursor in self._groups:
+                first = max(first, keys.index(cursor) + 1)
+            wanted = {g.key: self._cells(g, now) for g in shown[:first]}
+            for key in keys[:first]:
                 table.add_row(*wanted[key], key=key)
-            if cursor in wanted:
+            self._rest = keys[first:]
+            self._rest_token += 1
+            if self._rest:
+                self.call_after_refresh(self._add_rest, self._rest_token, now)
+            if cursor in self._groups:
                 table.move_cursor(row=keys.index(cursor))
         else:
-            for key in keys:
+            wanted = {g.key: self._cells(g, now) for g in shown if g.key in self._rows.cells}
+            for key, after_cells in wanted.items():  # the rows not added yet come later
                 old = self._rows.cells.get(key, ())
-                for col, (before, after) in enumerate(zip(old, wanted[key], strict=False)):
+                for col, (before, after) in enumerate(zip(old, after_cells, strict=False)):
                     if str(before) != str(after):  # only what changed is redrawn
                         table.update_cell(
                             key, table.ordered_columns[col].key, after, update_width=True
@@ -282,26 +320,22 @@ class BuildsScreen(AppScreen[None]):
         self._rows = _Rows(keys, dict(wanted))
         self._say(self._message(len(groups), len(shown)))
 
+    def _cells(self, group: BuildGroup, now: datetime) -> tuple[str | Text, ...]:
+        platforms = self.platforms.get(group.key, "")
+        return cells(group, now, platforms, one_builder=self.builder is not None)
+
+    def _add_rest(self, token: int, now: datetime) -> None:
+        if token != self._rest_token:  # redrawn meanwhile: that redraw added its own rows
+            return
+        rest, self._rest = self._rest, []
+        table = self.table
+        for key in rest:
+            row = self._cells(self._groups[key], now)
+            self._rows.cells[key] = row
+            table.add_row(*row, key=key)
+
     def _message(self, total: int, shown: int) -> str:
-        parts: list[str] = []
-        for name, state in self.states.items():
-            if state.limit is not None:
-                parts.append("⚠ " + state.limit.message)
-            elif state.bad_lines:
-                parts.append(f"⚠ {name}: {state.bad_lines} lines of `history ls` were not records")
-        pending = sorted(self._pending)
-        if pending:
-            parts.append("⟳ listing: " + ", ".join(pending))
-        listed = [n for n, s in self.states.items() if s.listed]
-        scope = " (this directory only: --local)" if self.local else ""
-        if listed and total == 0 and not pending:
-            parts.append(f"No builds recorded on {', '.join(listed)}{scope}.")
-        elif total and shown < total:
-            parts.append(f"{shown} of {total} builds match the filter{scope}.")
-        elif total:
-            counts = ", ".join(f"{n}: {len(self.states[n].records)}" for n in listed)
-            parts.append(f"{total} builds ({counts}){scope}, newest first.")
-        return "\n".join(parts)
+        return list_message(self.states, self._pending, self.local, total, shown)
 
     def _say(self, text: str) -> None:
         self.query_one("#builds-message", Static).update(text)
@@ -328,7 +362,8 @@ class BuildsScreen(AppScreen[None]):
             return
         if group.status is BuildStatus.RUNNING:
             return
-        self._peek(group.builder, group.first.id, group.key)
+        # after the frame in hand is painted (the first rows': the process waits a frame)
+        self.call_after_refresh(self._peek, group.builder, group.first.id, group.key)
 
     @work(thread=True, group="peek", exclusive=True, exit_on_error=False)
     def _peek(self, builder: str, ref: str, key: str) -> None:

@@ -43,7 +43,7 @@ async def test_one_builder_lists_every_record_newest_first(tmp_path):
         lines = fixture("local/history-ls-c.json").splitlines()
         assert table.row_count == len(lines)
         first = table.get_row_at(0)
-        assert first[1] == "slow" and "error" in str(first[0]) and "✖" in str(first[0])
+        assert str(first[1]) == "slow" and "error" in str(first[0]) and "✖" in str(first[0])
         assert backend.calls.count(LsSpec(C).argv()) == 1  # one history ls per builder
         assert "builds (builds-rec-c: " in text_of(screen, "#builds-message")
 
@@ -84,7 +84,7 @@ async def test_filter_and_bad_filter(tmp_path):
             await pilot.press(ch)
         await pilot.press("enter")
         await settle(pilot)
-        names = {screen.query_one(DataTable).get_row_at(i)[1] for i in range(2)}
+        names = {str(screen.query_one(DataTable).get_row_at(i)[1]) for i in range(2)}
         assert screen.query_one(DataTable).row_count == 2 and names == {"failing", "slow"}
         assert "2 of" in text_of(screen, "#builds-message")
         box = screen.query_one("#builds-filter", Input)
