@@ -99,11 +99,11 @@ async def test_cli_builds_appear_as_history_says(lab: Lab, builds) -> None:
         assert table.row_count == len(truth) >= 2
         for key, rec in truth.items():
             row = table.get_row(key)
-            assert row[1] == rec["name"]
+            assert str(row[1]) == rec["name"]
             status = "completed" if rec["status"] == "Completed" else "error"
             assert status in str(row[0])
-            assert row[6] == f"{rec['completed_steps']}/{rec['total_steps']}"
-            assert row[7] == str(rec["cached_steps"])
+            assert str(row[6]) == f"{rec['completed_steps']}/{rec['total_steps']}"
+            assert str(row[7]) == str(rec["cached_steps"])
             start = parse_time(rec["created_at"])
             end = parse_time(rec["completed_at"])
             assert start is not None and end is not None
