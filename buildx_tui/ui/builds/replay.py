@@ -88,6 +88,7 @@ class BuildReplayScreen(AppScreen[None]):
     @dataclass
     class BuilderKnown(Message):
         info: Builder | None
+        listed: bool  # False: `buildx ls` failed (nothing known of the nodes)
 
     @dataclass
     class Finished(Message):
@@ -113,6 +114,7 @@ class BuildReplayScreen(AppScreen[None]):
         self.node = node
         self.info = info
         self.info_read = info is not None
+        self.builders_listed = info is not None
         self.snapshot: ProgressSnapshot | None = None
         self.outcome: FollowOutcome | None = None
         self.problem: HistoryProblem | None = None
@@ -153,21 +155,22 @@ class BuildReplayScreen(AppScreen[None]):
     def _read_builder(self) -> None:
         refresh = self.backend.list_builders()
         builders = refresh.ls.builders if refresh.ls is not None else ()
-        self.post_message(
-            self.BuilderKnown(next((b for b in builders if b.name == self.builder), None))
-        )
+        info = next((b for b in builders if b.name == self.builder), None)
+        self.post_message(self.BuilderKnown(info, refresh.ls is not None))
 
     def on_build_replay_screen_builder_known(self, message: BuilderKnown) -> None:
         self.info, self.info_read = message.info, True
+        self.builders_listed = message.listed
         for view in self.query(LaneView):
             if view.lane is not None and view.lane.kind == "platform":
                 view.set_badge(*self.badge(view.lane_key))
 
     @property
     def node_gone(self) -> bool:
+        """`buildx ls` said it: the builder, or its node that ran the record, no longer exists."""
         info = self.info
         if info is None:
-            return True
+            return self.builders_listed
         return bool(self.node) and all(n.name != self.node for n in info.nodes)
 
     def badge(self, platform: str) -> tuple[Support | None, str, str | None]:

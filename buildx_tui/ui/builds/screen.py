@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
+from textual.types import NoActiveAppError
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from buildx_tui.core.builders import Builder
@@ -128,11 +129,15 @@ class BuildsScreen(AppScreen[None]):
         """Start the one builder's `history ls` now (the screen is not even mounted): when the
         opener passed what `buildx ls` said of it and nothing is to be asked first."""
         known = {b.name: b for b in self._known_builders or ()}
+        try:
+            backend = self.backend
+        except (NoActiveAppError, TypeError):  # made outside a running app: mount lists
+            return
         builder = known.get(self.builder or "")
         if builder is None or unreachable_without_asking(builder) or needs_start(builder):
             return
         argv = LsSpec(builder.name).argv()
-        self._prefetched[builder.name] = run_early(self.backend, argv, LS_TIMEOUT_S)
+        self._prefetched[builder.name] = run_early(backend, argv, LS_TIMEOUT_S)
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -177,3 +177,39 @@ async def test_reload_runs_the_command_again_and_help_lists_keys() -> None:
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
+
+
+async def _lane_titles(backend, builder: str, ref: str, node: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from tests.helpers.replay import replay_app as make_app
+
+    async with make_app(backend).run_test(size=(140, 40)) as pilot:
+        await settle_app(pilot)
+        screen = BuildReplayScreen(builder, ref, name="ctx", node=node)
+        await pilot.app.push_screen(screen)
+        await settle_app(pilot)
+        head = plain(screen.query_one("#replay-head").content)
+        assert head.startswith("Build ctx (") and f"on {builder}/{node}" in head
+        return {v.lane_key: str(v.border_title) for v in screen.query(LaneView)}
+
+
+async def test_lane_badges_come_from_the_node_that_ran_the_record():
+    from tests.helpers.replay import B2, B2_REFS, b2_backend
+
+    titles = await _lane_titles(b2_backend(), B2, B2_REFS["amd"], "b2-rec-amd")
+    assert "linux/amd64 · native · on b2-rec-amd" in titles["linux/amd64"]
+    titles = await _lane_titles(b2_backend(), B2, B2_REFS["arm"], "b2-rec-arm")
+    assert "linux/arm64 · QEMU · on b2-rec-arm" in titles["linux/arm64"]
+
+
+async def test_a_gone_node_or_an_unread_list_says_unknown():
+    from tests.fakes import Reply
+    from tests.helpers.replay import B2, B2_REFS, b2_backend
+
+    gone = b2_backend()  # b2-rec listed, but not the node named
+    titles = await _lane_titles(gone, B2, B2_REFS["arm"], "b2-rec-old")
+    assert "unknown: node gone" in titles["linux/arm64"]
+    failed = b2_backend()  # `buildx ls` failed: nothing is known, nothing is said gone
+    failed.ls_reply = Reply(1, "", "ERROR: Cannot connect to the Docker daemon")
+    titles = await _lane_titles(failed, B2, B2_REFS["arm"], "b2-rec-arm")
+    assert "native/QEMU unknown" in titles["linux/arm64"]
+    assert "gone" not in titles["linux/arm64"] and "QEMU ·" not in titles["linux/arm64"]
