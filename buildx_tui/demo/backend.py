@@ -11,11 +11,16 @@ the app sends from the recordings in ``data/``, whichever builder it names.
   that fails on arm64 (see :class:`DemoBuilds`).
 - The inspector answers for ``127.0.0.1:5000/inspector-demo:1``, ``:2`` and ``:amd64`` (an index
   with provenance attestations); the cache, history logs and traces answer for any builder.
+- The build history belongs to the builder it was recorded on: ``replay-rec``, listed beside
+  the lab's builders as recorded (scripts/record_demo_history_fixtures.py); ``default`` says
+  the docker driver's limit as recorded; the lab's other builders have no records (what buildx
+  prints for a builder without any); the unreachable one is not asked.
 """
 
 from __future__ import annotations
 
 from buildx_tui.core.build.checks import STORE_PROBE_ARGV
+from buildx_tui.core.builds.commands import LsSpec
 from buildx_tui.core.builds.logs import logs_argv
 from buildx_tui.core.builds.trace import trace_argv
 from buildx_tui.core.cache.commands import du_json_argv, du_summary_argv
@@ -26,8 +31,14 @@ from buildx_tui.core.replay.backend import Reply
 from buildx_tui.core.replay.builds import BuildReplayBackend, RecordedBuild
 from buildx_tui.demo.recordings import read
 
-#: The lab's docker-container builder runs amd64 natively and arm64 under QEMU (INDEX.md).
-PINNED = {"lab-container": {"lab-container0": ["linux/amd64", "linux/arm64"]}}
+#: The lab's docker-container builder runs amd64 natively and arm64 under QEMU (INDEX.md); so
+#: does replay-rec, the builder the demo's history was recorded on (made with both pinned).
+PINNED = {
+    "lab-container": {"lab-container0": ["linux/amd64", "linux/arm64"]},
+    "replay-rec": {"replay-rec0": ["linux/amd64", "linux/arm64"]},
+}
+#: The builder the demo's history was recorded on (scripts/record_history_trace_fixtures.py).
+HISTORY_BUILDER = "replay-rec"
 #: The image the inspector can show in the demo (what the help and the notice suggest).
 IMAGE = "127.0.0.1:5000/inspector-demo"
 INSPECT_REFERENCE = f"{IMAGE}:1"
@@ -94,9 +105,6 @@ def _any_builder_replies() -> dict[tuple[str, ...], Reply]:
     replies = {
         du_json_argv(ANY): Reply(0, local("du-container.json")),
         du_summary_argv(ANY): Reply(0, local("du-container.stdout")),
-        ("buildx", "history", "ls", "--builder", ANY, "--format", "json"): Reply(
-            0, local("history-ls-replay.json")
-        ),
     }
     for role, ref in HISTORY_REFS.items():
         logs = local(f"history-logs-{role}.stderr")
@@ -134,10 +142,21 @@ class DemoBuilds:
         return RecordedBuild(f"{LIVE}{role}-live.stderr", 0, paced=True, duration_s=3.3)
 
 
+def _history_ls() -> dict[tuple[str, ...], Reply]:
+    """`history ls` of each builder the demo lists, as the real ones answer."""
+    empty = Reply(0, local("demo-history-ls-empty.json"))
+    return {
+        LsSpec(HISTORY_BUILDER).argv(): Reply(0, local("history-ls-replay.json")),
+        LsSpec("default").argv(): Reply(1, "", local("history-ls-default.stderr")),
+        LsSpec("lab-container").argv(): empty,
+        LsSpec("lab-remote").argv(): empty,
+    }
+
+
 def demo_backend() -> BuildReplayBackend:
     """A new demo backend (its own state: the builders list changes as the user acts)."""
     backend = BuildReplayBackend(
-        ls_output=local("ls-lab-running.json"),
+        ls_output=local("demo-ls-replay-rec.json"),
         pinned=dict(PINNED),
         replies={
             STORE_PROBE_ARGV: Reply(0, local("info-driver-status-lab.json")),
@@ -149,6 +168,7 @@ def demo_backend() -> BuildReplayBackend:
             ),
             du_json_argv("lab-dead"): Reply(1, "", local("du-dead.stderr")),
             **_inspector(),
+            **_history_ls(),
         },
         default_reply=Reply(1, "", NOT_RECORDED),
         any_build=DemoBuilds(),
@@ -185,7 +205,7 @@ def demo_backend() -> BuildReplayBackend:
         elif argv == tuple(StopSpec("lab-container").argv()):
             backend.ls_output = local("ls-lab-stopped.json")
         elif argv == tuple(BootstrapSpec("lab-container").argv()):
-            backend.ls_output = local("ls-lab-running.json")
+            backend.ls_output = local("demo-ls-replay-rec.json")  # running, replay-rec too
 
     backend.fallback = fallback
     backend.after_run = after

@@ -295,3 +295,36 @@ async def test_the_other_screens_find_their_recordings_in_the_demo(no_process):
     # every command asked had a recording (the not-recorded reply was never given)
     for call in ran:
         assert app.backend.replies.get(call) or app.backend.fallback(call), call
+
+
+async def test_the_demo_history_belongs_to_the_builder_it_was_recorded_on(no_process):
+    """Builds of all builders: replay-rec's recorded records on replay-rec (its node named),
+    default's docker-driver limit as recorded, no builds on the lab's others; never the
+    recordings listed under another builder."""
+    from textual.widgets import DataTable, Static
+
+    from buildx_tui.ui import navigation as nav
+    from buildx_tui.ui.builds.screen import BuildsScreen
+    from tests.helpers.render import plain
+
+    app = make_demo_app(refresh_interval=0)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        app.screen.post_message(nav.OpenBuilds())
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BuildsScreen)
+        table = screen.query_one(DataTable)
+        recorded = recordings.read("local/history-ls-replay.json").splitlines()
+        assert table.row_count == len(recorded)
+        where = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert where == {"replay-rec/replay-rec0"}
+        message = plain(screen.query_one("#builds-message", Static).content)
+        assert "default" in message and "history" in message.lower()  # the driver's limit
+        assert f"replay-rec: {len(recorded)}" in message
+        assert "lab-container: 0" in message and "lab-remote: 0" in message
+        app.pop_screen()
+        await settle(pilot)
+        app.screen.post_message(nav.OpenBuilds("default"))
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 0
