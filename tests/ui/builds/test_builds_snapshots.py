@@ -42,7 +42,12 @@ async def _failed(pilot) -> None:
 async def _multi_node(pilot) -> None:
     await _settle(pilot)
     records = b2_records()
-    await pilot.app.push_screen(BuildDetailsScreen(B2, records[0].id, records))
+    screen = BuildDetailsScreen(B2, records[0].id, records)
+    await pilot.app.push_screen(screen)
+    for _ in range(100):  # each node's record read, then the provenance's ids (a busy machine)
+        await _settle(pilot)
+        if screen.details is not None and screen.ids is not None:
+            break
     await _settle(pilot)
 
 
