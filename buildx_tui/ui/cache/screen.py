@@ -312,6 +312,11 @@ class CacheScreen(AppScreen[None]):
             self.notify(str(self.prune_error or "Nothing to run yet."), severity="warning")
             return
         expected = self.preview
+        if not self.services.settings.confirm.prune:
+            # settings.toml's [confirm] prune = false: the preview on the panel was the question
+            self.notify("Pruning without asking ([confirm] prune = false in the settings).")
+            self._start_prune(expected)
+            return
         command = self.backend.display(expected.spec.argv())
         text = Text.assemble(
             (f"Prune the cache of {self.builder}?\n\n", "bold"),
