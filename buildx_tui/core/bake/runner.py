@@ -1,6 +1,7 @@
 """Runs one bake through the backend: its rawjson stream -> :class:`BakeSnapshot` posts (at most
 one per ``min_interval``, and once per ``tick`` so clocks advance), the metadata file read back
-per target (digest, pushed image, build ref), its temporary folder removed.
+per target (digest, pushed image, build ref), its temporary folder removed. It runs in the
+workspace's folder (``spec.cwd``): bake resolves the files' contexts from there.
 
 The same shape as the build feature's runner (core/build/runner.py), which a core feature may
 not import: lines arrive on the client's pump threads, a ticker flushes the last change, one
@@ -123,12 +124,15 @@ class BakeRunner:
         ticker.start()
         try:
             if self._cancel.is_set():
-                result = CommandResult(
-                    tuple(argv), self.backend.display(argv), CANCEL_EXIT, "", "", 0.0, True
-                )
+                command = self.backend.display(argv, self.spec.cwd)
+                result = CommandResult(tuple(argv), command, CANCEL_EXIT, "", "", 0.0, True)
             else:
                 result = self.backend.run(
-                    argv, on_line=self.on_line, token=self.token, keep_tail=KEEP_TAIL_BYTES
+                    argv,
+                    on_line=self.on_line,
+                    token=self.token,
+                    keep_tail=KEEP_TAIL_BYTES,
+                    cwd=self.spec.cwd,
                 )
         finally:
             self._finished.set()
