@@ -39,10 +39,9 @@ def local(name: str) -> str:
 
 
 def spec(workspace: str = WORKSPACE, **kw: object) -> BakeSpec:
-    """The spec the screen makes for ``workspace`` (not the current directory: named with
-    --file)."""
-    file = f"{workspace}/docker-bake.hcl"
-    return BakeSpec(cwd=workspace, files=(file,), builder=BUILDER, **kw)  # type: ignore[arg-type]
+    """The spec the screen makes for the folder ``workspace``: bake runs there and picks the
+    file itself."""
+    return BakeSpec(cwd=workspace, builder=BUILDER, **kw)  # type: ignore[arg-type]
 
 
 def normalise(argv: Sequence[str]) -> tuple[str, ...]:
