@@ -70,6 +70,10 @@ from buildx_tui.ui.navigation import OpenBake
 OFFERED = frozenset({Support.NATIVE, Support.EMULATED, Support.UNKNOWN})
 
 
+def push_label(on: bool) -> str:
+    return "--push: " + ("on, every target's image pushed to its tags" if on else "off")
+
+
 class BakeScreen(BakeRunScreen):
     CSS_PATH = "bake.tcss"
     SUB_TITLE = "bake"
@@ -152,9 +156,7 @@ class BakeScreen(BakeRunScreen):
                         value=" ".join(self.recorded.sets) if self.recorded else "",
                         compact=True,
                     )
-                yield Checkbox(
-                    "--push: every target's image to its tags", self.push, id="bake-push"
-                )
+                yield Checkbox(push_label(self.push), self.push, id="bake-push", compact=True)
                 yield Static("", id="bake-command")
                 yield Static("", id="bake-preflight")
                 yield Static("", id="bake-checks")
@@ -198,6 +200,7 @@ class BakeScreen(BakeRunScreen):
     @on(Checkbox.Changed, "#bake-push")
     def _push_changed(self, event: Checkbox.Changed) -> None:
         self.push = event.value
+        event.checkbox.label = push_label(self.push)  # said in words, not only by its colour
         if self.definition is not None:
             self._show_details()
             self._show_command()
