@@ -44,3 +44,12 @@ def test_bad_paths_say_why(tmp_path, name, said):
     os.mkfifo(tmp_path / "fifo")
     with pytest.raises(WorkspaceError, match=said):
         open_workspace(str(tmp_path / name))
+
+
+def test_the_command_line_refuses_a_bad_workspace_before_anything_starts(tmp_path, capsys):
+    from buildx_tui.__main__ import main
+
+    assert main(["--bake", str(tmp_path / "missing")]) == 2
+    assert "buildx-tui: --bake: no such folder or file" in capsys.readouterr().err
+    assert main(["--bake", str(tmp_path)]) == 2
+    assert "no bake file in" in capsys.readouterr().err
