@@ -28,7 +28,7 @@ WRITER = r"""
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from buildx_tui.core.build.history import History, HistoryEntry, LaneSummary, BuildOutputs, parse_metadata
+from buildx_tui.core.build.history import History, HistoryEntry, LaneSummary, parse_metadata
 from buildx_tui.core.build.spec import BuildSpec, Output
 
 fixtures, folder = Path(sys.argv[1]), Path(sys.argv[2])

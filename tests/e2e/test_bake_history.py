@@ -101,9 +101,7 @@ async def test_a_workspace_elsewhere_bakes_pushes_and_reruns_from_the_history(
         assert isinstance(screen, BakeScreen)
         await wait_for(pilot, lambda: screen.definition is not None or screen.error, 120, "load")
         assert screen.error is None, screen.error
-        assert [t.name for t in screen.listed] == ["default", "app"] or "app" in [
-            t.name for t in screen.listed
-        ]
+        assert {t.name for t in screen.listed} == {"default", "app"}
         assert screen.definition is not None and screen.definition.groups["default"] == ("app",)
         assert all(cwd == str(ws) for _, cwd in client.bakes("--print"))
         screen.query_one("#bake-push", Checkbox).value = True
@@ -128,8 +126,9 @@ async def test_a_workspace_elsewhere_bakes_pushes_and_reruns_from_the_history(
         (target,) = entry.targets
         assert (target.target, target.digest, target.build_ref) == ("app", out.digest, out.ref)
         assert target.image_names == (ref,)
-        record = base.run(["buildx", "history", "inspect", "--builder", BUILDER,
-                           split_ref(target.build_ref)[2], "--format", "json"], timeout=120)  # fmt: skip
+        record_id = split_ref(target.build_ref)[2]
+        inspect = ["buildx", "history", "inspect", "--builder", BUILDER, record_id]
+        record = base.run([*inspect, "--format", "json"], timeout=120)
         assert record.ok, record.stderr
 
         # re-run from the history screen: the same argv, in the same folder
