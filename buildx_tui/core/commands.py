@@ -109,7 +109,13 @@ def display(prefix: Sequence[str], argv: Sequence[str], cwd: str | None = None) 
     """The command line a user could paste into a POSIX shell to do the same thing; run in
     another folder than the app's (``cwd``), it says where: ``(in /path) docker …``."""
     line = shlex.join([*prefix, *argv])
-    return f"(in {cwd}) {line}" if cwd is not None and not same_folder(cwd, os.getcwd()) else line
+    if cwd is None:
+        return line
+    try:
+        here = os.getcwd()
+    except OSError:  # the app's own folder was removed: every other folder is said
+        here = ""
+    return line if same_folder(cwd, here) else f"(in {cwd}) {line}"
 
 
 def same_folder(a: str, b: str) -> bool:
