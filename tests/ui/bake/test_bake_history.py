@@ -228,3 +228,34 @@ async def test_an_old_history_file_lists_its_builds_beside_bake_runs(tmp_path):
         kinds = [str(table.get_row_at(r)[1]) for r in range(table.row_count)]
         assert kinds == ["◆ bake", "build", "build", "build"]
         assert os.stat(tmp_path / "build-history.jsonl").st_size > OLD.stat().st_size
+
+
+def test_each_target_of_a_bake_run_links_to_its_buildkit_record_by_build_ref():
+    from buildx_tui.core.build.history_bake import BakeTargetRun
+    from buildx_tui.core.builds.link import link_record
+    from buildx_tui.core.builds.records import BuildRecord
+    from buildx_tui.ui.builds.details import our_runs
+
+    meta = json.loads(local("bake-run-default.metadata.json"))
+    entry = BakeEntry(
+        request=BakeRequest(workspace="/ws", builder="bake-c"),
+        command="x",
+        started_at=FIXED_NOW,
+        result="success",
+        duration_s=1.0,
+        targets=(
+            BakeTargetRun("app", "success", build_ref=meta["app"]["buildx.build.ref"]),
+            BakeTargetRun("tool", "success", build_ref=meta["tool"]["buildx.build.ref"]),
+            BakeTargetRun("broken", "failed"),  # no metadata: not linked
+        ),
+        id="b1",
+    )
+    runs = our_runs(entry)
+    assert [r.build_ref for r in runs] == [meta["app"]["buildx.build.ref"],
+                                           meta["tool"]["buildx.build.ref"]]  # fmt: skip
+    for name in ("app", "tool"):
+        ref = meta[name]["buildx.build.ref"]
+        record = BuildRecord(ref, "bake", "completed", FIXED_NOW, FIXED_NOW, 3, 3, 0)
+        link = link_record(record, runs)
+        assert link is not None and link.exact and link.run.key == "b1"
+        assert link.run.build_ref == ref
