@@ -15,6 +15,7 @@ shown. A run from the history fills the form with what it ran (and, for a re-run
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from rich.text import Text
@@ -102,14 +103,15 @@ class BakeScreen(BakeRunScreen):
         then run it (a re-run)."""
         super().__init__()
         self.path_error = ""
-        if recorded is not None and path is None:
-            path = recorded.workspace
+        found, looked_at = Workspace(path or "."), path
+        if recorded is not None and path is None:  # its folder, with the files it named
+            found = Workspace(recorded.workspace, recorded.files)
+            looked_at = os.path.join(found.folder, found.files[0]) if found.files else found.folder
         try:
-            found = open_workspace(path)
+            opened = open_workspace(looked_at)
+            found = found if looked_at is not path else opened
         except WorkspaceError as e:
-            found, self.path_error = Workspace(path or "."), str(e)
-        if recorded is not None and recorded.files and found.folder == recorded.workspace:
-            found = Workspace(found.folder, recorded.files)
+            self.path_error = str(e)
         self.folder, self.files = found.folder, found.files
         self.builder = builder if recorded is None else builder or recorded.builder or None
         self.recorded = recorded

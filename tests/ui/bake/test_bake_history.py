@@ -259,3 +259,26 @@ def test_each_target_of_a_bake_run_links_to_its_buildkit_record_by_build_ref():
         link = link_record(record, runs)
         assert link is not None and link.exact and link.run.key == "b1"
         assert link.run.build_ref == ref
+
+
+async def test_a_run_of_a_file_bake_does_not_pick_itself_reopens_with_that_file(tmp_path):
+    """A workspace whose file has a name bake does not look for (``-f ci.hcl``): re-opened from
+    the history in its folder with that file named, not refused as "no bake file"."""
+    (tmp_path / "ci.hcl").write_text('target "x" {}\n')
+    backend = bake_backend()
+    app = bake_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        recorded = BakeRequest(workspace=str(tmp_path), files=("ci.hcl",), targets=("x",))
+        app.post_message(nav.OpenBake(recorded=recorded))
+        await wait_for(pilot, lambda: isinstance(app.screen, BakeScreen))
+        screen = app.screen
+        await settle(pilot)
+        assert (screen.folder, screen.files, screen.path_error) == (str(tmp_path), ("ci.hcl",), "")
+        printed = ("buildx", "bake", "--file", "ci.hcl", "--print")
+        assert backend.cwd_of(*printed) == str(tmp_path)
+        (tmp_path / "ci.hcl").unlink()
+        app.post_message(nav.OpenBake(recorded=recorded))  # the file is gone: said
+        await wait_for(pilot, lambda: app.screen is not screen)
+        await settle(pilot)
+        assert "no such folder or file" in app.screen.path_error
