@@ -153,6 +153,23 @@ async def test_builds_filter_gets_every_key(tmp_path):
         assert table.row_count == 1 and table.get_row_at(0)[1] == "slow"
 
 
+async def test_the_bake_workspace_path_gets_its_own_keys():
+    from tests.helpers.bake import WORKSPACE, bake_app, open_bake
+
+    app = bake_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_bake(pilot)
+        path = screen.query_one("#bake-path", Input)
+        path.value = ""
+        screen.set_focus(path)
+        await settle(pilot)
+        burst(app, f"{WORKSPACE}/docker-bake.hcl\treg:5000")
+        await settle(pilot)
+        assert path.value == f"{WORKSPACE}/docker-bake.hcl"  # typed, not opened: no Enter
+        assert screen.query_one("#bake-var-REGISTRY", Input).value == "reg:5000"
+        assert app.screen is screen
+
+
 async def test_bake_fields_get_their_own_keys():
     from tests.helpers.bake import bake_app, open_bake
 

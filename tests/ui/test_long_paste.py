@@ -228,14 +228,16 @@ async def test_the_builds_filter_and_export_path(tmp_path):
 
 
 async def test_the_bake_variables_and_set_fields():
-    """A 10,000-character paste into each variable and the `--set` field: checked (too long, not
-    a number, not target.key=value), nothing runs, no crash."""
+    """A 10,000-character paste into each variable, the `--set` field and the workspace path:
+    checked (too long, not a number, not target.key=value), nothing runs, no crash."""
+    from textual.widgets import Input, Static
+
     from tests.helpers.bake import bake_app, open_bake
 
     app = bake_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bake(pilot)
-        assert await paste_everywhere(pilot, screen) == 4  # three variables and --set
+        assert await paste_everywhere(pilot, screen) == 5  # the path, three variables, --set
         _spec, problems = screen.spec()
         assert len(problems) == 4
         calls = len(app.backend.calls)
@@ -243,3 +245,8 @@ async def test_the_bake_variables_and_set_fields():
         await settle(pilot)
         assert app.is_running and app.screen is screen
         assert len(app.backend.calls) == calls  # refused before the check
+        screen.query_one("#bake-path", Input).focus()
+        await pilot.press("enter")  # open the pasted path: said, nothing opened
+        await settle(pilot)
+        assert app.screen is screen and len(app.backend.calls) == calls
+        assert "too long" in str(screen.query_one("#bake-message", Static).render())

@@ -1,8 +1,9 @@
 """Runs one bake through the backend: its rawjson stream -> :class:`BakeSnapshot` posts through
 the shared :class:`~buildx_tui.core.progress.pump.ProgressPump` (at most one per
 ``min_interval``, and once per ``tick`` so clocks advance), the metadata file read back per
-target (digest, pushed image, build ref), its temporary folder removed. ``cancel`` may come from
-any thread.
+target (digest, pushed image, build ref), its temporary folder removed. It runs in the
+workspace's folder (``spec.cwd``): bake resolves the files' contexts from there. ``cancel`` may
+come from any thread.
 """
 
 from __future__ import annotations
@@ -109,12 +110,15 @@ class BakeRunner:
         try:
             with self.pump.running():
                 if self._cancel.is_set():
-                    result = CommandResult(
-                        tuple(argv), self.backend.display(argv), CANCEL_EXIT, "", "", 0.0, True
-                    )
+                    command = self.backend.display(argv, self.spec.cwd)
+                    result = CommandResult(tuple(argv), command, CANCEL_EXIT, "", "", 0.0, True)
                 else:
                     result = self.backend.run(
-                        argv, on_line=self.on_line, token=self.token, keep_tail=KEEP_TAIL_BYTES
+                        argv,
+                        on_line=self.on_line,
+                        token=self.token,
+                        keep_tail=KEEP_TAIL_BYTES,
+                        cwd=self.spec.cwd,
                     )
         finally:
             self._finished.set()

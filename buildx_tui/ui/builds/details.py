@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
-from buildx_tui.core.build.history import HistoryEntry
+from buildx_tui.core.build.history import BakeEntry, HistoryEntry, Run
 from buildx_tui.core.builds.commands import AttachmentSpec, ExportSpec, InspectSpec, RmSpec
 from buildx_tui.core.builds.details import Attachment, BuildDetails, DetailsError, parse_inspect
 from buildx_tui.core.builds.limits import classify_history_error
@@ -29,10 +29,29 @@ from buildx_tui.ui.builds.render import details_view
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
 from buildx_tui.ui.common.help import HelpScreen
-from buildx_tui.ui.navigation import OpenBuildForm, OpenBuildLogs, OpenBuildTimeline, OpenInspector
+from buildx_tui.ui.navigation import (
+    OpenBake,
+    OpenBuildForm,
+    OpenBuildLogs,
+    OpenBuildTimeline,
+    OpenInspector,
+)
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 TIMEOUT_S = 60.0
+
+
+def our_runs(entry: Run) -> list[OurRun]:
+    """What the link knows of a run of ours: a build, or each target of a bake run (each its
+    own BuildKit record, linked by its build ref only)."""
+    if isinstance(entry, BakeEntry):
+        builder = entry.request.builder
+        return [
+            OurRun(entry.id, builder, "", "", entry.started_at, t.build_ref, t.reference)
+            for t in entry.targets
+            if t.build_ref
+        ]
+    return [our_run(entry)]
 
 
 def our_run(entry: HistoryEntry) -> OurRun:
@@ -160,7 +179,7 @@ class BuildDetailsScreen(AppScreen[None]):
     @work(thread=True, group="link", exit_on_error=False)
     def _link(self, details: BuildDetails) -> None:
         try:
-            entries = self.services.history.load()
+            entries = self.services.history.load_runs()
         except OSError:
             entries = []
         record = BuildRecord(
@@ -173,7 +192,8 @@ class BuildDetailsScreen(AppScreen[None]):
             completed_steps=details.completed_steps,
             cached_steps=details.cached_steps,
         )
-        self.post_message(self.Linked(link_record(record, [our_run(e) for e in entries])))
+        runs = [r for e in entries for r in our_runs(e)]
+        self.post_message(self.Linked(link_record(record, runs)))
 
     @on(Linked)
     def _linked(self, message: Linked) -> None:
@@ -319,9 +339,11 @@ class BuildDetailsScreen(AppScreen[None]):
 
     @work(thread=True, group="rerun", exit_on_error=False)
     def _post_rerun(self, key: str) -> None:
-        entries = self.services.history.load()
+        entries = self.services.history.load_runs()
         entry = next((e for e in entries if e.id == key), None)
-        if entry is not None:
+        if isinstance(entry, BakeEntry):  # the bake screen on its workspace, filled
+            self.post_message(OpenBake(recorded=entry.request))
+        elif entry is not None:
             self.post_message(OpenBuildForm(spec=entry.spec))
 
     def action_back(self) -> None:
