@@ -1,0 +1,212 @@
+"""Whether a push target needs a login, and whether docker holds one for it.
+
+For each image reference the user pushes to: its registry; what the docker config says about
+credentials for it (an ``auths`` entry, a ``credHelpers`` helper, the ``credsStore``; names
+only, never a secret); and, when the registry is on a loopback address, its answer to
+``GET /v2/`` (the registry API's base: ``200`` needs no login, ``401`` with
+``WWW-Authenticate`` wants one, refused: nothing listens). A registry elsewhere is never
+contacted: only what the config tells is said. Recorded answers: tests/fixtures/local/doctor-v2-*.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+from buildx_tui.core.reference import DEFAULT_DOMAIN, InvalidReference, parse_reference
+
+from .context import DoctorContext
+from .model import CheckResult, Fix, Status
+from .ssh import is_loopback
+
+#: The key `docker login` (no registry) writes for Docker Hub.
+HUB_KEY = "https://index.docker.io/v1/"
+
+
+def registry_of(ref: str) -> str:
+    """The registry (host[:port]) of an image reference; raises InvalidReference."""
+    return parse_reference(ref.strip()).domain
+
+
+def _normal(key: str) -> str:
+    """A config.json ``auths`` key as a registry host (``https://index.docker.io/v1/`` ->
+    ``docker.io``; ``https://reg:5000`` -> ``reg:5000``)."""
+    host = key.strip().split("://", 1)[-1].split("/", 1)[0]
+    return DEFAULT_DOMAIN if host in ("index.docker.io", "registry-1.docker.io") else host
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Where docker would look for a registry's credentials; ``where`` is '' when nowhere."""
+
+    where: str
+    certain: bool  # the config names this registry (not only a store that may hold it)
+
+
+def read_config(path: Path) -> dict[str, object] | str:
+    """config.json as a mapping ({} when it does not exist), or why it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        return f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+    return data if isinstance(data, dict) else f"{path} is not a JSON object"
+
+
+def credentials_for(config: dict[str, object], registry: str) -> Credentials:
+    helpers = config.get("credHelpers")
+    if isinstance(helpers, dict):
+        for key, helper in helpers.items():
+            if _normal(str(key)) == registry and isinstance(helper, str):
+                where = f"credential helper docker-credential-{helper} (credHelpers)"
+                return Credentials(where, True)
+    store = config.get("credsStore")
+    auths = config.get("auths")
+    entry = None
+    if isinstance(auths, dict):
+        entry = next((v for k, v in auths.items() if _normal(str(k)) == registry), None)
+    if isinstance(store, str) and store:
+        if entry is not None:
+            return Credentials(f"kept by docker-credential-{store} (credsStore)", True)
+        return Credentials(
+            f"not listed; docker would ask docker-credential-{store} (credsStore)", False
+        )
+    if isinstance(entry, dict) and (entry.get("auth") or entry.get("identitytoken")):
+        return Credentials("stored in config.json (auths)", True)
+    return Credentials("", False)
+
+
+@dataclass(frozen=True)
+class V2Answer:
+    """A registry's answer to ``GET /v2/``: its status and WWW-Authenticate, or why none."""
+
+    status: int | None
+    authenticate: str = ""
+    error: str = ""
+    scheme: str = "http"
+
+
+def parse_v2_response(raw: bytes, scheme: str = "http") -> V2Answer:
+    """The status line and WWW-Authenticate header of a raw HTTP response."""
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("iso-8859-1", "replace")
+    lines = head.split("\r\n")
+    parts = lines[0].split(" ", 2) if lines else []
+    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+        return V2Answer(None, error="the answer is not HTTP", scheme=scheme)
+    auth = ""
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "www-authenticate":
+            auth = value.strip()
+    return V2Answer(int(parts[1]), auth, scheme=scheme)
+
+
+def _request(host: str) -> bytes:
+    return (
+        f"GET /v2/ HTTP/1.1\r\nHost: {host}\r\nUser-Agent: buildx-tui-doctor\r\n"
+        "Accept: application/json\r\nConnection: close\r\n\r\n"
+    ).encode()
+
+
+def _exchange(sock: socket.socket, host: str) -> bytes:
+    sock.sendall(_request(host))
+    chunks: list[bytes] = []
+    while sum(len(c) for c in chunks) < 65536:
+        data = sock.recv(8192)
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+def split_registry(registry: str) -> tuple[str, int | None]:
+    """``127.0.0.1:5000`` -> ("127.0.0.1", 5000); ``[::1]:5000`` -> ("::1", 5000)."""
+    if registry.startswith("["):
+        host, _, rest = registry[1:].partition("]")
+        port = rest.lstrip(":")
+    else:
+        host, _, port = registry.partition(":")
+    return host, int(port) if port.isdigit() else None
+
+
+def _get(scheme: str, host: str, port: int, registry: str, timeout: float) -> V2Answer:
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            raw.settimeout(timeout)
+            if scheme == "http":
+                return parse_v2_response(_exchange(raw, registry))
+            tls = ssl.create_default_context()
+            tls.check_hostname = False
+            tls.verify_mode = ssl.CERT_NONE  # only the status is read; nothing secret is sent
+            with contextlib.closing(tls.wrap_socket(raw, server_hostname=host)) as sock:
+                return parse_v2_response(_exchange(sock, registry), "https")
+    except ConnectionRefusedError:
+        return V2Answer(None, error=f"nothing listens on {host}:{port} (connection refused)")
+    except (OSError, ssl.SSLError) as exc:
+        said = getattr(exc, "strerror", None) or exc
+        return V2Answer(None, error=f"{scheme}://{host}:{port}: {said}", scheme=scheme)
+
+
+def probe_v2(registry: str, timeout: float) -> V2Answer:
+    """``GET /v2/`` on a loopback registry: over http then https on its port (docker treats a
+    loopback registry as insecure: it tries both); without a port https:443 then http:80.
+    Blocks up to a few ``timeout``: call it from a worker thread."""
+    host, port = split_registry(registry)
+    tries = [("http", port), ("https", port)] if port else [("https", 443), ("http", 80)]
+    first: V2Answer | None = None
+    for scheme, number in tries:
+        answer = _get(scheme, host, number, registry, timeout)
+        if answer.status is not None and answer.status != 400:
+            return answer
+        first = first or answer
+    assert first is not None
+    return first
+
+
+def check_push_target(ctx: DoctorContext, ref: str) -> CheckResult:
+    key, title = f"push:{ref}", f"Push to {ref}"
+    why = "a push to a registry that wants a login fails without credentials for it"
+    path = ctx.docker_config / "config.json"
+    try:
+        registry = registry_of(ref)
+    except InvalidReference as exc:
+        return CheckResult(key, title, Status.FAILED, f"not an image reference: {exc}", "", why)
+    config = read_config(path)
+    command = f"read {path} (registry names only)"
+    if isinstance(config, str):
+        return CheckResult(key, title, Status.UNKNOWN, config, command, why)
+    creds = credentials_for(config, registry)
+    said = f"credentials for {registry}: {creds.where}" if creds.where else (
+        f"docker holds no credentials for {registry}"
+    )  # fmt: skip
+    login = Fix(f"Log in to {registry}", command=f"docker login {registry}")
+    if not is_loopback(split_registry(registry)[0]):
+        found = f"{said}; {registry} not contacted (buildx-tui contacts only loopback addresses)"
+        if creds.certain:
+            return CheckResult(key, title, Status.PASSED, found, command, why)
+        return CheckResult(key, title, Status.UNKNOWN, found, command, why, login)
+    answer = probe_v2(registry, ctx.connect_timeout_s)
+    command += f"; GET {answer.scheme}://{registry}/v2/"
+    if answer.status is None:
+        fix = Fix(f"Start the registry at {registry}, or correct the host:port of the tag")
+        found = f"{registry} is not reachable: {answer.error}; {said}"
+        return CheckResult(key, title, Status.FAILED, found, command, why, fix)
+    if answer.status == 200:
+        found = f"{registry} answers /v2/ with 200: no login needed; {said}"
+        return CheckResult(key, title, Status.PASSED, found, command, why)
+    if answer.status == 401:
+        wants = f"{registry} wants a login (401, WWW-Authenticate: {answer.authenticate or '-'})"
+        if creds.certain:
+            return CheckResult(key, title, Status.PASSED, f"{wants}; {said}", command, why)
+        return CheckResult(key, title, Status.FAILED, f"{wants}; {said}", command, why, login)
+    found = f"{registry} answers /v2/ with {answer.status}; {said}"
+    return CheckResult(key, title, Status.UNKNOWN, found, command, why)
+
+
+def push_results(ctx: DoctorContext) -> tuple[CheckResult, ...]:
+    return tuple(check_push_target(ctx, ref) for ref in dict.fromkeys(ctx.push_targets))
