@@ -261,8 +261,34 @@ def main() -> int:
             for proc in started:
                 proc.terminate()
                 proc.wait(timeout=10)
+        record_ls(r, info, endpoint)
     write_index(r.rows, HEADING, SECTION)
     return 0
+
+
+BUILDER = "doctor-ssh-rec"
+
+
+def record_ls(r: Recorder, info: dict[str, object], endpoint: str) -> None:
+    """`buildx ls --format json` with a docker-container builder of ours on the lab's ssh://
+    endpoint (created without --bootstrap, removed at the end), the lab's ssh wrapper on PATH."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "BUILDX_"))}
+    env["DOCKER_HOST"] = str(info["docker_host"])
+    env["DOCKER_CONFIG"] = str(info["docker_config"])
+    env["PATH"] = f"{info['path_prepend']}{os.pathsep}{env.get('PATH', os.defpath)}"
+    docker = str(info["docker"])
+    subprocess.run([docker, "buildx", "rm", BUILDER], env=env, capture_output=True)
+    made = subprocess.run(
+        [docker, "buildx", "create", "--name", BUILDER, "--driver", "docker-container", endpoint],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if made.returncode != 0:
+        raise SystemExit(f"create {BUILDER}: {made.stderr}")
+    try:
+        r.record([docker, "buildx", "ls", "--format", "json"], env, "doctor-ssh-ls", 0,
+                 f"with {BUILDER}, a docker-container builder on {endpoint}")  # fmt: skip
+    finally:
+        subprocess.run([docker, "buildx", "rm", BUILDER], env=env, capture_output=True)
 
 
 SECTION = (
