@@ -130,7 +130,7 @@ def lab_config(lab_ssh: Path, known_hosts: Path | None = None) -> str:
 
 def start_sshd(
     tmp: Path, name: str, extra: str, client_pub: str
-) -> tuple[subprocess.Popen[bytes], int]:  # noqa: E501
+) -> tuple[subprocess.Popen[bytes], int, Path]:
     d = tmp / f"sshd-{name}"
     d.mkdir()
     host_key = d / "host_key"

@@ -30,6 +30,7 @@ from buildx_tui.core.platforms import ARCH_ALIASES, Platform, parse_platform_lis
 
 from .binfmt import BINFMT_DIR
 from .model import CheckResult
+from .v2 import V2Answer, probe_v2
 
 DEFAULT_PLATFORMS = "linux/amd64,linux/arm64"
 #: The engine's registry settings (daemon.json's mirrors and insecure registries).
@@ -80,6 +81,8 @@ class DoctorContext:
     probe_image: str = DEFAULT_PROBE_IMAGE
     #: Image references the user pushes to (each one's registry: credentials, needs a login).
     push_targets: tuple[str, ...] = ()
+    #: How a loopback registry is asked ``GET /v2/`` (registry, timeout); tests replay answers.
+    probe_registry: Callable[[str, float], V2Answer] = probe_v2
     #: Reaching one endpoint (connect, TLS handshake).
     connect_timeout_s: float = 5.0
     #: One probe build (QEMU is slow; a pull may be needed).

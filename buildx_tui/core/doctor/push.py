@@ -10,18 +10,21 @@ contacted: only what the config tells is said. Recorded answers: tests/fixtures/
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildx_tui.core.reference import DEFAULT_DOMAIN, InvalidReference, parse_reference
+from buildx_tui.core.reference import (
+    DEFAULT_DOMAIN,
+    InvalidReference,
+    parse_reference,
+    validate_reference,
+)
 
 from .context import DoctorContext
 from .model import CheckResult, Fix, Status
 from .ssh import is_loopback
+from .v2 import split_registry
 
 #: The key `docker login` (no registry) writes for Docker Hub.
 HUB_KEY = "https://index.docker.io/v1/"
@@ -81,93 +84,6 @@ def credentials_for(config: dict[str, object], registry: str) -> Credentials:
     return Credentials("", False)
 
 
-@dataclass(frozen=True)
-class V2Answer:
-    """A registry's answer to ``GET /v2/``: its status and WWW-Authenticate, or why none."""
-
-    status: int | None
-    authenticate: str = ""
-    error: str = ""
-    scheme: str = "http"
-
-
-def parse_v2_response(raw: bytes, scheme: str = "http") -> V2Answer:
-    """The status line and WWW-Authenticate header of a raw HTTP response."""
-    head = raw.split(b"\r\n\r\n", 1)[0].decode("iso-8859-1", "replace")
-    lines = head.split("\r\n")
-    parts = lines[0].split(" ", 2) if lines else []
-    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-        return V2Answer(None, error="the answer is not HTTP", scheme=scheme)
-    auth = ""
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "www-authenticate":
-            auth = value.strip()
-    return V2Answer(int(parts[1]), auth, scheme=scheme)
-
-
-def _request(host: str) -> bytes:
-    return (
-        f"GET /v2/ HTTP/1.1\r\nHost: {host}\r\nUser-Agent: buildx-tui-doctor\r\n"
-        "Accept: application/json\r\nConnection: close\r\n\r\n"
-    ).encode()
-
-
-def _exchange(sock: socket.socket, host: str) -> bytes:
-    sock.sendall(_request(host))
-    chunks: list[bytes] = []
-    while sum(len(c) for c in chunks) < 65536:
-        data = sock.recv(8192)
-        if not data:
-            break
-        chunks.append(data)
-    return b"".join(chunks)
-
-
-def split_registry(registry: str) -> tuple[str, int | None]:
-    """``127.0.0.1:5000`` -> ("127.0.0.1", 5000); ``[::1]:5000`` -> ("::1", 5000)."""
-    if registry.startswith("["):
-        host, _, rest = registry[1:].partition("]")
-        port = rest.lstrip(":")
-    else:
-        host, _, port = registry.partition(":")
-    return host, int(port) if port.isdigit() else None
-
-
-def _get(scheme: str, host: str, port: int, registry: str, timeout: float) -> V2Answer:
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as raw:
-            raw.settimeout(timeout)
-            if scheme == "http":
-                return parse_v2_response(_exchange(raw, registry))
-            tls = ssl.create_default_context()
-            tls.check_hostname = False
-            tls.verify_mode = ssl.CERT_NONE  # only the status is read; nothing secret is sent
-            with contextlib.closing(tls.wrap_socket(raw, server_hostname=host)) as sock:
-                return parse_v2_response(_exchange(sock, registry), "https")
-    except ConnectionRefusedError:
-        return V2Answer(None, error=f"nothing listens on {host}:{port} (connection refused)")
-    except (OSError, ssl.SSLError) as exc:
-        said = getattr(exc, "strerror", None) or exc
-        return V2Answer(None, error=f"{scheme}://{host}:{port}: {said}", scheme=scheme)
-
-
-def probe_v2(registry: str, timeout: float) -> V2Answer:
-    """``GET /v2/`` on a loopback registry: over http then https on its port (docker treats a
-    loopback registry as insecure: it tries both); without a port https:443 then http:80.
-    Blocks up to a few ``timeout``: call it from a worker thread."""
-    host, port = split_registry(registry)
-    tries = [("http", port), ("https", port)] if port else [("https", 443), ("http", 80)]
-    first: V2Answer | None = None
-    for scheme, number in tries:
-        answer = _get(scheme, host, number, registry, timeout)
-        if answer.status is not None and answer.status != 400:
-            return answer
-        first = first or answer
-    assert first is not None
-    return first
-
-
 def check_push_target(ctx: DoctorContext, ref: str) -> CheckResult:
     key, title = f"push:{ref}", f"Push to {ref}"
     why = "a push to a registry that wants a login fails without credentials for it"
@@ -190,7 +106,7 @@ def check_push_target(ctx: DoctorContext, ref: str) -> CheckResult:
         if creds.certain:
             return CheckResult(key, title, Status.PASSED, found, command, why)
         return CheckResult(key, title, Status.UNKNOWN, found, command, why, login)
-    answer = probe_v2(registry, ctx.connect_timeout_s)
+    answer = ctx.probe_registry(registry, ctx.connect_timeout_s)
     command += f"; GET {answer.scheme}://{registry}/v2/"
     if answer.status is None:
         fix = Fix(f"Start the registry at {registry}, or correct the host:port of the tag")
@@ -206,6 +122,23 @@ def check_push_target(ctx: DoctorContext, ref: str) -> CheckResult:
         return CheckResult(key, title, Status.FAILED, f"{wants}; {said}", command, why, login)
     found = f"{registry} answers /v2/ with {answer.status}; {said}"
     return CheckResult(key, title, Status.UNKNOWN, found, command, why)
+
+
+#: The most push targets one run checks.
+MAX_TARGETS = 20
+
+
+def parse_push_targets(text: str) -> tuple[str, ...] | str:
+    """Image references separated by commas, spaces or lines (each once), or why not."""
+    refs = tuple(dict.fromkeys(t for t in text.replace(",", " ").split() if t))
+    if len(refs) > MAX_TARGETS:
+        return f"{len(refs)} references: the doctor checks up to {MAX_TARGETS} at once"
+    for ref in refs:
+        problem = validate_reference(ref)
+        if problem is not None:
+            shown = ref if len(ref) <= 60 else ref[:59] + "…"
+            return f"{shown!r}: {problem}"
+    return refs
 
 
 def push_results(ctx: DoctorContext) -> tuple[CheckResult, ...]:

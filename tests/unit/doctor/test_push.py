@@ -11,18 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from buildx_tui.core.doctor import push
 from buildx_tui.core.doctor.model import Status
 from buildx_tui.core.doctor.push import (
-    V2Answer,
     check_push_target,
     credentials_for,
-    parse_v2_response,
-    probe_v2,
+    parse_push_targets,
     push_results,
     registry_of,
-    split_registry,
 )
+from buildx_tui.core.doctor.v2 import V2Answer, parse_v2_response, probe_v2, split_registry
 from tests.fakes import FIXTURES
 from tests.helpers.doctor import doctor_backend, doctor_context
 
@@ -65,48 +62,44 @@ def test_credentials_say_where_never_what() -> None:
     assert not maybe.certain and "docker would ask docker-credential-desktop" in maybe.where
 
 
-def ctx_with(tmp_path: Path, config: dict[str, object] | None, *refs: str):
-    ctx = doctor_context(doctor_backend(), tmp_path, push_targets=refs)
+def ctx_with(tmp_path: Path, config: dict[str, object] | None, *refs: str, answer=None):
+    asked: list[str] = []
+
+    def probe(registry: str, timeout: float) -> V2Answer:
+        asked.append(registry)
+        assert answer is not None, "a registry was asked"
+        return answer
+
+    ctx = doctor_context(doctor_backend(), tmp_path, push_targets=refs, probe_registry=probe)
+    ctx.asked = asked  # type: ignore[attr-defined]
     if config is not None:
         ctx.docker_config.mkdir(parents=True, exist_ok=True)
         (ctx.docker_config / "config.json").write_text(json.dumps(config))
     return ctx
 
 
-def answering(monkeypatch: pytest.MonkeyPatch, answer: V2Answer) -> list[str]:
-    asked: list[str] = []
-
-    def fake(registry: str, timeout: float) -> V2Answer:
-        asked.append(registry)
-        return answer
-
-    monkeypatch.setattr(push, "probe_v2", fake)
-    return asked
-
-
-def test_loopback_registry_that_needs_no_login(tmp_path, monkeypatch) -> None:
-    answering(monkeypatch, parse_v2_response(LAB.read_bytes()))
-    (r,) = push_results(ctx_with(tmp_path, None, "127.0.0.1:5000/app:1"))
+def test_loopback_registry_that_needs_no_login(tmp_path) -> None:
+    ok = parse_v2_response(LAB.read_bytes())
+    (r,) = push_results(ctx_with(tmp_path, None, "127.0.0.1:5000/app:1", answer=ok))
     assert r.status is Status.PASSED
     assert "127.0.0.1:5000 answers /v2/ with 200: no login needed" in r.found
     assert "docker holds no credentials for 127.0.0.1:5000" in r.found
 
 
-def test_loopback_registry_that_wants_a_login(tmp_path, monkeypatch) -> None:
-    answering(monkeypatch, parse_v2_response(HTPASSWD.read_bytes()))
-    (r,) = push_results(ctx_with(tmp_path, {"auths": {}}, "127.0.0.1:5917/app"))
+def test_loopback_registry_that_wants_a_login(tmp_path) -> None:
+    wants = parse_v2_response(HTPASSWD.read_bytes())
+    (r,) = push_results(ctx_with(tmp_path, {"auths": {}}, "127.0.0.1:5917/app", answer=wants))
     assert r.status is Status.FAILED
     assert 'wants a login (401, WWW-Authenticate: Basic realm="doctor-rec")' in r.found
     assert r.fix is not None and r.fix.command == "docker login 127.0.0.1:5917"
     config = {"auths": {"127.0.0.1:5917": {"auth": SECRET}}}
-    (logged,) = push_results(ctx_with(tmp_path, config, "127.0.0.1:5917/app"))
+    (logged,) = push_results(ctx_with(tmp_path, config, "127.0.0.1:5917/app", answer=wants))
     assert logged.status is Status.PASSED
     assert "credentials for 127.0.0.1:5917: stored in config.json (auths)" in logged.found
     assert SECRET not in logged.found + logged.command + logged.why
 
 
-def test_non_loopback_is_not_contacted(tmp_path, monkeypatch) -> None:
-    asked = answering(monkeypatch, V2Answer(200))
+def test_non_loopback_is_not_contacted(tmp_path) -> None:
     config = {"credHelpers": {"ghcr.io": "gh"}}
     ctx = ctx_with(tmp_path, config, "ghcr.io/me/app:1", "quay.io/me/app", "ghcr.io/me/app:1")
     got = push_results(ctx)
@@ -115,7 +108,18 @@ def test_non_loopback_is_not_contacted(tmp_path, monkeypatch) -> None:
     assert ghcr.status is Status.PASSED and "docker-credential-gh" in ghcr.found
     assert "not contacted" in ghcr.found and "not contacted" in quay.found
     assert quay.status is Status.UNKNOWN and quay.fix is not None
-    assert asked == []
+    assert ctx.asked == []
+
+
+def test_push_targets_typed() -> None:
+    assert parse_push_targets("a:1, 127.0.0.1:5000/b  a:1\nc") == ("a:1", "127.0.0.1:5000/b", "c")
+    assert parse_push_targets("") == ()
+    bad = parse_push_targets("ok:1 Not/Valid!")
+    assert isinstance(bad, str) and bad.startswith("'Not/Valid!':")
+    many = parse_push_targets(" ".join(f"r{i}" for i in range(30)))
+    assert many == "30 references: the doctor checks up to 20 at once"
+    long = parse_push_targets("x" * 5000)
+    assert isinstance(long, str) and len(long) < 400
 
 
 def test_a_bad_reference_is_said(tmp_path: Path) -> None:
