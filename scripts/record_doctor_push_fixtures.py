@@ -13,7 +13,12 @@ Rewrites its own section of tests/fixtures/local/INDEX.md. Never edit the record
 
 from __future__ import annotations
 
-import crypt  # bcrypt for htpasswd (Python 3.11 still has it)
+import warnings
+
+with warnings.catch_warnings():  # bcrypt for an htpasswd file (Python 3.11 still has it)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import crypt
+
 import socket
 import subprocess
 import sys
