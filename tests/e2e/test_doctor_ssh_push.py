@@ -35,12 +35,14 @@ from pathlib import Path
 
 import pytest
 
+from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.docker.client import BuildxClient
 from buildx_tui.core.docker.types import ClientOptions
 from buildx_tui.core.doctor.context import DoctorContext
 from buildx_tui.core.doctor.model import CheckResult, Status
 from buildx_tui.core.doctor.runner import run_all
 from buildx_tui.core.doctor.ssh import check_ssh_endpoint
+from buildx_tui.ui.build.push_preflight import push_issues
 
 from .conftest import Lab
 
@@ -265,6 +267,15 @@ def test_push_targets(lab: Lab, tmp_path: Path, auth_registry: str) -> None:
     assert private["fix"]["command"] == f"docker login {auth_registry}"
     assert nothing["status"] == "failed" and "connection refused" in nothing["found"]
     assert far["status"] == "unknown" and "not contacted" in far["found"]
+
+    # The build form's pre-flight of a push says the same, live (a warning for the 401 only)
+    spec = BuildSpec("lab-container", tags=refs[:3], output=Output.PUSH)
+    warned = push_issues(spec, str(config))
+    assert len(warned) == 2
+    assert warned[0].message.startswith(f"push to {refs[1]}: ")
+    assert warned[1].message.startswith(f"push to {refs[2]}: ")
+    assert "wants a login (401" in warned[0].message
+    assert "connection refused" in warned[1].message
 
     # The fix, as the user would run it (into the temporary config, never the lab's)
     login = subprocess.run(

@@ -74,6 +74,11 @@ def doctor_context(
     return ctx
 
 
+def lab_registry_answer(registry: str, timeout: float) -> V2Answer:
+    """Every registry answers as the lab registry did (200: no login needed)."""
+    return parse_v2_response((FIXTURES / "local" / "doctor-v2-lab.http").read_bytes())
+
+
 def recorded_registry(registry: str, timeout: float) -> V2Answer:
     """127.0.0.1:5000 answers as the lab registry did; any other port as the htpasswd one."""
     name = "lab" if registry.endswith(":5000") else "htpasswd"

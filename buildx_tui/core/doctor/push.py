@@ -11,6 +11,7 @@ contacted: only what the config tells is said. Recorded answers: tests/fixtures/
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from buildx_tui.core.reference import (
 from .context import DoctorContext
 from .model import CheckResult, Fix, Status
 from .ssh import is_loopback
-from .v2 import split_registry
+from .v2 import V2Answer, probe_v2, split_registry
 
 #: The key `docker login` (no registry) writes for Docker Hub.
 HUB_KEY = "https://index.docker.io/v1/"
@@ -85,9 +86,20 @@ def credentials_for(config: dict[str, object], registry: str) -> Credentials:
 
 
 def check_push_target(ctx: DoctorContext, ref: str) -> CheckResult:
+    return push_verdict(ref, ctx.docker_config, ctx.connect_timeout_s, ctx.probe_registry)
+
+
+def push_verdict(
+    ref: str,
+    docker_config: Path,
+    timeout: float,
+    probe: Callable[[str, float], V2Answer] = probe_v2,
+) -> CheckResult:
+    """One push target: its registry's credentials in ``docker_config`` and, on loopback, its
+    answer to GET /v2/ (``probe``). Blocks: call it from a worker thread."""
     key, title = f"push:{ref}", f"Push to {ref}"
     why = "a push to a registry that wants a login fails without credentials for it"
-    path = ctx.docker_config / "config.json"
+    path = docker_config / "config.json"
     try:
         registry = registry_of(ref)
     except InvalidReference as exc:
@@ -106,7 +118,7 @@ def check_push_target(ctx: DoctorContext, ref: str) -> CheckResult:
         if creds.certain:
             return CheckResult(key, title, Status.PASSED, found, command, why)
         return CheckResult(key, title, Status.UNKNOWN, found, command, why, login)
-    answer = ctx.probe_registry(registry, ctx.connect_timeout_s)
+    answer = probe(registry, timeout)
     command += f"; GET {answer.scheme}://{registry}/v2/"
     if answer.status is None:
         fix = Fix(f"Start the registry at {registry}, or correct the host:port of the tag")
