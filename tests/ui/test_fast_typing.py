@@ -119,6 +119,25 @@ async def test_cache_prune_fields_get_their_own_keys():
         assert panel.input_for("reserved_space").value == "2GB"
 
 
+async def test_cache_old_builds_fields_get_their_own_keys():
+    """`h` then the age, Tab over the status, the count: each in its field (an `h` in 12h is
+    text, not the panel's key)."""
+    from textual.widgets import Input
+
+    from tests.helpers.cache import history_app, open_cache
+
+    app = history_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_cache(pilot)
+        burst(app, "h12h\t\t3")
+        await settle(pilot)
+        assert screen.query_one("#hist-older", Input).value == "12h"
+        assert screen.query_one("#hist-keep", Input).value == "3"
+        panel = screen.query_one("#history-panel")
+        assert panel.display and panel.plan is not None
+        assert panel.plan.criteria == "older than 12h, all but the newest 3"
+
+
 async def test_replay_and_timeline_keys_in_one_burst():
     """r (reload) typed fast: one command per key, each finished; then Esc goes back."""
     from buildx_tui.core.builds.logs import logs_argv

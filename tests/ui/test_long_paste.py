@@ -173,6 +173,24 @@ async def test_the_cache_screen_filter_and_prune_fields():
         assert not any(call[:2] == ("buildx", "prune") for call in app.backend.calls)
 
 
+async def test_the_cache_screen_old_builds_fields():
+    """The old-builds panel (history rm): pasted into, refused in words; ctrl+r runs nothing."""
+    from tests.helpers.cache import history_app, open_cache
+
+    app = history_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cache(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert await paste_everywhere(pilot, screen) == 3  # the filter, older than, keep newest
+        panel = screen.query_one("#history-panel")
+        assert panel.problem is not None and len(str(panel.problem)) < 200
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        assert not any(call[:3] == ("buildx", "history", "rm") for call in app.backend.calls)
+
+
 async def test_the_replay_and_timeline_screens():
     """No field on either: a paste (and keys) on them run nothing and break nothing."""
     from buildx_tui.ui.builds.replay import BuildReplayScreen

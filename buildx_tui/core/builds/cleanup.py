@@ -76,11 +76,11 @@ def parse_age(text: str) -> timedelta | None:
 
 
 def age_text(age: timedelta) -> str:
-    """``3d 4h``, ``2h 5m``, ``40s``: the two largest units."""
+    """``3d 4h``, ``2d 0h``, ``2h 5m``, ``40s``: the largest unit and the next one."""
     seconds = max(0, int(age.total_seconds()))
     out: list[str] = []
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size or (unit == "s" and not out):
+        if out or seconds >= size or unit == "s":
             out.append(f"{seconds // size}{unit}")
             seconds %= size
         if len(out) == 2:
@@ -171,7 +171,7 @@ def plan_cleanup(
         )
     criteria = [choice.status.label] if choice.status is not StatusChoice.ANY else []
     if age is not None:
-        criteria.append(f"older than {age_text(age)}")
+        criteria.append(f"older than {choice.older_than.strip()}")
     if keep is not None:
         criteria.append(f"all but the newest {keep}")
     return CleanupPlan(builder, tuple(goes), len(records) - len(goes), running, ", ".join(criteria))

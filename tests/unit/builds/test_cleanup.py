@@ -39,6 +39,7 @@ def test_ages() -> None:
         assert e.value.field == "older_than" and len(str(e.value)) < 120
     assert age_text(timedelta(days=3, hours=4, minutes=5)) == "3d 4h"
     assert age_text(timedelta(seconds=40)) == "40s"
+    assert age_text(timedelta(days=2, seconds=61)) == "2d 0h"
 
 
 def test_by_status_error_is_failed_and_cancelled() -> None:
