@@ -112,6 +112,4 @@ def history_backend() -> FakeBackend:
 
 
 def history_app(backend: FakeBackend | None = None) -> BuildxApp:
-    return BuildxApp(
-        backend or history_backend(), refresh_interval=0, clock=lambda: HISTORY_NOW
-    )
+    return BuildxApp(backend or history_backend(), refresh_interval=0, clock=lambda: HISTORY_NOW)

@@ -134,7 +134,10 @@ class HistoryPanel(VerticalScroll):
             gone = before - {r.ref for r in self.records}
             expected = set(message.removed)
             if gone == expected:
-                self.verdict = f"✔ history ls: {len(gone)} records gone, as the preview said"
+                n = len(gone)
+                self.verdict = (
+                    f"✔ history ls: {n} record{'' if n == 1 else 's'} gone, as the preview said"
+                )
             else:
                 self.verdict = (
                     f"⚠ history ls: {len(gone & expected)} of {len(expected)} previewed gone, "

@@ -50,9 +50,7 @@ def test_by_status_error_is_failed_and_cancelled() -> None:
         "buildx", "history", "rm", "--builder", "builds-rec-c",
         "kojqonku934a2h84hw2esxb1z", "wqej9xjeco031y2ztoul7k5l1",
     )  # fmt: skip
-    assert plan.headline() == (
-        "2 records would be removed (failed or cancelled (Error)); 4 stay."
-    )
+    assert plan.headline() == ("2 records would be removed (failed or cancelled (Error)); 4 stay.")
 
 
 def test_by_age_and_keep_newest() -> None:
