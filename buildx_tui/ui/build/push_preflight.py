@@ -20,6 +20,7 @@ from buildx_tui.core.doctor.v2 import V2Answer, probe_v2
 
 #: Seconds to wait for one registry (loopback only).
 TIMEOUT_S = 3.0
+GROUP = "push-preflight"
 #: How a loopback registry is asked (the UI tests answer from a recording instead).
 probe: Callable[[str, float], V2Answer] = probe_v2
 
@@ -45,10 +46,13 @@ def preflight(
     config: str | None,
     done: Callable[[BuildSpec, list[Issue]], None],
 ) -> None:
-    """Run :func:`push_issues` on a thread; ``done`` gets the spec and them on the UI thread."""
+    """Run :func:`push_issues` on a thread; ``done`` gets the spec and them on the UI thread.
+    A second Build pressed while it runs starts nothing (one build, not two)."""
+    if any(w.group == GROUP and w.is_running for w in screen.workers):
+        return
 
     def work() -> None:
         issues = push_issues(spec, config)
         screen.app.call_from_thread(done, spec, issues)
 
-    screen.run_worker(work, thread=True, group="push-preflight", exit_on_error=False)
+    screen.run_worker(work, thread=True, group=GROUP, exit_on_error=False)

@@ -185,3 +185,13 @@ def test_the_node_and_the_ssh_check_share_one_run(tmp_path: Path) -> None:
     assert len(connects) == 1
     done = dict((c.id, r) for c, r in run_all(ctx, only=("ssh",)))
     assert done["ssh"][0].status is Status.FAILED
+
+
+def test_no_ssh_client_here(tmp_path: Path) -> None:
+    backend = doctor_backend()
+    t = target(LAB)
+    backend.replies[resolve_argv(t)] = Reply(127, "", "[Errno 2] No such file or directory: 'ssh'")
+    r = check_ssh_endpoint(doctor_context(backend, tmp_path), LAB)
+    assert r.status is Status.FAILED and "could not resolve 127.0.0.1" in r.found
+    assert r.fix is not None and "OpenSSH client" in r.fix.text
+    assert [c for c in backend.calls if c[0] == "ssh"] == [resolve_argv(t)]
