@@ -38,6 +38,14 @@ class Backend(Protocol):
         folder it runs in (None: the app's), said in the command shown when it is another."""
         ...
 
+    def run_program(
+        self, argv: Sequence[str], *, timeout: float, stdin: bytes | None = None
+    ) -> CommandResult:
+        """Run another program than docker (``ssh``: what docker's ssh:// helper runs) by its
+        exact argv, found on PATH, with a timeout; its result's ``command`` is the argv
+        shell-quoted."""
+        ...
+
     def cancel(self, token: object) -> bool:
         """Cancel the run started with ``token``."""
         ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -61,6 +62,11 @@ def cwd_problem(cwd: str) -> str:
     if not os.access(cwd, os.X_OK):
         return f"cannot run in {shown(cwd, quote=True)}: permission denied"
     return ""
+
+
+def program_display(argv: Sequence[str]) -> str:
+    """The command line shown for a program's argv (``ssh -G -- host``), shell-quoted."""
+    return shlex.join(argv)
 
 
 def subprocess_env() -> dict[str, str]:
@@ -236,6 +242,44 @@ class BuildxClient:
             out, err = _communicate(proc, stdin, on_line, timeout, keep_tail)
         finally:
             self._running.pop(key, None)
+        return CommandResult(
+            tuple(argv),
+            command,
+            proc.returncode if proc.returncode is not None else -1,
+            out.decode("utf-8", "replace"),
+            err.decode("utf-8", "replace"),
+            time.perf_counter() - started,
+            cancelled=running.cancelled,
+            stdout_bytes=out,
+        )
+
+    def run_program(
+        self, argv: Sequence[str], *, timeout: float, stdin: bytes | None = None
+    ) -> CommandResult:
+        """Run a program other than docker (the doctor's ``ssh``) by its exact argv, found on
+        PATH, no shell, with a timeout (its whole process group ends then); cancelled with
+        the others by :meth:`cancel_all`."""
+        command = program_display(argv)
+        started = time.perf_counter()
+        try:
+            proc = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=subprocess_env(),
+                start_new_session=True,
+            )
+        except OSError as e:
+            return CommandResult(tuple(argv), command, 127, "", str(e), 0.0)
+        with self._lock:
+            self.processes_started += 1
+        running = _Running(proc)
+        self._running[id(running)] = running
+        try:
+            out, err = _communicate(proc, stdin, None, timeout)
+        finally:
+            self._running.pop(id(running), None)
         return CommandResult(
             tuple(argv),
             command,

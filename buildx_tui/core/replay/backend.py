@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from buildx_tui.core.docker.client import BuildxClient
+from buildx_tui.core.docker.client import BuildxClient, program_display
 from buildx_tui.core.docker.types import ClientOptions, CommandResult, Refresh
 
 #: How long a replayed command says it took when nothing else is known (seconds).
@@ -108,6 +108,26 @@ class ReplayBackend:
         return CommandResult(
             key,
             self.display(key, cwd),
+            reply.returncode,
+            reply.stdout,
+            reply.stderr,
+            REPLY_DURATION_S,
+            stdout_bytes=reply.stdout.encode(),
+        )
+
+    def run_program(
+        self, argv: Sequence[str], *, timeout: float, stdin: bytes | None = None
+    ) -> CommandResult:
+        """A program other than docker (``ssh``): answered from ``replies`` by its whole argv
+        (``("ssh", "-G", …)``), else ``default_reply``; its command is the argv quoted."""
+        key = tuple(argv)
+        self.calls.append(key)
+        reply = self.replies.get(key) or self.default_reply
+        if reply.gate is not None:
+            reply.gate.wait(10)
+        return CommandResult(
+            key,
+            program_display(key),
             reply.returncode,
             reply.stdout,
             reply.stderr,
