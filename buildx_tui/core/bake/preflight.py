@@ -1,7 +1,9 @@
 """What buildx will refuse or may fail at, said before a bake runs (the build form's pre-flight
 warnings, for each target of the bake): the docker driver and several platforms, a push without
 a tag, `--load` (type=docker) of several platforms, and a registry on the loopback address that
-a builder with its own network cannot reach (the build form's check: core/loopback.py). From the
+a builder with its own network cannot reach (the build form's check: core/loopback.py), and a
+push to a self-hosted registry the builder is not configured to reach over plain HTTP
+(core/plain_http.py, the form's note too). From the
 targets as bake printed them (with the overrides applied when known), the builder, the platform
 override and --push; the only file read is each target's Dockerfile (its base images), in the
 workspace's folder as bake would read it."""
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from buildx_tui.core.bake.definition import BakeTarget
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.loopback import dockerfile_bases, unreachable
+from buildx_tui.core.plain_http import plain_http_note
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.IGNORECASE)
 
@@ -48,7 +51,11 @@ def _unreachable(t: BakeTarget, builder: Builder, cwd: str | None, push: bool) -
         bases=dockerfile_bases(path) if path else (),
         cache_imports=t.cache_from_refs,
     )
-    return [Preflight(t.name, False, u.message, note=not u.fails) for u in found]
+    out = [Preflight(t.name, False, u.message, note=not u.fails) for u in found]
+    note = plain_http_note(builder, [*pushes, *t.cache_to_refs])
+    if note:
+        out.append(Preflight(t.name, False, note, note=True))
+    return out
 
 
 def _loads(t: BakeTarget) -> bool:

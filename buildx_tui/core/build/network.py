@@ -1,6 +1,8 @@
 """A registry on the loopback address and a builder that has its own network, for a build:
 :func:`loopback_issues` warns before the build (the check itself is core/loopback.py, shared
-with bake's pre-flight); :func:`loopback_failure_hint` explains the failure.
+with bake's pre-flight), and notes a push to a self-hosted registry the builder is not
+configured to reach over plain HTTP (core/plain_http.py, shared too); :func:`loopback_failure_hint`
+explains the failure.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from buildx_tui.core.loopback import (
     own_network_nodes,
     unreachable,
 )
+from buildx_tui.core.plain_http import plain_http_note
 
 __all__ = [
     "dockerfile_bases",
@@ -54,9 +57,14 @@ def loopback_issues(
         bases=dockerfile_bases(dockerfile) if dockerfile else (),
         cache_imports=_cache_refs(spec.cache_from, export=False),
     )
-    return [
+    issues = [
         Issue(u.field, Severity.WARNING if u.fails else Severity.NOTE, u.message) for u in found
     ]
+    pushes = spec.tags if spec.output is Output.PUSH else ()
+    note = plain_http_note(builder, [*pushes, *_cache_refs(spec.cache_to, export=True)])
+    if note:
+        issues.append(Issue("tags", Severity.NOTE, note))
+    return issues
 
 
 def loopback_failure_hint(error_text: str, builder: Builder | None) -> str:
