@@ -10,10 +10,10 @@ The recorded heavy two-platform build (tests/fixtures/buildx/build-heavy-rawjson
 
 For each, measured in this run:
 
-1. core: `LogFollower` (the replay screen's worker: its lock, its 50 ms coalescing, the shared
-   parser) fed by a backend that calls ``on_line`` as fast as it can; events/s, against the
-   bare parser (`BuildProgress.feed`) on the same lines in the same run (the follower's cost as
-   a ratio), and against the target of 100,000 events/s;
+1. core: `LogFollower` (the replay screen's worker: the shared progress pump with its lock and
+   its 100 ms coalescing, the shared parser) fed by a backend that calls ``on_line`` as fast as
+   it can; events/s, against the bare parser (`BuildProgress.feed`) on the same lines in the same
+   run (the follower's cost as a ratio), and against the target of 100,000 events/s;
 2. UI: a headless app showing `BuildReplayScreen` while the same stream flows; events/s end to
    end and the worst stall of the UI event loop (largest gap between the ticks of a 10 ms timer,
    as bench_build_ui.py measures it) once the first lanes are painted, against the 100 ms

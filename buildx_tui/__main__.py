@@ -63,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="auto-refresh interval of the builders list; 0 turns it off (default: settings.toml "
         "[builders] refresh, else 10)",
     )
+    p.add_argument(
+        "--bake",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="open the bake workspace at PATH (a folder, or a bake file) on top of the builders "
+        "list; without PATH, the current directory",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     doctor = sub.add_parser(
         "doctor",
@@ -157,6 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.demo:
         return run_demo(args.refresh)
+    if args.bake:  # a path that cannot be a workspace is said before anything starts
+        from buildx_tui.core.bake.workspace import WorkspaceError, open_workspace
+
+        try:
+            open_workspace(args.bake)
+        except WorkspaceError as e:
+            print(f"buildx-tui: --bake: {e}", file=sys.stderr)
+            return 2
 
     from buildx_tui.core.docker.client import start_prefetch
 
@@ -173,6 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings=loaded.settings,
         settings_path=loaded.path,
         notices=settings_notices(loaded),
+        bake=args.bake,
     )
     app.run()
     if app.wants_demo:  # chosen in the palette (e.g. on the "Docker unreachable" screen)

@@ -14,3 +14,8 @@ def _no_real_docker_config(request, tmp_path, monkeypatch):
     # The app's build history (Services.history) lives here: the `history` fixture of the build
     # tests is the same folder, so a test reads what the app wrote.
     monkeypatch.setenv("BUILDX_TUI_DATA_DIR", str(tmp_path / "data"))
+    # The build form asks a push target's loopback registry GET /v2/ before a push: here the
+    # lab registry's recorded answer (200, no login), never a live socket.
+    from tests.helpers.doctor import lab_registry_answer
+
+    monkeypatch.setattr("buildx_tui.ui.build.push_preflight.probe", lab_registry_answer)

@@ -6,6 +6,7 @@ the user is shown, so people learn the CLI while using the UI. No shell strings 
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Sequence
@@ -104,6 +105,24 @@ class RemoveSpec:
         return argv
 
 
-def display(prefix: Sequence[str], argv: Sequence[str]) -> str:
-    """The command line a user could paste into a POSIX shell to do the same thing."""
-    return shlex.join([*prefix, *argv])
+def display(prefix: Sequence[str], argv: Sequence[str], cwd: str | None = None) -> str:
+    """The command line a user could paste into a POSIX shell to do the same thing; run in
+    another folder than the app's (``cwd``), it says where: ``(in /path) docker …``."""
+    line = shlex.join([*prefix, *argv])
+    if cwd is None:
+        return line
+    try:
+        here = os.getcwd()
+    except OSError:  # the app's own folder was removed: every other folder is said
+        here = ""
+    return line if same_folder(cwd, here) else f"(in {cwd}) {line}"
+
+
+def same_folder(a: str, b: str) -> bool:
+    """``a`` and ``b`` name the same folder (as written, or once resolved)."""
+    if a == b:
+        return True
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return False

@@ -79,9 +79,11 @@ class BuildxApp(ScreenOpener):
         demo: bool = False,
         settings: Settings | None = None,
         settings_path: Path | None = None,
+        bake: str | None = None,
     ) -> None:
         """``socket_check``: how the wizard tells that a unix socket listens (default: this
-        machine's; tests replaying the lab's recordings give their own)."""
+        machine's; tests replaying the lab's recordings give their own); ``bake``: a bake
+        workspace to open over the builders list (``buildx-tui --bake PATH``; "": here)."""
         super().__init__(
             Services(
                 backend=backend,
@@ -104,6 +106,7 @@ class BuildxApp(ScreenOpener):
         self.wants_demo = False
         self._quitting = False
         self._signals: list[signal.Signals] = []
+        self._bake = bake
 
     @property
     def backend(self) -> Backend:
@@ -116,6 +119,8 @@ class BuildxApp(ScreenOpener):
         self._install_signal_handlers()
         self.mount_settings()
         self.push_screen(BuildersScreen())
+        if self._bake is not None:
+            self.post_message(nav.OpenBake(self._bake or None))
         for notice in self._notices:
             self.notify(
                 notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout
@@ -428,6 +433,7 @@ def make_app(
     settings: Settings | None = None,
     settings_path: Path | None = None,
     notices: Sequence[Notice] = (),
+    bake: str | None = None,
 ) -> BuildxApp:
     options = options or ClientOptions()
     client = BuildxClient(options, prefetch=prefetch)
@@ -438,4 +444,5 @@ def make_app(
         settings=settings,
         settings_path=settings_path,
         notices=notices,
+        bake=bake,
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # annotations only: the first frame needs none of the build feature
+    from buildx_tui.core.build.history_bake import BakeRequest
     from buildx_tui.core.build.issue import Issue
     from buildx_tui.core.build.spec import BuildSpec
     from buildx_tui.core.builders import Builder, LsResult
@@ -118,10 +119,14 @@ class OpenCache(Navigate):
 @dataclass
 class OpenBake(Navigate):
     """A bake workspace: the bake file(s) in ``path`` (None: the current directory), built on
-    ``builder`` (None: the current builder)."""
+    ``builder`` (None: the current builder). ``recorded``: a run from the app's history, its
+    values filled in (``run``: and run again); ``replace``: in place of the screen on top."""
 
     path: str | None = None
     builder: str | None = None
+    recorded: BakeRequest | None = None
+    run: bool = False
+    replace: bool = False
 
 
 @dataclass

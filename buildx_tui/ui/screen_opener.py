@@ -47,7 +47,13 @@ class ScreenOpener(SettingsApp):
     def _open_bake(self, message: nav.OpenBake) -> None:
         from buildx_tui.ui.bake.screen import BakeScreen
 
-        self.push_screen(BakeScreen(message.path, builder=message.builder))
+        screen = BakeScreen(
+            message.path, builder=message.builder, recorded=message.recorded, run_now=message.run
+        )
+        if message.replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     @on(nav.OpenCache)
     def _open_cache(self, message: nav.OpenCache) -> None:

@@ -39,10 +39,9 @@ def local(name: str) -> str:
 
 
 def spec(workspace: str = WORKSPACE, **kw: object) -> BakeSpec:
-    """The spec the screen makes for ``workspace`` (not the current directory: named with
-    --file)."""
-    file = f"{workspace}/docker-bake.hcl"
-    return BakeSpec(cwd=workspace, files=(file,), builder=BUILDER, **kw)  # type: ignore[arg-type]
+    """The spec the screen makes for the folder ``workspace``: bake runs there and picks the
+    file itself."""
+    return BakeSpec(cwd=workspace, builder=BUILDER, **kw)  # type: ignore[arg-type]
 
 
 def normalise(argv: Sequence[str]) -> tuple[str, ...]:
@@ -68,14 +67,15 @@ class BakeBackend(FakeBackend):
     _running: dict[int, RunReply] = field(default_factory=dict)
 
     def run(self, argv, *, on_line=None, stdin=None, timeout=None, token=None, keep_tail=None,
-            on_start=None) -> CommandResult:  # fmt: skip
+            on_start=None, cwd=None) -> CommandResult:  # fmt: skip
         key = normalise(argv)
         reply = self.runs.get(key)
         if reply is None:
-            return super().run(argv, on_line=on_line, timeout=timeout, token=token)
+            return super().run(argv, on_line=on_line, timeout=timeout, token=token, cwd=cwd)
         if on_start is not None:
             on_start()
         self.calls.append(key)
+        self.runs_in.append((key, cwd))
         tid = id(token)
         self._running[tid] = reply
         lines = local(f"{reply.stem}.stderr").splitlines()
@@ -92,7 +92,7 @@ class BakeBackend(FakeBackend):
         if code == 0 and reply.metadata:
             meta = list(argv)[list(argv).index("--metadata-file") + 1]
             Path(meta).write_text(local(f"{reply.stem}.metadata.json"), encoding="utf-8")
-        return CommandResult(key, self.display(key), code, "", "\n".join(lines[-50:]), 2.5,
+        return CommandResult(key, self.display(key, cwd), code, "", "\n".join(lines[-50:]), 2.5,
                              cancelled=code == 130)  # fmt: skip
 
     def cancel(self, token: object) -> bool:

@@ -5,6 +5,8 @@ cache's Pilot and snapshot tests and tests/helpers/all_screens.py."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -77,3 +79,37 @@ async def open_cache(pilot: Pilot[None], builder: str = BUILDER) -> CacheScreen:
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
+
+
+# -- the old-builds panel (history rm): cache-c answers `history ls` with the lab's recording
+# of builds-rec-c (tests/fixtures/local/history-ls-c.json) and `history rm` as recorded (no
+# output); after an rm, `history ls` lists the recorded lines minus the removed ids.
+#: Two days after those records.
+HISTORY_NOW = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+
+
+def history_backend() -> FakeBackend:
+    from buildx_tui.core.builds.commands import LsSpec
+
+    backend = cache_backend()
+    ls_argv = LsSpec(BUILDER).argv()
+    lines = local("history-ls-c.json").splitlines(keepends=True)
+    backend.replies[ls_argv] = Reply(0, "".join(lines))
+    backend.replies[LsSpec("default").argv()] = Reply(1, "", local("history-ls-default.stderr"))
+    before = backend.after_run
+
+    def after(argv: tuple[str, ...]) -> None:
+        if before is not None:
+            before(argv)
+        if argv[:3] == ("buildx", "history", "rm"):
+            gone = set(argv[5:])
+            kept = [ln for ln in lines if not any(i in ln for i in gone)]
+            backend.replies[ls_argv] = Reply(0, "".join(kept))
+
+    backend.after_run = after
+    backend.default_reply = Reply(0, local("history-rm.stdout"), local("history-rm.stderr"))
+    return backend
+
+
+def history_app(backend: FakeBackend | None = None) -> BuildxApp:
+    return BuildxApp(backend or history_backend(), refresh_interval=0, clock=lambda: HISTORY_NOW)

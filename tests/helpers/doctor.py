@@ -21,6 +21,7 @@ from buildx_tui.core.doctor.context import (
 )
 from buildx_tui.core.doctor.emulation import probe_argv
 from buildx_tui.core.doctor.registries import reach_argv
+from buildx_tui.core.doctor.v2 import V2Answer, parse_v2_response
 from buildx_tui.core.platforms import parse_platform
 from tests.fakes import FIXTURES, FakeBackend, Reply, fixture
 
@@ -73,6 +74,17 @@ def doctor_context(
     return ctx
 
 
+def lab_registry_answer(registry: str, timeout: float) -> V2Answer:
+    """Every registry answers as the lab registry did (200: no login needed)."""
+    return parse_v2_response((FIXTURES / "local" / "doctor-v2-lab.http").read_bytes())
+
+
+def recorded_registry(registry: str, timeout: float) -> V2Answer:
+    """127.0.0.1:5000 answers as the lab registry did; any other port as the htpasswd one."""
+    name = "lab" if registry.endswith(":5000") else "htpasswd"
+    return parse_v2_response((FIXTURES / "local" / f"doctor-v2-{name}.http").read_bytes())
+
+
 def lab_configure(
     builders: tuple[str, ...] = ("lab-container", "lab-dead", "default"),
 ) -> Callable[[DoctorContext], None]:
@@ -88,6 +100,7 @@ def lab_configure(
         ctx.clock = lambda: NOW
         ctx.connect_timeout_s = 1.0
         ctx.builders = builders
+        ctx.probe_registry = recorded_registry  # never a live registry in a UI test
 
     return configure
 
@@ -117,3 +130,29 @@ async def open_doctor(pilot: Pilot[None], **kw: Any) -> DoctorScreen:
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
+
+
+# -- ssh:// endpoints and push targets (scripts/record_doctor_ssh_fixtures.py, …_push_…) -------
+SSH_LAB = "ssh://root@127.0.0.1:2222"
+SSH_BUILDERS = ("lab-container", "doctor-ssh-rec")
+PUSH = "127.0.0.1:5000/app:1 127.0.0.1:5917/private:1 ghcr.io/me/app:1"
+
+
+def ssh_push_backend(connect: str = "key-refused", rc: int = 255) -> FakeBackend:
+    """The recorded ls with doctor-ssh-rec (on the lab's ssh endpoint), `ssh -G` as recorded,
+    the connection answering the recorded ``connect`` case."""
+    from buildx_tui.core.doctor.ssh import connect_argv, parse_target, resolve_argv
+
+    backend = doctor_backend("doctor-ssh-ls.stdout")
+    target = parse_target(SSH_LAB)
+    assert not isinstance(target, str)
+    backend.replies[resolve_argv(target)] = Reply(0, fixture("local/doctor-ssh-G-lab.stdout"))
+    out = fixture(f"local/doctor-ssh-{connect}.stdout")
+    err_file = FIXTURES / "local" / f"doctor-ssh-{connect}.stderr"
+    err = err_file.read_text(encoding="utf-8") if err_file.exists() else ""
+    backend.replies[connect_argv(target, 1.0)] = Reply(rc, out, err)
+    return backend
+
+
+def ssh_push_configure() -> Callable[[DoctorContext], None]:
+    return lab_configure(SSH_BUILDERS)

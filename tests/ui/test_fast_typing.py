@@ -84,6 +84,24 @@ async def test_doctor_platforms_typed_in_one_burst():
         assert "binfmt:linux/arm64" not in screen.table.rows
 
 
+async def test_doctor_push_targets_typed_in_one_burst():
+    """`t`, then references and Enter at once: a `t` or `p` inside them is text, not a key."""
+    from tests.helpers.doctor import doctor_app, open_doctor
+
+    app = doctor_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_doctor(pilot)
+        burst(app, "t127.0.0.1:5000/tpt:1 ghcr.io/p/t")
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        box = screen.query_one("#doctor-push", Input)
+        assert box.value == "127.0.0.1:5000/tpt:1 ghcr.io/p/t"
+        assert screen.query_one("#doctor-platforms", Input).value == "linux/amd64,linux/arm64"
+        assert {"push:127.0.0.1:5000/tpt:1", "push:ghcr.io/p/t"} <= set(screen.table.rows)
+
+
 async def test_cache_prune_fields_get_their_own_keys():
     from tests.helpers.cache import cache_app, open_cache
 
@@ -99,6 +117,25 @@ async def test_cache_prune_fields_get_their_own_keys():
         assert panel.input_for("id").value == "deadbeef"
         assert panel.input_for("max_used_space").value == "1GB"
         assert panel.input_for("reserved_space").value == "2GB"
+
+
+async def test_cache_old_builds_fields_get_their_own_keys():
+    """`h` then the age, Tab over the status, the count: each in its field (an `h` in 12h is
+    text, not the panel's key)."""
+    from textual.widgets import Input
+
+    from tests.helpers.cache import history_app, open_cache
+
+    app = history_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_cache(pilot)
+        burst(app, "h12h\t\t3")
+        await settle(pilot)
+        assert screen.query_one("#hist-older", Input).value == "12h"
+        assert screen.query_one("#hist-keep", Input).value == "3"
+        panel = screen.query_one("#history-panel")
+        assert panel.display and panel.plan is not None
+        assert panel.plan.criteria == "older than 12h, all but the newest 3"
 
 
 async def test_replay_and_timeline_keys_in_one_burst():
@@ -151,6 +188,23 @@ async def test_builds_filter_gets_every_key(tmp_path):
         await settle(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == 1 and str(table.get_row_at(0)[1]) == "slow"
+
+
+async def test_the_bake_workspace_path_gets_its_own_keys():
+    from tests.helpers.bake import WORKSPACE, bake_app, open_bake
+
+    app = bake_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_bake(pilot)
+        path = screen.query_one("#bake-path", Input)
+        path.value = ""
+        screen.set_focus(path)
+        await settle(pilot)
+        burst(app, f"{WORKSPACE}/docker-bake.hcl\treg:5000")
+        await settle(pilot)
+        assert path.value == f"{WORKSPACE}/docker-bake.hcl"  # typed, not opened: no Enter
+        assert screen.query_one("#bake-var-REGISTRY", Input).value == "reg:5000"
+        assert app.screen is screen
 
 
 async def test_bake_fields_get_their_own_keys():

@@ -137,7 +137,8 @@ async def test_the_login_dialog_the_inspector_and_the_filter():
 
 
 async def test_paste_into_the_doctor_platforms():
-    """The doctor's one field: pasted, Enter refuses it in words; nothing but reads ran."""
+    """The doctor's fields (platforms, push targets): pasted, Enter refuses it in words;
+    nothing but reads ran."""
     from textual.widgets import Static
 
     from tests.helpers.doctor import doctor_app, open_doctor
@@ -145,12 +146,14 @@ async def test_paste_into_the_doctor_platforms():
     app = doctor_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_doctor(pilot)
-        assert await paste_everywhere(pilot, screen) == 1
-        await pilot.press("enter")
+        assert await paste_everywhere(pilot, screen) == 2
+        await pilot.press("enter")  # in the push targets, pasted last
         await settle(pilot)
         assert app.is_running
         message = screen.query_one("#doctor-message", Static)
         assert message.has_class("-shown")
+        assert "not applied" in str(message.content)
+        assert not [key for key in screen.table.rows if str(key.value).startswith("push:")]
         assert not any(call[:1] == ("run",) for call in app.backend.calls)  # no fix ran
 
 
@@ -168,6 +171,24 @@ async def test_the_cache_screen_filter_and_prune_fields():
         await settle(pilot)
         assert app.is_running and app.screen is screen
         assert not any(call[:2] == ("buildx", "prune") for call in app.backend.calls)
+
+
+async def test_the_cache_screen_old_builds_fields():
+    """The old-builds panel (history rm): pasted into, refused in words; ctrl+r runs nothing."""
+    from tests.helpers.cache import history_app, open_cache
+
+    app = history_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cache(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert await paste_everywhere(pilot, screen) == 3  # the filter, older than, keep newest
+        panel = screen.query_one("#history-panel")
+        assert panel.problem is not None and len(str(panel.problem)) < 200
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        assert not any(call[:3] == ("buildx", "history", "rm") for call in app.backend.calls)
 
 
 async def test_the_replay_and_timeline_screens():
@@ -228,14 +249,16 @@ async def test_the_builds_filter_and_export_path(tmp_path):
 
 
 async def test_the_bake_variables_and_set_fields():
-    """A 10,000-character paste into each variable and the `--set` field: checked (too long, not
-    a number, not target.key=value), nothing runs, no crash."""
+    """A 10,000-character paste into each variable, the `--set` field and the workspace path:
+    checked (too long, not a number, not target.key=value), nothing runs, no crash."""
+    from textual.widgets import Input, Static
+
     from tests.helpers.bake import bake_app, open_bake
 
     app = bake_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_bake(pilot)
-        assert await paste_everywhere(pilot, screen) == 4  # three variables and --set
+        assert await paste_everywhere(pilot, screen) == 5  # the path, three variables, --set
         _spec, problems = screen.spec()
         assert len(problems) == 4
         calls = len(app.backend.calls)
@@ -243,3 +266,8 @@ async def test_the_bake_variables_and_set_fields():
         await settle(pilot)
         assert app.is_running and app.screen is screen
         assert len(app.backend.calls) == calls  # refused before the check
+        screen.query_one("#bake-path", Input).focus()
+        await pilot.press("enter")  # open the pasted path: said, nothing opened
+        await settle(pilot)
+        assert app.screen is screen and len(app.backend.calls) == calls
+        assert "too long" in str(screen.query_one("#bake-message", Static).render())

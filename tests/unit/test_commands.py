@@ -57,3 +57,17 @@ def test_builder_names_refuse_a_trailing_newline_as_buildx_does():
     for bad in ("abc\n", "abc\n\n", "a\nb"):
         with pytest.raises(InvalidName):
             validate_builder_name(bad)
+
+
+def test_display_says_the_folder_only_when_it_is_not_the_apps(tmp_path, monkeypatch):
+    from buildx_tui.core.commands import display
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ws").mkdir()
+    assert display(["docker"], ["buildx", "bake"], str(tmp_path)) == "docker buildx bake"
+    assert display(["docker"], ["buildx", "bake"], ".") == "docker buildx bake"
+    assert display(["docker"], ["buildx", "bake"], "ws") == "(in ws) docker buildx bake"
+    (tmp_path / "ws").rename(tmp_path / "gone")
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()  # the app's folder removed under it: no exception
+    assert display(["docker"], ["x"], "/elsewhere") == "(in /elsewhere) docker x"

@@ -39,6 +39,11 @@ class BakeTarget:
     cache_from: tuple[str, ...] = ()
     cache_to: tuple[str, ...] = ()
     contexts: tuple[tuple[str, str], ...] = ()
+    #: The names its pushing outputs give (``name=``); none: it pushes to its tags.
+    output_names: tuple[str, ...] = ()
+    #: The registry refs of its ``type=registry`` cache exports and imports.
+    cache_to_refs: tuple[str, ...] = ()
+    cache_from_refs: tuple[str, ...] = ()
 
     @property
     def pushes(self) -> bool:
@@ -90,6 +95,33 @@ def _pairs(value: object) -> tuple[tuple[str, str], ...]:
     return ()
 
 
+def _pushing(entry: object) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    return entry.get("type") == "registry" or str(entry.get("push", "")).lower() == "true"
+
+
+def _output_names(raw: dict[str, Any]) -> tuple[str, ...]:
+    """The ``name`` (comma-separated) of each pushing output."""
+    names: list[str] = []
+    for entry in raw.get("output") or ():
+        if _pushing(entry):
+            names += [n.strip() for n in str(entry.get("name", "")).split(",") if n.strip()]
+    return tuple(dict.fromkeys(names))
+
+
+def _registry_refs(value: object) -> tuple[str, ...]:
+    """The ``ref`` of each ``type=registry`` cache entry (`--print` gives them as objects; a
+    bare string is a registry ref, as bake reads it)."""
+    refs: list[str] = []
+    for entry in value if isinstance(value, list) else ():
+        if isinstance(entry, dict) and entry.get("type") == "registry" and entry.get("ref"):
+            refs.append(str(entry["ref"]))
+        elif isinstance(entry, str) and "=" not in entry and entry:
+            refs.append(entry)
+    return tuple(refs)
+
+
 def _target(name: str, raw: dict[str, Any]) -> BakeTarget:
     return BakeTarget(
         name=name,
@@ -104,6 +136,9 @@ def _target(name: str, raw: dict[str, Any]) -> BakeTarget:
         cache_from=_strings(raw.get("cache-from")),
         cache_to=_strings(raw.get("cache-to")),
         contexts=_pairs(raw.get("contexts")),
+        output_names=_output_names(raw),
+        cache_to_refs=_registry_refs(raw.get("cache-to")),
+        cache_from_refs=_registry_refs(raw.get("cache-from")),
     )
 
 

@@ -1,10 +1,9 @@
-"""Runs one bake through the backend: its rawjson stream -> :class:`BakeSnapshot` posts (at most
-one per ``min_interval``, and once per ``tick`` so clocks advance), the metadata file read back
-per target (digest, pushed image, build ref), its temporary folder removed.
-
-The same shape as the build feature's runner (core/build/runner.py), which a core feature may
-not import: lines arrive on the client's pump threads, a ticker flushes the last change, one
-lock keeps the parser single-threaded; ``cancel`` may come from any thread.
+"""Runs one bake through the backend: its rawjson stream -> :class:`BakeSnapshot` posts through
+the shared :class:`~buildx_tui.core.progress.pump.ProgressPump` (at most one per
+``min_interval``, and once per ``tick`` so clocks advance), the metadata file read back per
+target (digest, pushed image, build ref), its temporary folder removed. It runs in the
+workspace's folder (``spec.cwd``): bake resolves the files' contexts from there. ``cancel`` may
+come from any thread.
 """
 
 from __future__ import annotations
@@ -22,8 +21,8 @@ from buildx_tui.core.bake.attribution import CANCEL_EXIT, BakeProgress, BakeSnap
 from buildx_tui.core.bake.spec import BakeSpec
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.core.progress.pump import MIN_INTERVAL_S, ProgressPump
 
-MIN_INTERVAL_S = 0.05
 TICK_S = 1.0
 KEEP_TAIL_BYTES = 256 * 1024
 CANCEL_RETRY_S = 10.0
@@ -82,14 +81,20 @@ class BakeRunner:
     clock: Callable[[], float] = time.monotonic
     token: object = field(default_factory=object)
     argv: list[str] = field(default_factory=list, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _cancel: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _tmp: Path | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._progress = BakeProgress(self.platforms, clock=time.time)
-        self._last_post = float("-inf")
+        self.pump: ProgressPump[BakeSnapshot] = ProgressPump(
+            start=lambda _first: self._progress,
+            post=self.post,
+            min_interval=self.min_interval,
+            tick=self.tick,
+            clock=self.clock,
+            name="bake-ticker",
+        )
 
     def prepare(self) -> list[str]:
         if not self.argv:
@@ -97,45 +102,29 @@ class BakeRunner:
             self.argv = self.spec.argv(metadata_file=str(self._tmp / "metadata.json"))
         return self.argv
 
-    def _maybe_post(self, *, tick: bool = False) -> None:
-        now = self.clock()
-        since = now - self._last_post
-        if since < self.min_interval:
-            return
-        if not self._progress.dirty and not (tick and since >= self.tick):
-            return
-        self._last_post = now
-        self.post(self._progress.snapshot())
-
     def on_line(self, line: str) -> None:
-        with self._lock:
-            self._progress.feed_line(line)
-            self._maybe_post()
-
-    def _ticker(self) -> None:
-        while not self._finished.wait(self.min_interval):
-            with self._lock:
-                self._maybe_post(tick=True)
+        self.pump.on_line(line)
 
     def run(self) -> BakeOutcome:
         argv = self.prepare()
-        ticker = threading.Thread(target=self._ticker, name="bake-ticker", daemon=True)
-        ticker.start()
         try:
-            if self._cancel.is_set():
-                result = CommandResult(
-                    tuple(argv), self.backend.display(argv), CANCEL_EXIT, "", "", 0.0, True
-                )
-            else:
-                result = self.backend.run(
-                    argv, on_line=self.on_line, token=self.token, keep_tail=KEEP_TAIL_BYTES
-                )
+            with self.pump.running():
+                if self._cancel.is_set():
+                    command = self.backend.display(argv, self.spec.cwd)
+                    result = CommandResult(tuple(argv), command, CANCEL_EXIT, "", "", 0.0, True)
+                else:
+                    result = self.backend.run(
+                        argv,
+                        on_line=self.on_line,
+                        token=self.token,
+                        keep_tail=KEEP_TAIL_BYTES,
+                        cwd=self.spec.cwd,
+                    )
         finally:
             self._finished.set()
-            ticker.join(timeout=2)
         cancelled = result.cancelled or self._cancel.is_set()
         outputs = self._read_metadata()
-        with self._lock:
+        with self.pump.lock:
             self._progress.close(CANCEL_EXIT if cancelled else result.returncode)
             snapshot = self._progress.snapshot()
         return BakeOutcome(snapshot, result, outputs, cancelled)

@@ -66,6 +66,7 @@ class BakeSpec:
     sets: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     no_cache: bool = False
+    push: bool = False  # --push: every target's image pushed to its tags
 
     def _common(self) -> list[str]:
         argv = ["buildx", "bake"]
@@ -77,6 +78,8 @@ class BakeSpec:
             argv += ["--var", f"{name}={value}"]
         for s in self.sets:
             argv += ["--set", s]
+        if self.push:
+            argv.append("--push")
         for a in self.allow:
             argv += ["--allow", a]
         return argv

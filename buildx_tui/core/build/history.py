@@ -1,7 +1,9 @@
 """Build history on disk, and what a finished build produced (from `--metadata-file`).
 
 One JSON object per line in ``<data dir>/build-history.jsonl``, newest last, at most
-`MAX_ENTRIES` kept. The data dir is platformdirs' user data dir for ``buildx-tui``, or
+`MAX_ENTRIES` kept. A line is a build (:class:`HistoryEntry`) or, with ``"kind": "bake"``, a bake
+run (:class:`~.history_bake.BakeEntry`); `History.load` gives the builds, `History.load_runs`
+both, in order. The data dir is platformdirs' user data dir for ``buildx-tui``, or
 ``$BUILDX_TUI_DATA_DIR`` (tests point it at a temporary folder). A damaged line is skipped, never
 fatal. What is stored: the spec (the user's own settings), the command without the TUI's
 temporary paths, the result and the outputs; no secret values, but the commands, build args
@@ -17,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import stat
 import tempfile
 import threading
@@ -27,6 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from buildx_tui.core.build.history_bake import KIND as BAKE_KIND
+from buildx_tui.core.build.history_bake import BakeEntry, new_id
+from buildx_tui.core.build.history_bake import text as _s
 from buildx_tui.core.paths import PRIVATE_FILE_MODE, make_private_dirs
 
 if TYPE_CHECKING:  # the app makes a History at start; the spec's modules load when one is read
@@ -34,10 +38,12 @@ if TYPE_CHECKING:  # the app makes a History at start; the spec's modules load w
 
 __all__ = [
     "DATA_DIR_ENV",
+    "BakeEntry",
     "BuildOutputs",
     "History",
     "HistoryEntry",
     "LaneSummary",
+    "Run",
     "default_data_dir",
     "parse_metadata",
 ]
@@ -102,10 +108,6 @@ class BuildOutputs:
         )
 
 
-def _s(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def parse_metadata(text: str) -> BuildOutputs:
     """Read a `--metadata-file`; anything missing or malformed gives empty fields."""
     try:
@@ -160,10 +162,6 @@ class LaneSummary:
         )
 
 
-def new_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     spec: BuildSpec
@@ -215,6 +213,16 @@ class HistoryEntry:
         )
 
 
+#: One line of the history: a build or a bake run.
+Run = HistoryEntry | BakeEntry
+
+
+def _run_from_dict(data: Any) -> Run:
+    if data.get("kind") == BAKE_KIND:
+        return BakeEntry.from_dict(data)
+    return HistoryEntry.from_dict(data)
+
+
 class History:
     """The history file of one data dir. Methods do file I/O: call them from worker threads."""
 
@@ -231,12 +239,17 @@ class History:
         return self.data_dir / HISTORY_FILE
 
     def load(self) -> list[HistoryEntry]:
-        """Entries, oldest first. A missing file is an empty history."""
+        """The builds, oldest first. A missing file is an empty history."""
+        with self._lock:
+            return [e for e in self._load() if isinstance(e, HistoryEntry)]
+
+    def load_runs(self) -> list[Run]:
+        """Builds and bake runs, oldest first."""
         with self._lock:
             return self._load()
 
-    def _load(self) -> list[HistoryEntry]:
-        entries: list[HistoryEntry] = []
+    def _load(self) -> list[Run]:
+        entries: list[Run] = []
         self.skipped = 0
         try:
             text = self.path.read_text(encoding="utf-8", errors="replace")
@@ -247,12 +260,12 @@ class History:
                 continue
             try:
                 data = json.loads(line)
-                entries.append(HistoryEntry.from_dict(data))
+                entries.append(_run_from_dict(data))
             except (ValueError, KeyError, TypeError, AttributeError):
                 self.skipped += 1
         return entries[-self.max_entries :]
 
-    def append(self, entry: HistoryEntry) -> None:
+    def append(self, entry: Run) -> None:
         """Add one entry; the file is rewritten (atomically) only when it grows a tenth past the
         limit."""
         line = json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -274,7 +287,7 @@ class History:
         except OSError:
             return 0
 
-    def _rewrite(self, entries: Sequence[HistoryEntry]) -> None:
+    def _rewrite(self, entries: Sequence[Run]) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=".history-", suffix=".tmp")
         try:
             os.fchmod(fd, PRIVATE_FILE_MODE)  # mkstemp's 0600, said rather than relied on

@@ -1,23 +1,16 @@
 """Runs one build through the backend and turns its rawjson stream into coalesced snapshots.
 
 No Textual here (the benchmark and tests drive it directly): the screen's thread worker calls
-`BuildRunner.run`, which blocks until the build ends, and gets snapshots through ``post`` — at
-most one per ``min_interval`` (50 ms: ~20 UI updates a second), and only when something changed
-or, while the build runs, once per ``tick`` so running clocks advance during a silent step.
-
-Lines arrive on the client's pump threads (one at a time); a ticker thread flushes the last
-change of a burst. Both touch the parser under one lock, so `BuildProgress` sees one caller at a
-time. `cancel` may be called from any thread, even before the process has started.
-
-Under a flood of events the parser and the UI compete for the GIL, which doubles the time the UI
-takes to draw a frame. With ``ui_wait_s`` set, the reader waits after each posted snapshot until
-the UI says it has drawn it (`drawn`), at most that long, so the frame is drawn with the whole
-interpreter; meanwhile docker's output waits in the pipe.
+`BuildRunner.run`, which blocks until the build ends, and gets snapshots through ``post`` from the
+shared :class:`~buildx_tui.core.progress.pump.ProgressPump` (at most one per ``min_interval``,
+only when something changed or, while the build runs, once per ``tick`` so running clocks
+advance during a silent step; the reader may wait for the UI to draw, ``ui_wait_s``; the gc is
+frozen during the build, ``freeze_gc``). `cancel` may be called from any thread, even before
+the process has started.
 """
 
 from __future__ import annotations
 
-import gc
 import shutil
 import tempfile
 import threading
@@ -33,9 +26,8 @@ from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.progress.model import ProgressSnapshot
 from buildx_tui.core.progress.parser import BuildProgress
+from buildx_tui.core.progress.pump import MIN_INTERVAL_S, ProgressPump
 
-MIN_INTERVAL_S = 0.05
-GC_FREEZE_S = 0.5
 TICK_S = 1.0
 CANCEL_RETRY_S = 10.0
 CANCEL_EXIT = 130
@@ -83,24 +75,35 @@ class BuildRunner:
     tick: float = TICK_S
     clock: Callable[[], float] = time.monotonic
     progress_clock: Callable[[], float] | None = time.time  # None: build time = last stamp seen
-    freeze_gc: bool = True  # see _ticker
-    ui_wait_s: float = 0.0  # see the module's docstring; 0: never wait for the UI
+    freeze_gc: bool = True  # see core/progress/pump.py
+    ui_wait_s: float = 0.0  # see core/progress/pump.py; 0: never wait for the UI
     keep_frozen: bool = False  # leave gc frozen after run(): the caller calls release_gc() later
     token: object = field(default_factory=object)
     argv: list[str] = field(default_factory=list, init=False)
-    posts: int = field(default=0, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _cancel: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
-    _drawn: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _started: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _tmp: Path | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._progress = BuildProgress(self.spec.platforms, clock=self.progress_clock)
-        self._last_post = float("-inf")
-        self._lines = 0
-        self._drawn.set()
+        progress = BuildProgress(self.spec.platforms, clock=self.progress_clock)
+        self.pump: ProgressPump[ProgressSnapshot] = ProgressPump(
+            start=lambda _first: progress,
+            post=self.post,
+            min_interval=self.min_interval,
+            tick=self.tick,
+            clock=self.clock,
+            ui_wait_s=self.ui_wait_s,
+            freeze_gc=self.freeze_gc,
+            keep_frozen=self.keep_frozen,
+            name="build-ticker",
+        )
+        self._progress = progress
+
+    @property
+    def posts(self) -> int:
+        """Snapshots posted while running."""
+        return self.pump.posts
 
     def prepare(self) -> list[str]:
         """Make the metadata file's folder and the exact argv to run (idempotent)."""
@@ -116,81 +119,43 @@ class BuildRunner:
     def cancel_requested(self) -> bool:
         return self._cancel.is_set()
 
-    # -- feeding and coalescing ----------------------------------------------------------------
-    def _maybe_post(self, *, tick: bool = False) -> None:
-        now = self.clock()
-        since = now - self._last_post
-        if since < self.min_interval:
-            return
-        if not self._progress.dirty and not (tick and since >= self.tick):
-            return
-        self._last_post = now
-        self.posts += 1
-        if self.ui_wait_s > 0:
-            self._drawn.clear()
-        self.post(self._progress.snapshot())
-
     def wait_started(self, timeout: float) -> bool:
         """Block until the build's process exists (or could not start, or ``timeout``)."""
         return self._started.wait(timeout)
 
     def drawn(self) -> None:
         """The UI has drawn the last snapshot: the reader may go on (any thread)."""
-        self._drawn.set()
+        self.pump.drawn()
 
     def on_line(self, line: str) -> None:
-        if not self._drawn.is_set():
-            self._drawn.wait(self.ui_wait_s)
-        with self._lock:
-            self._lines += 1
-            self._progress.feed_line(line)
-            self._maybe_post()
-
-    def _ticker(self) -> None:
-        if self.freeze_gc:
-            gc.freeze()  # the app's own long-lived objects: never walked again during the build
-        last_freeze = self.clock()
-        while not self._finished.wait(self.min_interval):
-            with self._lock:
-                self._maybe_post(tick=True)
-            if self.freeze_gc and self.clock() - last_freeze >= GC_FREEZE_S:
-                # A log flood grows the heap by ~100k objects a second; each full collection
-                # walks all of them while every thread waits (measured: 50-250 ms UI stalls).
-                # Moving what exists to the permanent generation keeps full collections short;
-                # objects freed by reference counting are still freed at once. Undone at the end.
-                gc.freeze()
-                last_freeze = self.clock()
+        self.pump.on_line(line)
 
     # -- running ---------------------------------------------------------------------------------
     def run(self) -> RunOutcome:
         argv = self.prepare()
         started_at = datetime.now(UTC)
-        ticker = threading.Thread(target=self._ticker, name="build-ticker", daemon=True)
-        ticker.start()
         try:
-            if self._cancel.is_set():
-                result = CommandResult(
-                    tuple(argv), self.backend.display(argv), CANCEL_EXIT, "", "", 0.0, True
-                )
-            else:
-                result = self.backend.run(
-                    argv,
-                    on_line=self.on_line,
-                    token=self.token,
-                    keep_tail=KEEP_TAIL_BYTES,
-                    on_start=self._started.set,
-                )
+            with self.pump.running():
+                if self._cancel.is_set():
+                    result = CommandResult(
+                        tuple(argv), self.backend.display(argv), CANCEL_EXIT, "", "", 0.0, True
+                    )
+                else:
+                    result = self.backend.run(
+                        argv,
+                        on_line=self.on_line,
+                        token=self.token,
+                        keep_tail=KEEP_TAIL_BYTES,
+                        on_start=self._started.set,
+                    )
         finally:
             self._started.set()
             self._finished.set()
-            ticker.join(timeout=2)
-            if not self.keep_frozen:
-                self.release_gc()
         cancelled = result.cancelled or self._cancel.is_set()
         outputs = self._read_metadata()
         if result.returncode == 0 and not cancelled:
             outputs = pushed_names(outputs, self.spec)
-        with self._lock:
+        with self.pump.lock:
             self._progress.close(CANCEL_EXIT if cancelled else result.returncode)
             snapshot = self._progress.snapshot()
         return RunOutcome(
@@ -201,14 +166,13 @@ class BuildRunner:
             duration_s=result.duration_s,  # measured by the client around the process
             cancelled=cancelled,
             posts=self.posts,
-            lines=self._lines,
+            lines=self.pump.lines,
         )
 
     def release_gc(self) -> None:
-        """Undo the build's gc.freeze. The next full collection then walks everything the build
-        made (100-200 ms after a flood): the screen calls this once the summary is drawn."""
-        if self.freeze_gc and gc.get_freeze_count():
-            gc.unfreeze()
+        """Undo the build's gc.freeze (see core/progress/pump.py): the screen calls this once
+        the summary is drawn."""
+        self.pump.release_gc()
 
     def _read_metadata(self) -> BuildOutputs:
         tmp, self._tmp = self._tmp, None

@@ -6,19 +6,15 @@ the lab: started 2 s into an 8 s build, it printed what was recorded so far in o
 line per change, and exited with the build. So there is nothing to poll: one `history logs`
 process per replay, its lines fed to the shared parser as they come, exactly like a live build.
 
-No Textual here. :class:`LogFollower` runs in the screen's thread worker; ``post`` gets an
-immutable snapshot at most once per ``min_interval`` (50 ms, ~20 a second) and only when the
-stream changed something (nothing is re-drawn for a line that changed nothing). Lines arrive on
-the client's pump thread; a ticker thread flushes the last change of a burst; both take one lock.
-With ``ui_wait_s``, the reader waits after each posted snapshot until the UI says it has drawn it
-(:meth:`LogFollower.drawn`), at most that long: under a flood the parser and the UI compete for
-the GIL (the live build's runner does the same, see core/build/runner.py).
+No Textual here. :class:`LogFollower` runs in the screen's thread worker and feeds the lines
+through the shared :class:`~buildx_tui.core.progress.pump.ProgressPump`, as the live build's
+runner does: ``post`` gets an immutable snapshot at most once per ``min_interval`` and only when
+the stream changed something (nothing is re-drawn for a line that changed nothing); with
+``ui_wait_s`` the reader waits for the UI to draw; with ``freeze_gc`` the gc is frozen.
 """
 
 from __future__ import annotations
 
-import gc
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,9 +24,7 @@ from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.progress.model import ProgressSnapshot
 from buildx_tui.core.progress.parser import BuildProgress
-
-MIN_INTERVAL_S = 0.05
-GC_FREEZE_S = 0.5
+from buildx_tui.core.progress.pump import MIN_INTERVAL_S, ProgressPump
 
 
 @dataclass(frozen=True)
@@ -54,86 +48,59 @@ class LogFollower:
     min_interval: float = MIN_INTERVAL_S
     clock: Callable[[], float] = time.monotonic
     ui_wait_s: float = 0.0  # 0: never wait for the UI
-    freeze_gc: bool = False  # see _ticker
+    freeze_gc: bool = False  # see core/progress/pump.py
     keep_frozen: bool = False  # leave gc frozen after run(): the caller calls release_gc() later
     token: object = field(default_factory=object)
-    posts: int = field(default=0, init=False)
-    lines: int = field(default=0, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _finished: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
-    _drawn: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # clock=None: the build's "now" is the latest time stamp it sent (the replay of an old
-        # build must not show steps running until today)
-        self._progress: BuildProgress | None = None  # made with the first line (its platforms)
-        self._last_post = float("-inf")
+        # The parser is made with the first line (its platforms). Its clock is None: the build's
+        # "now" is the latest time stamp it sent (the replay of an old build must not show
+        # steps running until today).
+        self.pump: ProgressPump[ProgressSnapshot] = ProgressPump(
+            start=self._start,
+            post=self.post,
+            min_interval=self.min_interval,
+            clock=self.clock,
+            ui_wait_s=self.ui_wait_s,
+            freeze_gc=self.freeze_gc,
+            keep_frozen=self.keep_frozen,
+            name="replay-ticker",
+        )
         self._json_lines = 0
-        self._drawn.set()
+        self._parser: BuildProgress | None = None
+
+    def _start(self, first: str) -> BuildProgress:
+        self._parser = BuildProgress(self.platforms or platforms_in(first))
+        return self._parser
 
     @property
     def argv(self) -> list[str]:
         return logs_argv(self.builder, self.ref)
 
-    def _parser(self, first: str) -> BuildProgress:
-        if self._progress is None:
-            self._progress = BuildProgress(self.platforms or platforms_in(first))
-        return self._progress
+    @property
+    def posts(self) -> int:
+        return self.pump.posts
 
-    def _maybe_post(self) -> None:
-        progress = self._progress
-        if progress is None or not progress.dirty:
-            return
-        now = self.clock()
-        if now - self._last_post < self.min_interval:
-            return
-        self._last_post = now
-        self.posts += 1
-        if self.ui_wait_s > 0:
-            self._drawn.clear()
-        self.post(progress.snapshot())
+    @property
+    def lines(self) -> int:
+        return self.pump.lines
 
     def drawn(self) -> None:
         """The UI has drawn the last snapshot: the reader may go on (any thread)."""
-        self._drawn.set()
+        self.pump.drawn()
 
     def on_line(self, line: str) -> None:
-        if not self._drawn.is_set():
-            self._drawn.wait(self.ui_wait_s)
-        with self._lock:
-            self.lines += 1
-            if line.startswith("{"):
-                self._json_lines += 1
-            self._parser(line).feed_line(line)
-            self._maybe_post()
-
-    def _ticker(self) -> None:
-        # With freeze_gc, what exists is moved to the permanent generation every GC_FREEZE_S, so
-        # a full collection never walks the flood's objects while the UI waits (the live build's
-        # runner does the same: measured there, 50-250 ms UI stalls otherwise); undone in run().
-        last_freeze = self.clock()
-        while not self._finished.wait(self.min_interval):
-            with self._lock:
-                self._maybe_post()
-            if self.freeze_gc and self.clock() - last_freeze >= GC_FREEZE_S:
-                gc.freeze()
-                last_freeze = self.clock()
+        if line.startswith("{"):  # the client calls this one line at a time
+            self._json_lines += 1
+        self.pump.on_line(line)
 
     def run(self) -> FollowOutcome:
         """Blocks until `history logs` ends (with the build, when it was running)."""
-        if self.freeze_gc:
-            gc.freeze()
-        ticker = threading.Thread(target=self._ticker, name="replay-ticker", daemon=True)
-        ticker.start()
-        try:
+        with self.pump.running():
             result = self.backend.run(self.argv, on_line=self.on_line, token=self.token)
-        finally:
-            self._finished.set()
-            ticker.join(timeout=2)
-            if not self.keep_frozen:
-                self.release_gc()
-        with self._lock:
-            progress = self._parser("")
+        with self.pump.lock:
+            self.pump.progress()  # made now if no line came
+            progress = self._parser or self._start("")
             progress.close(None)
             snapshot = progress.snapshot()
         return FollowOutcome(
@@ -146,10 +113,9 @@ class LogFollower:
         )
 
     def release_gc(self) -> None:
-        """Undo the replay's gc.freeze. The next full collection then walks everything the
-        replay made (100-200 ms after a flood): the screen calls this once the end is drawn."""
-        if self.freeze_gc and gc.get_freeze_count():
-            gc.unfreeze()
+        """Undo the replay's gc.freeze (see core/progress/pump.py): the screen calls this once
+        the end is drawn."""
+        self.pump.release_gc()
 
     def cancel(self) -> bool:
         """Stop following (the screen is closed): ends the `history logs` process."""

@@ -42,6 +42,7 @@ from buildx_tui.core.create.buildkitd.config import (
     parse,
     resolve_config_path,
 )
+from buildx_tui.core.create.defaults import fill_driver_opts
 from buildx_tui.core.create.draft import KNOWN_PLATFORMS, CreateDraft
 from buildx_tui.core.create.drivers import Driver, parse_driver
 from buildx_tui.core.create.run import ConfigWrite, CreatePlan, Replacement, build_plan
@@ -207,7 +208,7 @@ def read_builder(
     draft.platforms = [p for p in plats if p in KNOWN_PLATFORMS]
     draft.extra_platforms = ",".join(p for p in plats if p not in KNOWN_PLATFORMS)
     opts = dict(node.driver_opts)
-    _fill_driver_opts(draft, kind, opts)
+    fill_driver_opts(draft, kind, opts)
     running = node.files.get(TOML_FILE) if draft.config_supported else None
     flags, auto = user_flags(builder.driver, node.flags, node.driver_opts, running)
     if draft.config_supported:
@@ -258,33 +259,6 @@ def draft_from_builder(
 ) -> CreateDraft:
     """The create wizard's draft filled from ``builder`` as it is (see :func:`read_builder`)."""
     return read_builder(builder, pinned, config_dir=config_dir).new_draft()
-
-
-def _fill_driver_opts(draft: CreateDraft, kind: Driver | None, opts: dict[str, str]) -> None:
-    """The driver options into the draft's fields; those without a field go to extra_opts."""
-
-    def take(key: str) -> str:
-        return opts.pop(key, "")
-
-    if kind == Driver.DOCKER_CONTAINER:
-        draft.image = take("image")
-        network = take("network")
-        draft.network_host = network == "host"
-        if network and network != "host":
-            opts["network"] = network
-        draft.memory = take("memory")
-        draft.cpuset_cpus = take("cpuset-cpus")
-    elif kind == Driver.KUBERNETES:
-        draft.image = take("image")
-        draft.namespace = take("namespace")
-        draft.replicas = take("replicas")
-    elif kind == Driver.REMOTE:
-        draft.cacert, draft.cert = take("cacert"), take("cert")
-        draft.key, draft.servername = take("key"), take("servername")
-    if kind in (Driver.DOCKER_CONTAINER, Driver.KUBERNETES):
-        env = sorted(k for k in opts if k.startswith("env."))
-        draft.env = " ".join(shlex.quote(f"{k[4:]}={opts.pop(k)}") for k in env)
-    draft.extra_opts = " ".join(shlex.quote(f"{k}={v}") for k, v in sorted(opts.items()))
 
 
 def _take_config(draft: CreateDraft, path: Path, running: str, on_disk: str | None) -> list[str]:

@@ -30,10 +30,20 @@ class Backend(Protocol):
         token: object | None = None,
         keep_tail: int | None = None,
         on_start: Callable[[], None] | None = None,
+        cwd: str | None = None,
     ) -> CommandResult:
         """Run ``docker … <argv>`` to completion; stream output lines to ``on_line``; with
         ``keep_tail``, the result holds only about the last that many bytes of each stream;
-        ``on_start`` is called once the process exists (or could not be started)."""
+        ``on_start`` is called once the process exists (or could not be started); ``cwd``: the
+        folder it runs in (None: the app's), said in the command shown when it is another."""
+        ...
+
+    def run_program(
+        self, argv: Sequence[str], *, timeout: float, stdin: bytes | None = None
+    ) -> CommandResult:
+        """Run another program than docker (``ssh``: what docker's ssh:// helper runs) by its
+        exact argv, found on PATH, with a timeout; its result's ``command`` is the argv
+        shell-quoted."""
         ...
 
     def cancel(self, token: object) -> bool:
@@ -44,6 +54,6 @@ class Backend(Protocol):
         """Cancel every run still going (the app is quitting); how many there were."""
         ...
 
-    def display(self, argv: Sequence[str]) -> str:
-        """The command line the user is shown for ``argv``."""
+    def display(self, argv: Sequence[str], cwd: str | None = None) -> str:
+        """The command line the user is shown for ``argv`` run in ``cwd``."""
         ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -29,6 +30,7 @@ from buildx_tui.core.commands import LS_ARGV, VERSION_ARGV, display
 from buildx_tui.core.docker.problems import diagnose_ls_failure, diagnose_ls_result
 from buildx_tui.core.docker.store import Pinned, docker_config_dir, read_pinned_platforms
 from buildx_tui.core.docker.types import ClientOptions, CommandResult, Refresh
+from buildx_tui.core.paths import look, shown
 
 if TYPE_CHECKING:
     from python_on_whales.client_config import ClientConfig
@@ -46,6 +48,25 @@ def ls_argv(options: ClientOptions) -> list[str] | None:
     if docker is None:
         return None
     return [docker, *options.global_args(), *LS_ARGV]
+
+
+def cwd_problem(cwd: str) -> str:
+    """Why a command cannot run in the folder ``cwd`` ('' when it can)."""
+    found = look(cwd)
+    if found.error is not None:
+        return found.problem("the folder", quote=True)
+    if found.missing:
+        return f"cannot run in {shown(cwd, quote=True)}: no such folder"
+    if not found.is_dir:
+        return f"cannot run in {shown(cwd, quote=True)}: it is not a folder"
+    if not os.access(cwd, os.X_OK):
+        return f"cannot run in {shown(cwd, quote=True)}: permission denied"
+    return ""
+
+
+def program_display(argv: Sequence[str]) -> str:
+    """The command line shown for a program's argv (``ssh -G -- host``), shell-quoted."""
+    return shlex.join(argv)
 
 
 def subprocess_env() -> dict[str, str]:
@@ -160,8 +181,8 @@ class BuildxClient:
         except ClientNotFoundError:
             return None
 
-    def display(self, argv: Sequence[str]) -> str:
-        return display(self.options.display_prefix(), argv)
+    def display(self, argv: Sequence[str], cwd: str | None = None) -> str:
+        return display(self.options.display_prefix(), argv, cwd)
 
     # -- running commands ----------------------------------------------------------------------
     def run(
@@ -174,6 +195,7 @@ class BuildxClient:
         token: object | None = None,
         keep_tail: int | None = None,
         on_start: Callable[[], None] | None = None,
+        cwd: str | None = None,
     ) -> CommandResult:
         """Run ``docker <global flags> <argv>``; stream stderr+stdout lines to ``on_line``.
 
@@ -182,16 +204,19 @@ class BuildxClient:
         ``keep_tail`` (with ``on_line``): the result keeps only about the last that many bytes
         of each stream (whole lines), so a long build's output is not held twice in memory.
         ``on_start`` is called once the process exists (or could not be started).
+        ``cwd``: the folder it runs in (bake reads its files and contexts from there); the
+        command shown says so when it is not the app's. A folder that cannot be used is said,
+        as the result of a command that could not start (exit 127).
         """
-        command = self.display(argv)
+        command = self.display(argv, cwd)
         prefix = self.docker_cmd()
         started = time.perf_counter()
-        if prefix is None:
+        refused = cwd_problem(cwd) if cwd is not None else ""
+        if prefix is None or refused:
             if on_start is not None:
                 on_start()
-            return CommandResult(
-                tuple(argv), command, 127, "", f"docker CLI not found: {self.options.docker!r}", 0.0
-            )
+            why = refused or f"docker CLI not found: {self.options.docker!r}"
+            return CommandResult(tuple(argv), command, 127, "", why, 0.0)
         try:
             proc = subprocess.Popen(
                 [*prefix, *argv],
@@ -200,6 +225,7 @@ class BuildxClient:
                 stderr=subprocess.PIPE,
                 env=subprocess_env(),
                 start_new_session=True,
+                cwd=cwd,
             )
         except OSError as e:
             if on_start is not None:
@@ -216,6 +242,44 @@ class BuildxClient:
             out, err = _communicate(proc, stdin, on_line, timeout, keep_tail)
         finally:
             self._running.pop(key, None)
+        return CommandResult(
+            tuple(argv),
+            command,
+            proc.returncode if proc.returncode is not None else -1,
+            out.decode("utf-8", "replace"),
+            err.decode("utf-8", "replace"),
+            time.perf_counter() - started,
+            cancelled=running.cancelled,
+            stdout_bytes=out,
+        )
+
+    def run_program(
+        self, argv: Sequence[str], *, timeout: float, stdin: bytes | None = None
+    ) -> CommandResult:
+        """Run a program other than docker (the doctor's ``ssh``) by its exact argv, found on
+        PATH, no shell, with a timeout (its whole process group ends then); cancelled with
+        the others by :meth:`cancel_all`."""
+        command = program_display(argv)
+        started = time.perf_counter()
+        try:
+            proc = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=subprocess_env(),
+                start_new_session=True,
+            )
+        except OSError as e:
+            return CommandResult(tuple(argv), command, 127, "", str(e), 0.0)
+        with self._lock:
+            self.processes_started += 1
+        running = _Running(proc)
+        self._running[id(running)] = running
+        try:
+            out, err = _communicate(proc, stdin, None, timeout)
+        finally:
+            self._running.pop(id(running), None)
         return CommandResult(
             tuple(argv),
             command,

@@ -56,6 +56,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="how long to wait for one endpoint to answer (default: 5)",
     )
+    p.add_argument(
+        "--push",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="an image reference you push to (repeat for several): whether its registry "
+        "needs a login and docker holds credentials for it (loopback registries are asked)",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
@@ -91,6 +99,7 @@ def doctor_main(args: argparse.Namespace, options: ClientOptions, out: TextIO = 
         config_path=args.buildkitd_config,
         docker_config=default_docker_config(options.config),
         probe_image=args.probe_image,
+        push_targets=tuple(ref.strip() for ref in args.push if ref.strip()),
         connect_timeout_s=args.timeout,
         engine_target=engine_target(options),
         local_engine=local_engine(options),

@@ -16,6 +16,7 @@ from typing import TypeVar, cast
 from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.commands import LS_ARGV
 from buildx_tui.core.docker.backend import Backend
+from buildx_tui.core.docker.client import program_display
 from buildx_tui.core.docker.types import CommandResult, Refresh
 from buildx_tui.core.docker.versions import (
     BUILDX_VERSION_ARGV,
@@ -28,6 +29,8 @@ from buildx_tui.core.docker.versions import (
 from buildx_tui.core.platforms import ARCH_ALIASES, Platform, parse_platform_list
 
 from .binfmt import BINFMT_DIR
+from .model import CheckResult
+from .v2 import V2Answer, probe_v2
 
 DEFAULT_PLATFORMS = "linux/amd64,linux/arm64"
 #: The engine's registry settings (daemon.json's mirrors and insecure registries).
@@ -76,6 +79,10 @@ class DoctorContext:
     binfmt_dir: str = BINFMT_DIR
     docker_config: Path = field(default_factory=lambda: default_docker_config(None))
     probe_image: str = DEFAULT_PROBE_IMAGE
+    #: Image references the user pushes to (each one's registry: credentials, needs a login).
+    push_targets: tuple[str, ...] = ()
+    #: How a loopback registry is asked ``GET /v2/`` (registry, timeout); tests replay answers.
+    probe_registry: Callable[[str, float], V2Answer] = probe_v2
     #: Reaching one endpoint (connect, TLS handshake).
     connect_timeout_s: float = 5.0
     #: One probe build (QEMU is slow; a pull may be needed).
@@ -128,6 +135,21 @@ class DoctorContext:
         if self.on_ran is not None:
             self.on_ran(result.command, result.ok, result.duration_s)
         return result
+
+    def run_program(self, argv: Sequence[str], *, timeout: float) -> CommandResult:
+        """A program other than docker (``ssh``) through the gateway, logged like the others."""
+        if self.on_command is not None:
+            self.on_command(program_display(argv))
+        result = self.backend.run_program(argv, timeout=timeout)
+        if self.on_ran is not None:
+            self.on_ran(result.command, result.ok, result.duration_s)
+        return result
+
+    def ssh_endpoint(
+        self, endpoint: str, check: Callable[[DoctorContext, str], CheckResult]
+    ) -> CheckResult:
+        """One ssh:// endpoint's check, run once for the node check and the ssh check."""
+        return self._once(f"ssh:{endpoint}", lambda: check(self, endpoint))
 
     def docker_version(self) -> tuple[DockerVersions, str]:
         def make() -> tuple[DockerVersions, str]:

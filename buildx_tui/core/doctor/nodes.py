@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from buildx_tui.core.builders import Builder, Node, NodeStatus
-from buildx_tui.core.probe import probe_endpoint, probe_ssh
+from buildx_tui.core.probe import probe_endpoint
 
 from .context import DoctorContext
 from .model import CheckResult, Fix, Status, worst
+from .ssh import check_ssh_endpoint
 from .tools import BUILDKIT_FEATURES, lacking
 
 #: A certificate that ends sooner than this is a warning.
@@ -103,8 +104,11 @@ def _probe(ctx: DoctorContext, builder: Builder, node: Node) -> tuple[_Probe, st
     opts = node.driver_opts
     timeout = ctx.connect_timeout_s
     if endpoint.startswith("ssh://"):
-        result = probe_ssh(endpoint, timeout=timeout)
-        how = f"connect to {endpoint}'s ssh port"
+        checked = ctx.ssh_endpoint(endpoint, check_ssh_endpoint)
+        fix = checked.fix.text if checked.fix is not None else ""
+        # not contacted (not loopback): not a failure of the node
+        ok = checked.status is not Status.FAILED
+        return _Probe(ok, checked.found, fix), checked.command
     else:
         result = probe_endpoint(
             endpoint,

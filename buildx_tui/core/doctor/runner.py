@@ -12,14 +12,16 @@ from .context import DoctorContext
 from .emulation import binfmt_results, platform_results, probe_results
 from .model import Check, CheckResult, Status
 from .nodes import node_results, tls_results
+from .push import push_results
 from .registries import config_results, daemon_json_results, login_results, mirror_results
+from .ssh import ssh_results
 from .tools import check_buildx, check_docker_cli, check_engine
 
 
 def checks(ctx: DoctorContext) -> tuple[Check, ...]:
     """Every check, in the order they are shown."""
     short = ctx.command_timeout_s + 5
-    nodes = short + 2 * ctx.connect_timeout_s + 5
+    nodes = short + 2 * ctx.connect_timeout_s + 15  # an ssh:// node: ssh -G, then connect
     builds = short + 2 * ctx.build_timeout_s + 10  # two platforms' probes, one after the other
     table: tuple[tuple[str, str, Callable[[DoctorContext], tuple[CheckResult, ...]], float], ...]
     table = (
@@ -27,6 +29,7 @@ def checks(ctx: DoctorContext) -> tuple[Check, ...]:
         ("engine", "Docker engine", check_engine, short),
         ("buildx", "buildx", check_buildx, short),
         ("nodes", "Builders' nodes", node_results, nodes),
+        ("ssh", "SSH endpoints (your ssh config)", ssh_results, nodes + 10),
         ("tls", "TLS certificates", tls_results, nodes),
         ("platforms", "Platforms (native / QEMU)", platform_results, short),
         ("binfmt", "QEMU handlers on this machine", binfmt_results, short),
@@ -35,6 +38,7 @@ def checks(ctx: DoctorContext) -> tuple[Check, ...]:
         ("daemon-json", "daemon.json trap", daemon_json_results, short),
         ("reach", "Registries reachable from builders", mirror_results, builds),
         ("login", "Registry logins", login_results, short),
+        ("push", "Push targets", push_results, short + 4 * ctx.connect_timeout_s),
     )
     return tuple(Check(id_, title, _bind(fn, ctx), timeout) for id_, title, fn, timeout in table)
 

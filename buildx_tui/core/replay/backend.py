@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from buildx_tui.core.docker.client import BuildxClient
+from buildx_tui.core.docker.client import BuildxClient, program_display
 from buildx_tui.core.docker.types import ClientOptions, CommandResult, Refresh
 
 #: How long a replayed command says it took when nothing else is known (seconds).
@@ -44,6 +44,8 @@ class ReplayBackend:
     replies: dict[tuple[str, ...], Reply] = field(default_factory=dict)
     options: ClientOptions = field(default_factory=ClientOptions)
     calls: list[tuple[str, ...]] = field(default_factory=list)
+    #: Every command run, with the folder it was asked to run in (None: the app's).
+    runs_in: list[tuple[tuple[str, ...], str | None]] = field(default_factory=list)
     after_run: Callable[[tuple[str, ...]], None] | None = None
     #: The platforms buildx's store pins, per builder and node; None: read the user's store.
     pinned: dict[str, dict[str, list[str]]] | None = None
@@ -56,8 +58,8 @@ class ReplayBackend:
         # The real client's interpretation of ls output, without running anything.
         return BuildxClient(self.options)
 
-    def display(self, argv: Sequence[str]) -> str:
-        return self._parser().display(argv)
+    def display(self, argv: Sequence[str], cwd: str | None = None) -> str:
+        return self._parser().display(argv, cwd)
 
     def list_builders(self) -> Refresh:
         argv = ("buildx", "ls", "--format", "json")
@@ -82,9 +84,11 @@ class ReplayBackend:
         token: object | None = None,
         keep_tail: int | None = None,
         on_start: Callable[[], None] | None = None,
+        cwd: str | None = None,
     ) -> CommandResult:
         key = tuple(argv)
         self.calls.append(key)
+        self.runs_in.append((key, cwd))
         if on_start is not None:
             on_start()
         reply = self.replies.get(key)
@@ -103,7 +107,27 @@ class ReplayBackend:
             self.after_run(key)
         return CommandResult(
             key,
-            self.display(key),
+            self.display(key, cwd),
+            reply.returncode,
+            reply.stdout,
+            reply.stderr,
+            REPLY_DURATION_S,
+            stdout_bytes=reply.stdout.encode(),
+        )
+
+    def run_program(
+        self, argv: Sequence[str], *, timeout: float, stdin: bytes | None = None
+    ) -> CommandResult:
+        """A program other than docker (``ssh``): answered from ``replies`` by its whole argv
+        (``("ssh", "-G", …)``), else ``default_reply``; its command is the argv quoted."""
+        key = tuple(argv)
+        self.calls.append(key)
+        reply = self.replies.get(key) or self.default_reply
+        if reply.gate is not None:
+            reply.gate.wait(10)
+        return CommandResult(
+            key,
+            program_display(key),
             reply.returncode,
             reply.stdout,
             reply.stderr,
@@ -119,3 +143,10 @@ class ReplayBackend:
 
     def ran(self, *argv: str) -> bool:
         return tuple(argv) in self.calls
+
+    def cwd_of(self, *argv: str) -> str | None:
+        """The folder the last run of ``argv`` was asked to run in (None: the app's)."""
+        for key, cwd in reversed(self.runs_in):
+            if key == tuple(argv):
+                return cwd
+        raise KeyError(argv)

@@ -114,6 +114,7 @@ class BuildReplayBackend(ReplayBackend):
         token: object | None = None,
         keep_tail: int | None = None,
         on_start: Callable[[], None] | None = None,
+        cwd: str | None = None,
     ) -> CommandResult:
         key = normalise(argv)
         # What every command was given (a login's password goes on stdin: tests check that it
@@ -123,11 +124,18 @@ class BuildReplayBackend(ReplayBackend):
         reply = self.build_for(key)
         if reply is None:
             return super().run(
-                argv, on_line=on_line, stdin=stdin, timeout=timeout, token=token, on_start=on_start
+                argv,
+                on_line=on_line,
+                stdin=stdin,
+                timeout=timeout,
+                token=token,
+                on_start=on_start,
+                cwd=cwd,
             )
         if on_start is not None:
             on_start()
         self.calls.append(key)
+        self.runs_in.append((key, cwd))
         tid = id(token)
         self._running[tid] = reply
         try:

@@ -44,8 +44,8 @@ class CreateDefaults:
 
     driver: str = "docker-container"
     driver_opts: tuple[str, ...] = ()
-    bootstrap: bool = True
-    use: bool = False
+    bootstrap: bool = True  # --bootstrap: start it at once
+    use: bool = True  # --use: make it the current builder
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,9 @@ platforms = ["linux/amd64", "linux/arm64"]
 [create]
 # What a new builder starts with in the create wizard.
 driver = "docker-container"  # docker-container, kubernetes or remote
-driver_opts = []  # e.g. ["network=host"]
-bootstrap = true
-use = false
+driver_opts = []  # e.g. ["network=host", "memory=4g"]
+bootstrap = true  # --bootstrap: start the new builder at once
+use = true  # --use: make it the current builder
 
 [confirm]
 # Ask before an action that loses something (true) or go ahead (false).

@@ -1,14 +1,13 @@
 """Reading a bake workspace (in the screen's thread worker): the builder's platforms from
 `buildx ls`, then `bake --print`, `--list=type=targets|variables,format=json` and `--print` of
 every listed name; each command's log entry started through ``started`` (on the UI thread).
-Its answer is the :class:`Loaded` message; the screen parses and draws it."""
+Its answer is the :class:`Loaded` message; the screen parses and draws it. Every command runs
+in the workspace's folder (``cwd``): bake reads the files and contexts from there."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from textual.message import Message
 
@@ -19,30 +18,7 @@ from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 
-#: The files bake reads from the directory it runs in, in its order (buildx bake/bake.go).
-BAKE_FILES = (
-    "compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml",
-    "docker-bake.json", "docker-bake.hcl", "docker-bake.override.json",
-    "docker-bake.override.hcl",
-)  # fmt: skip
 LOAD_TIMEOUT_S = 60.0
-
-
-def found_files(folder: Path) -> tuple[str, ...]:
-    """The bake files in ``folder``, as bake would pick them there."""
-    return tuple(str(folder / f) for f in BAKE_FILES if (folder / f).is_file())
-
-
-def workspace_files(path: str | None) -> tuple[Path, tuple[str, ...]]:
-    """The workspace's folder and the files to name with ``--file``: ``path`` a bake file (that
-    file), another directory than the current one (the bake files in it: bake reads those of the
-    directory it runs in, the app's), or None / the current directory (none: bake picks)."""
-    where = Path(path).expanduser() if path else Path(os.getcwd())
-    if not where.is_dir():
-        return where.parent, (str(where),)
-    if where.resolve() != Path.cwd().resolve():
-        return where, found_files(where)
-    return where, ()
 
 
 @dataclass
@@ -63,8 +39,8 @@ def load_workspace(
     entries: list[int] = []
 
     def step(argv: list[str]) -> CommandResult:
-        entries.append(started(backend.display(argv)))
-        return backend.run(argv, timeout=LOAD_TIMEOUT_S)
+        entries.append(started(backend.display(argv, spec.cwd)))
+        return backend.run(argv, timeout=LOAD_TIMEOUT_S, cwd=spec.cwd)
 
     ls = backend.list_builders().ls
     builder = None

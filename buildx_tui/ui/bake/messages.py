@@ -26,3 +26,4 @@ class Progressed(Message):
 class Finished(Message):
     outcome: BakeOutcome
     entry: int
+    history_error: str = ""  # why the run could not be written to the app's history

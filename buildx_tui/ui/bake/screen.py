@@ -7,16 +7,15 @@ listed name (each target as bake resolves it, matrix expanded). The variables fo
 value against its type, `--set` overrides are checked before they reach the command, platforms
 ticked override every target's (`--set *.platform=…`), the exact command is always shown.
 
-Run first runs `--call check` (plain progress: under rawjson bake does not check entitlements,
-so this is where they are asked for), unless the same check passed within CHECK_FRESH_S;
-entitlements bake asks for are granted only by the user, in a dialog saying what each grants.
-Then the bake runs (core/bake/runner.py) and each target is drawn as its own group of lanes
-(ui/bake/run_view.py); steps several targets share are listed once, as shared.
+Check and run are :class:`~.running.BakeRunScreen`'s. The workspace is the current directory,
+or a path (the field at the top, `buildx-tui --bake PATH`, a run from the app's history): every
+command runs in its folder (bake reads the files and contexts from there), said in the command
+shown. A run from the history fills the form with what it ran (and, for a re-run, runs it).
 """
 
 from __future__ import annotations
 
-import time
+import os
 from dataclasses import replace
 
 from rich.text import Text
@@ -24,17 +23,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Static, Tree
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Static, Tree
 
-from buildx_tui.core.bake.attribution import BakeSnapshot
-from buildx_tui.core.bake.calls import (
-    CheckWarning,
-    Entitlement,
-    parse_bake_check,
-    parse_entitlements,
-)
 from buildx_tui.core.bake.definition import (
-    BakeDefinition,
     BakeError,
     DefinitionError,
     ListedTarget,
@@ -45,49 +36,46 @@ from buildx_tui.core.bake.definition import (
     parse_print,
 )
 from buildx_tui.core.bake.preflight import Preflight
-from buildx_tui.core.bake.runner import BakeOutcome, BakeRunner
 from buildx_tui.core.bake.spec import BakeSpec, check_set, platform_sets
 from buildx_tui.core.bake.variables import Variable, check_value, parse_list_variables
+from buildx_tui.core.bake.workspace import (
+    Workspace,
+    WorkspaceError,
+    found_files,
+    open_workspace,
+)
+from buildx_tui.core.build.history_bake import BakeRequest
 from buildx_tui.core.build.platform_choices import PlatformChoice, Support, platform_choices
 from buildx_tui.core.builders import Builder
 from buildx_tui.ui.bake.help import BakeHelp
-from buildx_tui.ui.bake.loading import (
-    LOAD_TIMEOUT_S,
-    Loaded,
-    finish_entry,
-    found_files,
-    load_workspace,
-    workspace_files,
-)
-from buildx_tui.ui.bake.messages import Checked, Finished, Progressed
+from buildx_tui.ui.bake.loading import Loaded, finish_entry, load_workspace
 from buildx_tui.ui.bake.run_view import RunView
+from buildx_tui.ui.bake.running import BakeRunScreen
 from buildx_tui.ui.bake.workspace import (
-    checks_text,
     details_text,
-    entitlements_dialog,
     error_text,
     fill_tree,
     preflight_text,
-    refusal_dialog,
+    select_in_tree,
     selected_preflight,
     summary_text,
     var_id,
     var_rows,
 )
-from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.command_log import CommandLog
 from buildx_tui.ui.common.platform_picker import PlatformPicker
-from buildx_tui.ui.navigation import OpenInspector
-from buildx_tui.ui.services import AppScreen
+from buildx_tui.ui.navigation import OpenBake
 
-#: A check that passed this recently stands for the run of the same bake (the files are read
-#: again by the run itself, which reports what changed since).
-CHECK_FRESH_S = 120.0
 #: What the platform override offers: what the builder runs (emulated ones marked), or, while
 #: it is stopped, what it may run.
 OFFERED = frozenset({Support.NATIVE, Support.EMULATED, Support.UNKNOWN})
 
 
-class BakeScreen(AppScreen[None]):
+def push_label(on: bool) -> str:
+    return "--push: " + ("on, every target's image pushed to its tags" if on else "off")
+
+
+class BakeScreen(BakeRunScreen):
     CSS_PATH = "bake.tcss"
     SUB_TITLE = "bake"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -102,30 +90,47 @@ class BakeScreen(AppScreen[None]):
         Binding("question_mark", "help", "Help", key_display="?", id="bake.help"),
     ]
 
-    def __init__(self, path: str | None = None, *, builder: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | None = None,
+        *,
+        builder: str | None = None,
+        recorded: BakeRequest | None = None,
+        run_now: bool = False,
+    ) -> None:
+        """``recorded``: a run from the app's history, whose values fill the form once the
+        workspace is read (its workspace and files, unless ``path`` is given); ``run_now``:
+        then run it (a re-run)."""
         super().__init__()
-        self.folder, self.files = workspace_files(path)
-        self.builder = builder
-        self.definition: BakeDefinition | None = None
+        self.path_error = ""
+        found, looked_at = Workspace(path or "."), path
+        if recorded is not None and path is None:  # its folder, with the files it named
+            found = Workspace(recorded.workspace, recorded.files)
+            looked_at = os.path.join(found.folder, found.files[0]) if found.files else found.folder
+        try:
+            opened = open_workspace(looked_at)
+            found = found if looked_at is not path else opened
+        except WorkspaceError as e:
+            self.path_error = str(e)
+        self.folder, self.files = found.folder, found.files
+        self.builder = builder if recorded is None else builder or recorded.builder or None
+        self.recorded = recorded
+        self.run_now = run_now
         self.listed: tuple[ListedTarget, ...] = ()
         self.variables: tuple[Variable, ...] = ()
         self.var_text: dict[str, str] = {}  # what the variables' fields hold
-        self.platforms: tuple[str, ...] = ()  # the platform override ticked
         self.builder_info: Builder | None = None  # as `buildx ls` listed it
         self.read: tuple[str, ...] = ()  # the files bake said it read
         self.error: BakeError | None = None
         self.selected: tuple[str, ...] = ()
-        self.allow: tuple[str, ...] = ()
-        self.warnings: dict[str, tuple[CheckWarning, ...]] = {}
-        self.runner: BakeRunner | None = None
-        self.outcome: BakeOutcome | None = None
+        self.push = False
         self.loads_done = 0
-        self.checks_done = 0
-        self.runs_done = 0
-        self._run_after_check = False
         self._printed_with: tuple[object, ...] = ((), ())
-        #: The last check that passed (argv, when): Run does not check the same bake again.
-        self._passed: tuple[tuple[str, ...], float] | None = None
+        if recorded is not None:
+            self.platforms = recorded.platforms
+            self.allow = recorded.allow
+            self.push = recorded.push
+            self.selected = recorded.targets
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -135,6 +140,14 @@ class BakeScreen(AppScreen[None]):
         with Horizontal(id="bake-body"):
             yield Tree("bake", id="bake-tree")
             with VerticalScroll(id="bake-side", can_focus=False):  # its fields are the stops
+                with Horizontal(classes="bake-var-row", id="bake-path-row"):
+                    yield Label("workspace", classes="bake-var-label")
+                    yield Input(
+                        value=self.folder,
+                        placeholder="a folder or bake file (Enter opens it)",
+                        id="bake-path",
+                        compact=True,
+                    )
                 yield Static("", id="bake-details")
                 yield Vertical(id="bake-vars")
                 with Horizontal(classes="bake-var-row"):
@@ -142,8 +155,10 @@ class BakeScreen(AppScreen[None]):
                     yield Input(
                         placeholder="target.key=value … (space between overrides)",
                         id="bake-set",
+                        value=" ".join(self.recorded.sets) if self.recorded else "",
                         compact=True,
                     )
+                yield Checkbox(push_label(self.push), self.push, id="bake-push", compact=True)
                 yield Static("", id="bake-command")
                 yield Static("", id="bake-preflight")
                 yield Static("", id="bake-checks")
@@ -160,15 +175,37 @@ class BakeScreen(AppScreen[None]):
         self.title = f"bake · {self.folder}"
         self.query_one("#bake-tree", Tree).show_root = False
         self._show_summary()
+        if self.path_error:  # nothing is read, nothing runs: the path is to be corrected
+            self._show_error(BakeError(self.path_error))
+            self.set_focus(self.query_one("#bake-path", Input))
+            return
         self.set_focus(self.query_one("#bake-tree", Tree))
         self.load()
 
-    @property
-    def command_log(self) -> CommandLog:
-        return self.query_one(CommandLog)
-
     def base_spec(self) -> BakeSpec:
-        return BakeSpec(cwd=str(self.folder), files=self.files, builder=self.builder)
+        return BakeSpec(cwd=self.folder, files=self.files, builder=self.builder)
+
+    @on(Input.Submitted, "#bake-path")
+    def _open_path(self, event: Input.Submitted) -> None:
+        """Another workspace: this screen is replaced by one on it (what is wrong with the
+        path is said instead)."""
+        if self.runner is not None:
+            self.notify("A bake is running: cancel it first (ctrl+x)")
+            return
+        try:
+            open_workspace(event.value)
+        except WorkspaceError as e:
+            self._show_error(BakeError(str(e)))
+            return
+        self.post_message(OpenBake(event.value, self.builder, replace=True))
+
+    @on(Checkbox.Changed, "#bake-push")
+    def _push_changed(self, event: Checkbox.Changed) -> None:
+        self.push = event.value
+        event.checkbox.label = push_label(self.push)  # said in words, not only by its colour
+        if self.definition is not None:
+            self._show_details()
+            self._show_command()
 
     # -- the request -----------------------------------------------------------------------------
     def _var_values(self) -> tuple[tuple[tuple[str, str], ...], list[str]]:
@@ -203,8 +240,12 @@ class BakeScreen(AppScreen[None]):
             variables=variables,
             sets=sets,
             allow=self.allow,
+            push=self.push,
         )
         return spec, var_problems + set_problems
+
+    def user_sets(self) -> tuple[str, ...]:
+        return tuple(self.query_one("#bake-set", Input).value.split())
 
     # -- loading ---------------------------------------------------------------------------------
     def action_reload(self) -> None:
@@ -253,18 +294,39 @@ class BakeScreen(AppScreen[None]):
         if self.variables != variables:
             self.variables = variables
             self.var_text = {v.name: v.default for v in variables}
+            if self.recorded is not None and self.loads_done == 1:  # the values it ran with
+                self.var_text.update(
+                    (k, v) for k, v in self.recorded.variables if k in self.var_text
+                )
             box = self.query_one("#bake-vars", Vertical)
             await box.remove_children()
-            await box.mount_all(var_rows(variables))
+            await box.mount_all(var_rows(variables, self.var_text))
         self.builder_info = message.builder
         self.read = files_read(message.printed.stderr)
         picker = self.query_one(PlatformPicker)
         if not picker.choices:
             await picker.set_choices(self._offered(message.builder), self.platforms)
-        fill_tree(self.query_one("#bake-tree", Tree), self.definition)
+        tree = self.query_one("#bake-tree", Tree)
+        fill_tree(tree, self.definition)
+        if self.recorded is not None and self.loads_done == 1:
+            self._recorded_loaded(tree)
         self._show_summary()
         self._show_details()
         self._show_command()
+        if self.run_now and self.loads_done == 1:
+            self.run_now = False
+            self._start_check(run_after=True)
+
+    def _recorded_loaded(self, tree: Tree[str]) -> None:
+        """The workspace of a run from the history is read: its target selected (the run
+        starts, for a re-run, only once it is)."""
+        assert self.recorded is not None
+        self.selected = self.recorded.targets
+        missing = [t for t in self.recorded.targets if not select_in_tree(tree, t)]
+        if missing:
+            self.run_now = False
+            self.notify(f"Not in the workspace any more: {', '.join(missing)}; nothing ran",
+                        severity="warning", title="Bake")  # fmt: skip
 
     @staticmethod
     def _offered(builder: Builder | None) -> list[PlatformChoice]:
@@ -285,6 +347,8 @@ class BakeScreen(AppScreen[None]):
     @on(Tree.NodeHighlighted, "#bake-tree")
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         name = event.node.data
+        if event.node is not event.control.cursor_node:  # the cursor moved on since
+            return
         if name is not None:
             self.selected = (name,)
             self._show_details()
@@ -298,7 +362,8 @@ class BakeScreen(AppScreen[None]):
 
     def preflight(self) -> tuple[Preflight, ...]:
         """What buildx will refuse or may fail at in the selected bake (as printed)."""
-        return selected_preflight(self.definition, self.selected, self.builder_info, self.platforms)
+        return selected_preflight(self.definition, self.selected, self.builder_info,
+                                  self.platforms, cwd=self.folder, push=self.push)  # fmt: skip
 
     def _show_command(self) -> None:
         found = self.preflight()
@@ -308,7 +373,7 @@ class BakeScreen(AppScreen[None]):
         spec, problems = self.spec()
         text = Text()
         text.append("$ ", "dim")
-        text.append(self.backend.display(spec.argv(metadata_file="…")))
+        text.append(self.backend.display(spec.argv(metadata_file="…"), spec.cwd))
         for p in problems:
             text.append(f"\n✖ {p}", "bold red")
         self.query_one("#bake-command", Static).update(text)
@@ -329,148 +394,8 @@ class BakeScreen(AppScreen[None]):
             self._show_details()
             self._show_command()
 
-    # -- checks, entitlements, run ---------------------------------------------------------------
-    def action_check(self) -> None:
-        self._start_check(run_after=False)
-
-    def action_run_bake(self) -> None:
-        self._start_check(run_after=True)
-
-    def _start_check(self, *, run_after: bool, refusals_seen: bool = False) -> None:
-        if self.definition is None or self.runner is not None:
-            self.notify("Nothing to run yet" if self.runner is None else "A bake is running")
-            return
-        spec, problems = self.spec()
-        if problems:
-            self.notify("; ".join(problems)[:300], severity="error", title="Not run")
-            return
-        refused = [p for p in self.preflight() if p.refused]
-        if run_after and refused and not refusals_seen:
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._start_check(run_after=True, refusals_seen=True)
-
-            self.app.push_screen(refusal_dialog(refused), answered)
-            return
-        self._run_after_check = run_after
-        argv = spec.check_argv()
-        passed = self._passed
-        fresh = passed is not None and time.monotonic() - passed[1] < CHECK_FRESH_S
-        if run_after and fresh and passed is not None and passed[0] == tuple(argv):
-            self._start_run()  # checked just now, as it is: not again
-            return
-        entry = self.command_log.start(self.backend.display(argv))
-        self._check_worker(argv, entry)
-
-    @work(thread=True, group="bake-check", exclusive=True, exit_on_error=False)
-    def _check_worker(self, argv: list[str], entry: int) -> None:
-        self.post_message(Checked(self.backend.run(argv, timeout=LOAD_TIMEOUT_S * 5), entry))
-
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
-        result = message.result
-        self.checks_done += 1
-        asked = parse_entitlements(result.stderr)
-        warned: dict[str, tuple[CheckWarning, ...]] = {}
-        if result.stdout.strip():
-            try:
-                warned = parse_bake_check(result.stdout)
-            except DefinitionError:
-                warned = {}
-        ok = result.ok or (bool(warned) and not asked)  # warnings make `--call check` exit 1
-        state = EntryState.OK if ok else EntryState.FAILED
-        self.command_log.finish(message.entry, state, result.duration_s,
-                                tail="" if ok else result.error_text())  # fmt: skip
-        self.warnings = warned
-        self.query_one("#bake-checks", Static).update(checks_text(warned))
-        self._passed = (result.argv, time.monotonic()) if ok and not asked else None
-        if asked:
-            self._ask_entitlements(asked)
-            return
-        if not ok:
-            self._show_error(parse_error(result.stderr) or BakeError(result.error_text()))
-            return
-        if self._run_after_check:
-            self._start_run()
-
-    def _ask_entitlements(self, wanted: tuple[Entitlement, ...]) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.allow = tuple(dict.fromkeys((*self.allow, *(e.flag for e in wanted))))
-                self._show_command()
-                self._start_check(run_after=self._run_after_check)
-            else:
-                self.notify("Not granted: nothing ran", severity="warning")
-
-        self.app.push_screen(entitlements_dialog(wanted), answered)
-
-    def _start_run(self) -> None:
-        spec, problems = self.spec()
-        assert self.definition is not None and not problems
-        names = self.definition.expand(spec.targets)
-        platforms = {n: self.platforms or self.definition.targets[n].platforms for n in names}
-        if not names:  # not printed: bake knows it; attributed by the names' prefixes alone
-            platforms = {n: () for n in spec.targets}
-        view = self.query_one(RunView)
-        self.outcome = None
-        self.runner = BakeRunner(self.backend, spec, platforms, post=self._post_progress)
-        argv = self.runner.prepare()
-        entry = self.command_log.start(self.backend.display(argv))
-        view.start(tuple(platforms))
-        view.set_class(True, "-shown")
-        self.query_one("#bake-body").display = False
-        self._run_worker(self.runner, entry)
-
-    def _post_progress(self, snapshot: BakeSnapshot) -> None:
-        self.post_message(Progressed(snapshot))
-
-    @work(thread=True, group="bake-run", exit_on_error=False)
-    def _run_worker(self, runner: BakeRunner, entry: int) -> None:
-        self.post_message(Finished(runner.run(), entry))
-
-    @on(Progressed)
-    def _progressed(self, message: Progressed) -> None:
-        if self.runner is not None:
-            self.query_one(RunView).show(message.snapshot, None)
-
-    @on(Finished)
-    def _finished(self, message: Finished) -> None:
-        outcome = message.outcome
-        self.runner = None
-        self.outcome = outcome
-        self.runs_done += 1
-        res = outcome.result
-        state = EntryState.CANCELLED if outcome.cancelled else (
-            EntryState.OK if res.ok else EntryState.FAILED)  # fmt: skip
-        self.command_log.finish(message.entry, state, res.duration_s,
-                                tail="" if res.ok else res.error_text())  # fmt: skip
-        self.query_one(RunView).show(outcome.snapshot, outcome.outputs)
-
-    def action_cancel_bake(self) -> None:
-        runner = self.runner
-        if runner is None:
-            self.notify("No bake is running")
-            return
-        self._cancel_worker(runner)
-
-    @work(thread=True, group="bake-cancel", exit_on_error=False)
-    def _cancel_worker(self, runner: BakeRunner) -> None:
-        runner.cancel()
-
-    def action_inspect(self) -> None:
-        ref = self.query_one(RunView).pushed_ref()
-        if not ref:
-            self.notify("No pushed image to inspect yet")
-            return
-        self.post_message(OpenInspector(ref))
-
     def action_back(self) -> None:
-        view = self.query_one(RunView)
-        if view.has_class("-shown") and self.runner is None:
-            view.set_class(False, "-shown")
-            self.query_one("#bake-body").display = True
-            self.set_focus(self.query_one("#bake-tree", Tree))
+        if self.back_from_run():
             return
         if self.runner is not None:
             self.notify("A bake is running: cancel it first (ctrl+x)")

@@ -41,8 +41,11 @@ def var_id(name: str) -> str:
     return f"bake-var-{safe(name)}"
 
 
-def var_rows(variables: tuple[Variable, ...]) -> list[Horizontal]:
-    """One row per variable: name (and type), a field holding its default."""
+def var_rows(
+    variables: tuple[Variable, ...], values: dict[str, str] | None = None
+) -> list[Horizontal]:
+    """One row per variable: name (and type), a field holding its value (default: its
+    default)."""
     rows = []
     for var in variables:
         label = var.name + (f" ({var.type})" if var.type else "")
@@ -50,7 +53,7 @@ def var_rows(variables: tuple[Variable, ...]) -> list[Horizontal]:
             Horizontal(
                 Label(label[:21], classes="bake-var-label"),
                 Input(
-                    value=var.default,
+                    value=(values or {}).get(var.name, var.default),
                     placeholder=var.description or var.name,
                     id=var_id(var.name),
                     compact=True,
@@ -76,8 +79,18 @@ def fill_tree(tree: Tree[str], d: BakeDefinition) -> None:
     tree.cursor_line = 0
 
 
+def select_in_tree(tree: Tree[str], name: str) -> bool:
+    """Move the cursor to the (first) node of ``name``; False when there is none."""
+    for line in range(tree.last_line + 1):
+        node = tree.get_node_at_line(line)
+        if node is not None and node.data == name:
+            tree.cursor_line = line
+            return True
+    return False
+
+
 def summary_text(
-    folder: Path, files: tuple[str, ...], builder: str | None, d: BakeDefinition | None, nvars: int
+    folder: str, files: tuple[str, ...], builder: str | None, d: BakeDefinition | None, nvars: int
 ) -> Text:
     line = Text()
     line.append(str(folder), "bold")
@@ -170,6 +183,8 @@ def preflight_text(found: tuple[Preflight, ...]) -> Text:
     out = Text()
     for p in found:
         mark, style = ("✖ refused", "bold red") if p.refused else ("⚠ may fail", "bold yellow")
+        if p.note:
+            mark, style = "• note", "bold"
         out.append(f"{mark} {p.target}: ", style)
         out.append(f"{p.message}\n")
     return out
@@ -177,12 +192,13 @@ def preflight_text(found: tuple[Preflight, ...]) -> Text:
 
 def selected_preflight(
     d: BakeDefinition | None, selected: tuple[str, ...], builder: Builder | None,
-    platforms: tuple[str, ...],
+    platforms: tuple[str, ...], *, cwd: str, push: bool,
 ) -> tuple[Preflight, ...]:  # fmt: skip
     if d is None:
         return ()
     targets = tuple(d.targets[n] for n in d.expand(selected))
-    return preflight(targets, builder.driver if builder is not None else None, platforms)
+    driver = builder.driver if builder is not None else None
+    return preflight(targets, driver, platforms, builder=builder, cwd=cwd, push=push)
 
 
 def refusal_dialog(refused: list[Preflight]) -> ConfirmDialog:

@@ -52,6 +52,7 @@ from buildx_tui.ui.build.form_fields import (
     row,
 )
 from buildx_tui.ui.build.form_keep import ask_before_leaving, last_builds
+from buildx_tui.ui.build.push_preflight import needs_preflight, preflight
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.format import shorten
 from buildx_tui.ui.common.platform_picker import PlatformPicker
@@ -402,16 +403,17 @@ class BuildFormScreen(AppScreen[None]):
                     self.query_one(AdvancedOptions).collapsed = False
                 self.query_one(FIELD_WIDGET.get(first.field, "#context")).focus()
             return
+        if needs_preflight(self.spec):  # each tag's registry asked first (push_preflight)
+            preflight(self, self.spec, self.backend.options.config, self._start_build)
+        else:
+            self._start_build(self.spec, [])
+
+    def _start_build(self, spec: BuildSpec, extra: list[Issue]) -> None:
         self.baseline = self.values()  # built: the values used, what `n` shows next time
         self.services.drafts.keep_form(self.baseline)
-        self.post_message(
-            nav.StartBuild(
-                self.spec,
-                self.user_command() or "",
-                builder=self.builder,
-                issues=tuple(self.issues),
-            )
-        )
+        issues = (*self.issues, *extra)
+        command = self.user_command() or ""
+        self.post_message(nav.StartBuild(spec, command, builder=self.builder, issues=issues))
 
     @on(Button.Pressed, "#do-copy")
     def action_copy_command(self) -> None:

@@ -2,7 +2,7 @@
 
 The build runs in a thread worker (`BuildRunner`): exactly the argv shown in the command log, with
 `--progress=rawjson` and `--metadata-file`, through ``app.backend``. The worker posts coalesced
-snapshots (≤ ~20 a second); this screen only draws them.
+snapshots (≤ ~10 a second: buildx's own display rate); this screen only draws them.
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.console import Group
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,13 +15,14 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from buildx_tui.core.builders import Builder, LsResult
-from buildx_tui.core.commands import BootstrapSpec, UseSpec
+from buildx_tui.core.commands import BootstrapSpec, RemoveSpec, UseSpec
 from buildx_tui.core.docker.types import CommandResult, Problem, Refresh
 from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.builders import actions
 from buildx_tui.ui.builders.actions import BOOTSTRAP, REMOVE, STOP, USE, Action
 from buildx_tui.ui.builders.details import BuilderDetails
 from buildx_tui.ui.builders.palette import builders_palette
+from buildx_tui.ui.builders.problem import problem_text
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.services import AppScreen, PaletteCommand
@@ -57,6 +56,7 @@ class BuildersScreen(AppScreen[None]):
         Binding("B", "bake", "Bake", show=False, id="builders.bake"),
         Binding("D", "doctor", "Doctor", show=False, id="builders.doctor"),
         Binding("C", "cache", "Cache", show=False, id="builders.cache"),
+        Binding("M", "app.open_demo", "Demo", show=False, id="builders.demo"),
         # priority: handled as the key arrives, before the keys typed after it are passed on, so
         # they all reach the filter (see action_filter).
         Binding("slash", "filter", "Filter", key_display="/", priority=True, id="builders.filter"),
@@ -203,13 +203,7 @@ class BuildersScreen(AppScreen[None]):
             panel.display = False
             return
         panel.display = True
-        panel.update(
-            Group(
-                Text(("✖ " if problem.fatal else "⚠ ") + problem.title, "bold"),
-                Text(problem.detail),
-                Text("How to fix: " + problem.fix, "italic"),
-            )
-        )
+        panel.update(problem_text(problem))
 
     def _render_table(self, prefer: RowRef | None = None) -> None:
         self.query_one(BuildersTable).show(
@@ -281,6 +275,14 @@ class BuildersScreen(AppScreen[None]):
                 "The default builder belongs to the Docker engine and cannot be removed.",
                 severity="warning",
             )
+            return
+        if not self.services.settings.confirm.remove_builder:
+            # settings.toml's [confirm] remove_builder = false: no question, buildx's defaults
+            self.notify(
+                f"Removing {builder.name} without asking ([confirm] remove_builder = false in "
+                "the settings).",
+            )
+            self._run_action(REMOVE, builder.name, RemoveSpec(builder.name))
             return
         dialog = actions.remove_dialog(builder.name, self.backend.display)
         self._ask(dialog, REMOVE, builder.name)

@@ -22,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
-from buildx_tui.core.build.history import HistoryEntry
+from buildx_tui.core.build.history import BakeEntry
 from buildx_tui.core.builds.commands import (
     AttachmentSpec,
     ExportSpec,
@@ -32,7 +32,7 @@ from buildx_tui.core.builds.commands import (
 )
 from buildx_tui.core.builds.details import Attachment, BuildDetails, DetailsError, parse_inspect
 from buildx_tui.core.builds.limits import classify_history_error
-from buildx_tui.core.builds.link import Link, OurRun, link_record
+from buildx_tui.core.builds.link import Link, link_record
 from buildx_tui.core.builds.nodes import (
     NodePart,
     merged_details,
@@ -45,26 +45,21 @@ from buildx_tui.core.builds.records import BuildRecord, parse_ls
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.builds.attachment import AttachmentScreen
 from buildx_tui.ui.builds.export import ExportDialog
+from buildx_tui.ui.builds.ours import our_runs
 from buildx_tui.ui.builds.render import MULTI_NODE_HELP, details_view
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
 from buildx_tui.ui.common.help import HelpScreen
-from buildx_tui.ui.navigation import OpenBuildForm, OpenBuildLogs, OpenBuildTimeline, OpenInspector
+from buildx_tui.ui.navigation import (
+    OpenBake,
+    OpenBuildForm,
+    OpenBuildLogs,
+    OpenBuildTimeline,
+    OpenInspector,
+)
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 TIMEOUT_S = 60.0
-
-
-def our_run(entry: HistoryEntry) -> OurRun:
-    return OurRun(
-        key=entry.id,
-        builder=entry.spec.builder,
-        context=entry.spec.context,
-        target=entry.spec.target,
-        started_at=entry.started_at,
-        build_ref=entry.outputs.build_ref,
-        image=entry.outputs.reference,
-    )
 
 
 class BuildDetailsScreen(AppScreen[None]):
@@ -292,7 +287,7 @@ class BuildDetailsScreen(AppScreen[None]):
     @work(thread=True, group="link", exit_on_error=False)
     def _link(self, details: BuildDetails) -> None:
         try:
-            entries = self.services.history.load()
+            entries = self.services.history.load_runs()
         except OSError:
             entries = []
         record = BuildRecord(
@@ -305,7 +300,8 @@ class BuildDetailsScreen(AppScreen[None]):
             completed_steps=details.completed_steps,
             cached_steps=details.cached_steps,
         )
-        self.post_message(self.Linked(link_record(record, [our_run(e) for e in entries])))
+        runs = [r for e in entries for r in our_runs(e)]
+        self.post_message(self.Linked(link_record(record, runs)))
 
     @on(Linked)
     def _linked(self, message: Linked) -> None:
@@ -477,9 +473,11 @@ class BuildDetailsScreen(AppScreen[None]):
 
     @work(thread=True, group="rerun", exit_on_error=False)
     def _post_rerun(self, key: str) -> None:
-        entries = self.services.history.load()
+        entries = self.services.history.load_runs()
         entry = next((e for e in entries if e.id == key), None)
-        if entry is not None:
+        if isinstance(entry, BakeEntry):  # the bake screen on its workspace, filled
+            self.post_message(OpenBake(recorded=entry.request))
+        elif entry is not None:
             self.post_message(OpenBuildForm(spec=entry.spec))
 
     def action_back(self) -> None:

@@ -4,7 +4,8 @@
 (`core/builds/follow.LogFollower`): its rawjson goes through the shared progress parser into
 the per-platform lanes the live build screen draws (`ui/common/lanes`). On a running build the
 command keeps streaming until the build ends, so the lanes keep up with it; snapshots come at
-most ~20 a second and only when something changed. Enter on a step opens its full log.
+most ~10 a second, as buildx redraws its own display, and only when something changed. Enter on
+a step opens its full log.
 
 The title names the build (its ref shortened); each platform's lane has the badge a live lane
 has (native or QEMU), worked out from the node that ran the record as `buildx ls` shows it now

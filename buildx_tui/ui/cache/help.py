@@ -15,6 +15,15 @@ LEGEND = [
     ("? may go", "bold yellow", "prune preview: it depends (space limits, 'until' near the line)"),
     ("· stays", "dim", "prune preview: this record stays"),
     ("≈3MB", "bold", "a sum of sizes read back from buildx's 4-digit text: last digit open"),
+    (
+        "h",
+        "bold",
+        "old builds: remove build records (history rm) older than an age (7d, 12h), of a "
+        "status (failed or cancelled: history ls says Error for both) and/or all but the "
+        "newest N; every choice given must hold; running builds never go",
+    ),
+    ("ctrl+r", "bold", "runs the open panel's command (prune or history rm) after a confirm"),
+    ("✖ (old builds)", "bold red", "this record would be removed; history ls is read again after"),
 ]
 
 

@@ -5,6 +5,8 @@ Loading is three commands in one thread worker: `buildx ls --format json` (the n
 versions: the prune space flags need v0.17), `buildx du --format json` (the records) and plain
 `buildx du` (buildx's own totals, printed exactly). The prune panel computes a preview from the
 last du on every keystroke (core/cache/prune.py); the prune runs after a confirm, then du again.
+``h`` opens the old-builds panel instead (ui/cache/history_panel.py): `history rm` of records
+chosen by age, status or "keep the newest N", previewed, confirmed, then listed again.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from buildx_tui.core.cache.totals import Totals, parse_du_summary, totals
 from buildx_tui.core.cache.tree import SortKey, filter_records, sorted_rows
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.cache.help import CacheHelp
+from buildx_tui.ui.cache.history_panel import HistoryPanel
 from buildx_tui.ui.cache.prune_panel import PrunePanel
 from buildx_tui.ui.cache.table import RecordsTable
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
@@ -84,7 +87,10 @@ class CacheScreen(AppScreen[None]):
         Binding("s", "sort", "Sort", id="cache.sort"),
         Binding("slash", "filter", "Filter", key_display="/", priority=True, id="cache.filter"),
         Binding("p", "prune_panel", "Prune…", id="cache.prune"),
-        Binding("ctrl+r", "run_prune", "Run prune", id="cache.run_prune"),
+        # runs the open panel's command (prune, or history rm), after its confirm
+        Binding("ctrl+r", "run_prune", "Run…", id="cache.run_prune"),
+        # priority: the keys typed right after `h` go to the panel's first field
+        Binding("h", "history_panel", "Old builds…", priority=True, id="cache.history"),
         Binding("escape", "back", "Back", id="cache.back"),
         Binding("f1,question_mark", "help", "Help", key_display="F1", id="cache.help"),
     ]
@@ -115,12 +121,14 @@ class CacheScreen(AppScreen[None]):
                 )
                 yield RecordsTable(id="cache-table")
             yield PrunePanel(id="prune-panel")
+            yield HistoryPanel(self.builder, id="history-panel")
         yield CommandLog(id="command-log")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = f"cache of {self.builder}"
         self.query_one(PrunePanel).display = False
+        self.query_one(HistoryPanel).display = False
         self._show_summary()
         self.set_focus(self.table)
         self.load()
@@ -299,6 +307,9 @@ class CacheScreen(AppScreen[None]):
 
     @on(PrunePanel.RunRequested)
     def action_run_prune(self) -> None:
+        if self.query_one(HistoryPanel).display:
+            self.query_one(HistoryPanel).ask()
+            return
         if not self.panel_open:
             self.action_prune_panel()
             return
@@ -312,6 +323,11 @@ class CacheScreen(AppScreen[None]):
             self.notify(str(self.prune_error or "Nothing to run yet."), severity="warning")
             return
         expected = self.preview
+        if not self.services.settings.confirm.prune:
+            # settings.toml's [confirm] prune = false: the preview on the panel was the question
+            self.notify("Pruning without asking ([confirm] prune = false in the settings).")
+            self._start_prune(expected)
+            return
         command = self.backend.display(expected.spec.argv())
         text = Text.assemble(
             (f"Prune the cache of {self.builder}?\n\n", "bold"),
@@ -397,8 +413,29 @@ class CacheScreen(AppScreen[None]):
     def action_reload(self) -> None:
         self.load()
 
+    def action_history_panel(self) -> None:
+        """The old-builds panel (history rm), instead of the prune panel."""
+        if isinstance(self.focused, Input):  # an `h` typed in a field (12h) is text
+            self.focused.insert_text_at_cursor("h")
+            return
+        self._toggle_history()
+
+    def _toggle_history(self) -> None:
+        panel = self.query_one(HistoryPanel)
+        if panel.display:
+            panel.display = False
+            self.set_focus(self.table)
+            return
+        if self.panel_open:
+            self.action_prune_panel()
+        panel.display = True
+        panel.open(self.services.backend, self.services.clock, self.command_log)
+        self.set_focus(panel.query_one("#hist-older", Input))
+
     def action_prune_panel(self) -> None:
         panel = self.panel
+        if not panel.display and self.query_one(HistoryPanel).display:
+            self._toggle_history()
         panel.display = not panel.display
         if panel.display:
             self._update_preview()
@@ -408,6 +445,9 @@ class CacheScreen(AppScreen[None]):
             self.set_focus(self.table)
 
     def action_back(self) -> None:
+        if self.query_one(HistoryPanel).display:
+            self._toggle_history()
+            return
         if self.panel_open:
             self.action_prune_panel()
             return
@@ -425,6 +465,7 @@ class CacheScreen(AppScreen[None]):
         return [
             ("Reload the cache", "docker buildx du", self.action_reload),
             ("Prune…", "choose filters, see what would go", self.action_prune_panel),
+            ("Old builds…", "remove build records (history rm)", self.action_history_panel),
             ("Sort records", "tree, size, last used, usage, type", self.action_sort),
             ("Help", "every key binding", self.action_help),
         ]

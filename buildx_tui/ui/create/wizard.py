@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from buildx_tui.core.builders import LsResult
 from buildx_tui.core.create.buildkitd.config import ConfigError, config_path_for_builder
+from buildx_tui.core.create.defaults import new_draft
 from buildx_tui.core.create.diagnose import Explanation
 from buildx_tui.core.create.draft import (
     STEP_TITLES,
@@ -100,7 +101,9 @@ class CreateWizardScreen(AppScreen[str | None]):
         self._config_dir = config_dir
         self.append_to = append_to
         self.draft_key = self.draft_key_for(append_to)
-        self.draft = CreateDraft(name=append_to or "", append=append_to is not None)
+        made = self.services.settings.create  # settings.toml's [create]
+        made_with = (made.driver, made.driver_opts, made.bootstrap, made.use)
+        self.draft = new_draft(*made_with, name=append_to or "", append=append_to is not None)
         self.index = 0
         self.resumed = kept is not None
         if kept is not None:

@@ -5,7 +5,9 @@ its results replace its "running" line as it finishes. Each line: a mark and a w
 warning, failed, unknown), the check, what it found; below, for the line under the cursor, the
 command that found it, why it matters and the fix. ``f`` runs a fix the app can run (asked
 first; the exact command goes to the command log, as every command the checks run), ``r``
-re-runs the check under the cursor, ``R`` every check, ``p`` edits the platforms you build for.
+re-runs the check under the cursor, ``R`` every check, ``p`` edits the platforms you build for,
+``t`` the image references you push to (the push check says, per registry, whether it needs a
+login and whether docker holds credentials for it).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from buildx_tui.core.doctor.context import DEFAULT_PLATFORMS, DoctorContext
 from buildx_tui.core.doctor.model import MARK, Check, CheckResult, Status, worst
+from buildx_tui.core.doctor.push import parse_push_targets
 from buildx_tui.core.doctor.runner import checks, run_check
 from buildx_tui.core.platforms import PlatformError, parse_platform_list
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
@@ -63,6 +66,7 @@ class DoctorScreen(AppScreen[None]):
         Binding("R", "rerun_all", "Re-run all", id="doctor.rerun_all"),
         # priority: the keys typed right after `p` go to the field, not to the table
         Binding("p", "platforms", "Platforms", priority=True, id="doctor.platforms"),
+        Binding("t", "push_targets", "Push targets", priority=True, id="doctor.push"),
         Binding("escape", "back", "Back", id="doctor.back"),
         Binding("f1,question_mark", "help", "Help", key_display="F1", id="doctor.help"),
     ]
@@ -97,6 +101,7 @@ class DoctorScreen(AppScreen[None]):
         *,
         configure: Callable[[DoctorContext], None] | None = None,
         one_at_a_time: bool = False,
+        push: str = "",
     ) -> None:
         """``platforms``: the wanted ones (comma-separated); ``configure`` adjusts the checks'
         context once it is made (which builders, a buildkitd.toml, where binfmt_misc is …);
@@ -105,6 +110,7 @@ class DoctorScreen(AppScreen[None]):
         super().__init__()
         self._one_at_a_time = one_at_a_time
         self._initial_platforms = platforms
+        self._initial_push = push
         self._configure = configure
         self._checks: dict[str, Check] = {}
         self.results: dict[str, tuple[CheckResult, ...] | None] = {}
@@ -119,7 +125,12 @@ class DoctorScreen(AppScreen[None]):
         yield Header()
         with Horizontal(id="doctor-bar"):
             yield Input(self._initial_platforms, id="doctor-platforms")
-            yield Static("", id="doctor-summary")
+            yield Input(
+                self._initial_push,
+                placeholder="e.g. 127.0.0.1:5000/app:1 ghcr.io/me/app",
+                id="doctor-push",
+            )
+        yield Static("", id="doctor-summary")
         yield Static("", id="doctor-message")
         yield DataTable(id="doctor-results", cursor_type="row", zebra_stripes=True)
         yield Static("", id="doctor-detail")
@@ -128,7 +139,8 @@ class DoctorScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         box = self.query_one("#doctor-platforms", Input)
-        box.border_title = "Platforms you build for (p, Enter)"
+        box.border_title = "Platforms you build for (p)"
+        self.query_one("#doctor-push", Input).border_title = "Image refs you push to (t)"
         self.query_one("#doctor-detail", Static).border_title = "Details"
         self.query_one(CommandLog).border_title = "Commands the checks ran"
         table = self.table
@@ -142,6 +154,11 @@ class DoctorScreen(AppScreen[None]):
         ctx = DoctorContext(self.backend, platforms=platforms)
         if self._configure is not None:
             self._configure(ctx)
+        targets = parse_push_targets(self._initial_push)
+        if isinstance(targets, str):
+            self._say(f"✗ push targets not applied: {targets}", error=True)
+        else:
+            ctx.push_targets = targets
         ctx.on_command = self._command_started
         ctx.on_ran = self._command_ended
         self._ctx = ctx
@@ -330,12 +347,34 @@ class DoctorScreen(AppScreen[None]):
         self.context.forget()
         self._start(*(c for c in self._checks if self.results.get(c) is not None))
 
+    def _typed(self, char: str) -> bool:
+        """A bound key typed in a field is text (`p` in linux/ppc64le, `t` in a tag)."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            focused.insert_text_at_cursor(char)
+            return True
+        return False
+
     def action_platforms(self) -> None:
-        box = self.query_one("#doctor-platforms", Input)
-        if box.has_focus:  # a `p` typed in the field is text (linux/ppc64le)
-            box.insert_text_at_cursor("p")
+        if not self._typed("p"):
+            self.set_focus(self.query_one("#doctor-platforms", Input))  # before queued keys
+
+    def action_push_targets(self) -> None:
+        if not self._typed("t"):
+            self.set_focus(self.query_one("#doctor-push", Input))
+
+    @on(Input.Submitted, "#doctor-push")
+    def _push_submitted(self, event: Input.Submitted) -> None:
+        targets = parse_push_targets(event.value)
+        if isinstance(targets, str):
+            self._say(f"✗ not applied: {targets}", error=True)
             return
-        self.set_focus(box)  # at once, not after the keys already queued
+        self._say("")
+        self.context.push_targets = targets
+        event.input.value = " ".join(targets)
+        self.set_focus(self.table)
+        self.context.forget()
+        self._start("push")
 
     @on(Input.Submitted, "#doctor-platforms")
     def _platforms_submitted(self, event: Input.Submitted) -> None:
@@ -396,7 +435,7 @@ class DoctorScreen(AppScreen[None]):
         self._start(message.check_id)
 
     def action_back(self) -> None:
-        if self.focused is self.query_one("#doctor-platforms", Input):
+        if isinstance(self.focused, Input):
             self.set_focus(self.table)
             return
         self.workers.cancel_group(self, "doctor")
@@ -409,4 +448,5 @@ class DoctorScreen(AppScreen[None]):
         return [
             ("Doctor: re-run every check", "run all the checks again", self.action_rerun_all),
             ("Doctor: edit platforms", "the platforms you build for", self.action_platforms),
+            ("Doctor: push targets", "does a registry need a login?", self.action_push_targets),
         ]

@@ -13,7 +13,16 @@ from buildx_tui.core.bake.runner import TargetOutput
 from buildx_tui.ui.bake.run_view import RunView
 from buildx_tui.ui.bake.screen import BakeScreen
 from buildx_tui.ui.common.confirm import ConfirmDialog
-from tests.helpers.bake import bake_app, bake_backend, local, normalise, open_bake, settle, spec
+from tests.helpers.bake import (
+    WORKSPACE,
+    bake_app,
+    bake_backend,
+    local,
+    normalise,
+    open_bake,
+    settle,
+    spec,
+)
 
 SIZE = (120, 36)
 
@@ -52,7 +61,8 @@ async def test_the_workspace_shows_groups_targets_and_a_targets_details():
         assert "linux/amd64, linux/arm64" in details
         assert "127.0.0.1:5000/bake-app:v1" in details and "REPLICAS" in details
         command = text_of(screen, "#bake-command")
-        assert "docker buildx bake --builder bake-c --file" in command and command.endswith("app")
+        assert command.startswith(f"$ (in {WORKSPACE}) docker buildx bake --builder bake-c --prog")
+        assert command.endswith("app")
         assert "docker-bake.hcl" in text_of(screen, "#bake-summary")
 
 

@@ -56,12 +56,33 @@ async def _bad_file(pilot) -> None:
     await open_bake(pilot)
 
 
+async def _bad_path(pilot) -> None:
+    await open_bake(pilot, "/nonexistent/bake-workspace")
+
+
+async def _from_history(pilot) -> None:
+    """Edit from the app's history: the workspace read, the form filled with what it ran."""
+    from buildx_tui.core.build.history_bake import BakeRequest
+    from buildx_tui.ui import navigation as nav
+    from tests.helpers.bake import WORKSPACE
+
+    await settle(pilot)
+    recorded = BakeRequest(WORKSPACE, targets=("app",), builder="bake-c",
+                           variables=(("REPLICAS", "5"),), sets=("app.args.GREETING=hey",),
+                           platforms=("linux/amd64",), push=True)  # fmt: skip
+    pilot.app.post_message(nav.OpenBake(recorded=recorded))
+    for _ in range(4):
+        await settle(pilot)
+
+
 SCENES = {
     "workspace": _workspace,
     "run": _run,
     "failed": _failed,
     "entitlement": _entitlement,
     "bad-file": _bad_file,
+    "bad-path": _bad_path,
+    "from-history": _from_history,
 }
 
 

@@ -240,6 +240,7 @@ async def test_good_form_starts_the_build_with_the_exact_argv(history, context):
         screen.query_one("#out-push", RadioButton).value = True
         await pilot.pause()
         await pilot.click("#do-build")
+        await app.workers.wait_for_complete()  # the push pre-flight (each tag's registry)
         await pilot.pause()
         assert isinstance(app.screen, BuildProgressScreen)
         await app.workers.wait_for_complete()
@@ -248,3 +249,32 @@ async def test_good_form_starts_the_build_with_the_exact_argv(history, context):
              "--metadata-file", METADATA, "--platform", "linux/arm64",
              "-t", "127.0.0.1:5000/build-e2e:1", "--push", ".")
         ]  # fmt: skip
+
+
+async def test_push_preflight_names_a_registry_that_wants_a_login(history, context, monkeypatch):
+    """Build with --push: each tag's registry is asked first (here the recorded answers: the
+    lab registry's 200, an htpasswd registry's 401); the one that wants a login docker holds no
+    credentials for is a warning in the confirm dialog, with the login command."""
+    from tests.helpers.doctor import recorded_registry
+
+    monkeypatch.setattr("buildx_tui.ui.build.push_preflight.probe", recorded_registry)
+    backend = form_backend()
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
+        await type_into(pilot, screen, "#tags", "127.0.0.1:5000/ok:1, 127.0.0.1:5917/private:1")
+        screen.query_one("#out-push", RadioButton).value = True
+        await pilot.pause()
+        await pilot.press("ctrl+b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, BuildConfirmScreen)
+        said = plain(app.screen.query_one(Static).content)
+        assert "push to 127.0.0.1:5917/private:1: 127.0.0.1:5917 wants a login (401" in said
+        assert "(docker login 127.0.0.1:5917)" in said
+        assert "push to 127.0.0.1:5000/ok:1" not in said  # 200: needs no login
+        assert builds_run(backend) == []
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, BuildProgressScreen)

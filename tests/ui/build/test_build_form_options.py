@@ -275,6 +275,7 @@ async def test_a_secret_value_never_appears_anywhere(history: History, context, 
         seen += [screens_text(app), app.clipboard]
         assert f"id=npm,src={secret_file}" in seen[0]  # the field is on screen, not its value
         await pilot.press("ctrl+b")
+        await app.workers.wait_for_complete()  # the push pre-flight (each tag's registry)
         await pilot.pause()
         progress = app.screen
         assert isinstance(progress, BuildProgressScreen)

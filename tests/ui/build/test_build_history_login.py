@@ -71,9 +71,9 @@ async def test_history_lists_newest_first_with_details(history, context):
         table = screen.query_one(DataTable)
         assert table.row_count == 2
         first = [str(c) for c in table.get_row_at(0)]
-        assert first[:3] == ["2026-11-22 22:02:00", "✖ failed", "3.0s"]
-        assert first[3] == "127.0.0.1:5000/app:2"
-        assert first[5] == "amd64, arm64"
+        assert first[:4] == ["2026-11-22 22:02:00", "build", "✖ failed", "3.0s"]
+        assert first[4] == "127.0.0.1:5000/app:2"
+        assert first[6] == "amd64, arm64"
         details = plain(screen.query_one("#history-details", Static).content)
         assert "$ docker buildx build … app:2" in details and "error: boom: exit code 3" in details
         await pilot.press("down")

@@ -50,6 +50,7 @@ async def test_push_to_loopback_from_a_bridged_builder_is_asked_about(history, c
         assert "the push to 127.0.0.1:5000 will fail (connection refused)" in checks
         assert "buildx will refuse" not in checks and "ready to build" not in checks
         await pilot.press("ctrl+b")
+        await app.workers.wait_for_complete()  # the push pre-flight (each tag's registry)
         await pilot.pause()
         assert isinstance(app.screen, BuildConfirmScreen)
         said = plain(app.screen.query_one(Static).content)

@@ -271,6 +271,20 @@ async def test_missing_buildx_is_a_full_screen_explanation():
         assert "docker buildx is not installed" in text
         assert "cli-plugins" in text
         assert log_commands(app) == [("docker buildx ls --format json", EntryState.FAILED)]
+        assert "Press M for the demo" in text  # a newcomer can still see what the app does
+        await pilot.press("M")
+        await pilot.pause()
+    assert app.wants_demo  # the command line starts the demo once the app has ended
+
+
+async def test_a_failed_ls_of_a_working_set_up_is_not_offered_the_demo():
+    backend = FakeBackend(ls_reply=Reply(1, "", "ERROR: something else went wrong"))
+    app = make(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        text = text_of(app, "#problem")
+        assert "`docker buildx ls` failed" in text
+        assert "demo" not in text
 
 
 async def test_filter_narrows_rows_and_escape_restores():

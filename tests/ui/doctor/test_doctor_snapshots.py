@@ -39,3 +39,33 @@ SCENES = {"done": _done, "failed-line": _failed_line, "fix-confirm": _fix_confir
 @pytest.mark.parametrize("scene", list(SCENES))
 def test_doctor(snap_compare, scene, size):
     assert snap_compare(doctor_app(), terminal_size=SIZES[size], run_before=SCENES[scene])
+
+
+async def _ssh_and_push(pilot) -> None:
+    """doctor-ssh-rec on the lab's ssh endpoint, whose key the server refused (recorded), and
+    three push targets: the lab registry (200), one that wants a login (401), one elsewhere."""
+    from tests.helpers.doctor import PUSH, ssh_push_configure
+
+    screen = await open_doctor(pilot, configure=ssh_push_configure(), push=PUSH)
+    screen.table.move_cursor(row=screen.table.get_row_index("ssh:ssh://root@127.0.0.1:2222"))
+    await settle(pilot)
+
+
+async def _push_line(pilot) -> None:
+    from tests.helpers.doctor import PUSH, ssh_push_configure
+
+    screen = await open_doctor(pilot, configure=ssh_push_configure(), push=PUSH)
+    screen.table.move_cursor(row=screen.table.get_row_index("push:127.0.0.1:5917/private:1"))
+    await settle(pilot)
+
+
+SSH_SCENES = {"ssh-refused": _ssh_and_push, "push-login": _push_line}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("scene", list(SSH_SCENES))
+def test_doctor_ssh_and_push(snap_compare, scene, size):
+    from tests.helpers.doctor import ssh_push_backend
+
+    app = doctor_app(ssh_push_backend())
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=SSH_SCENES[scene])

@@ -251,3 +251,38 @@ def test_prefetched_never_blocks(tmp_path):
     assert refresh is not None and refresh.ls is not None
     assert len(refresh.ls.builders) == 5
     assert client.prefetched() is None  # consumed: later refreshes run their own `ls`
+
+
+def test_cwd_runs_the_command_there_and_says_so(tmp_path):
+    """bake resolves its files' contexts from where it runs: the gateway runs it in the
+    workspace and the command shown says where (the app's own folder is not said)."""
+    docker = _script(tmp_path, "pwd\n")
+    work = tmp_path / "work space"
+    work.mkdir()
+    client = BuildxClient(ClientOptions(docker))
+    result = client.run(["buildx", "bake", "--print"], cwd=str(work))
+    assert result.ok and result.stdout.strip() == str(work)
+    assert result.command == f"(in {work}) {docker} buildx bake --print"
+    assert client.display(["buildx", "bake"], str(work)).startswith(f"(in {work}) ")
+    here = client.run(["buildx", "bake"], cwd=".")
+    assert here.stdout.strip() == str(Path.cwd()) and not here.command.startswith("(in")
+    assert client.run(["buildx", "bake"]).command == f"{docker} buildx bake"
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p / "missing", "no such folder"),
+        (lambda p: (p / "f").write_text("x") and p / "f", "it is not a folder"),
+        (lambda p: p / ("x" * 300), "too long"),
+    ],
+)
+def test_a_cwd_that_cannot_be_used_is_said_and_nothing_runs(tmp_path, make, said):
+    log = tmp_path / "ran"
+    docker = _script(tmp_path, f"touch {log}\n")
+    started: list[bool] = []
+    result = BuildxClient(ClientOptions(docker)).run(
+        ["buildx", "bake"], cwd=str(make(tmp_path)), on_start=lambda: started.append(True)
+    )
+    assert result.returncode == 127 and said in result.error_text()
+    assert started == [True] and not log.exists()

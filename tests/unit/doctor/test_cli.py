@@ -45,3 +45,17 @@ def test_json(tmp_path: Path) -> None:
     assert data["exit_code"] == 1
     cli = next(r for r in data["results"] if r["key"] == "docker-cli")
     assert cli["status"] == "failed" and cli["fix"]["text"]
+
+
+def test_push_targets(tmp_path: Path) -> None:
+    """--push REF (repeated): each target's verdict; a registry elsewhere is not contacted, a
+    bad reference is said in words."""
+    (tmp_path / "config.json").write_text('{"credHelpers": {"ghcr.io": "gh"}}')
+    proc = _run(tmp_path, "--json", "--push", "ghcr.io/me/app:1", "--push", "Bad/Ref!")
+    data = json.loads(proc.stdout)
+    got = {r["key"]: r for r in data["results"] if r["check"] == "push"}
+    assert got["push:ghcr.io/me/app:1"]["status"] == "passed"
+    assert "docker-credential-gh (credHelpers)" in got["push:ghcr.io/me/app:1"]["found"]
+    assert "not contacted" in got["push:ghcr.io/me/app:1"]["found"]
+    assert got["push:Bad/Ref!"]["status"] == "failed"
+    assert got["push:Bad/Ref!"]["found"].startswith("not an image reference")
