@@ -24,6 +24,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from buildx_tui.core.build.calls import Call
 from buildx_tui.core.build.checks import (
     STORE_PROBE_ARGV,
     BuildEnv,
@@ -53,6 +54,8 @@ from buildx_tui.ui.build.form_fields import (
 )
 from buildx_tui.ui.build.form_keep import ask_before_leaving, last_builds
 from buildx_tui.ui.build.form_values import read_values, show_values
+from buildx_tui.ui.build.insight import INSIGHT_FIELDS, DockerfileInsight
+from buildx_tui.ui.build.pickers import open_picker
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.format import shorten
 from buildx_tui.ui.common.platform_picker import PlatformPicker
@@ -79,6 +82,8 @@ class BuildFormScreen(AppScreen[None]):
         Binding("ctrl+o", "copy_command", "Copy cmd", id="build_form.copy"),
         Binding("ctrl+l", "login", "Log in", id="build_form.login"),
         Binding("ctrl+r", "history", "History", id="build_form.history"),
+        Binding("ctrl+t", "targets", "Targets", id="build_form.targets"),
+        Binding("ctrl+g", "build_args", "Args", id="build_form.build_args"),
         Binding("f1,question_mark", "help", "Help", key_display="F1", id="build_form.help"),
         Binding("escape", "back", "Back", id="build_form.back"),
     ]
@@ -106,6 +111,8 @@ class BuildFormScreen(AppScreen[None]):
         self.store: bool | None = None
         self.issues: list[Issue] = []
         self.spec: BuildSpec | None = None
+        #: What the Dockerfile insight reads (None while its fields have errors).
+        self.insight_spec: BuildSpec | None = None
         name = builder.name if builder else (spec.builder if spec else "")
         choices = platform_choices(builder)
         if spec is not None:
@@ -313,6 +320,9 @@ class BuildFormScreen(AppScreen[None]):
         show_field_errors(self, issues)
         self.query_one("#checks", Static).update(checks_text(issues))
         self.query_one("#command", Static).update(command_text(self.user_command()))
+        blocked = any(i.severity is Severity.ERROR and i.field in INSIGHT_FIELDS for i in issues)
+        self.insight_spec = None if blocked else spec
+        self.query_one(DockerfileInsight).want(self.insight_spec, self.builder)
 
     def user_command(self) -> str | None:
         return self.backend.display(self.spec.argv()) if self.spec is not None else None
@@ -375,6 +385,27 @@ class BuildFormScreen(AppScreen[None]):
     @on(Button.Pressed, "#do-history")
     def action_history(self) -> None:
         self.post_message(nav.OpenBuildHistory())
+
+    @on(Button.Pressed, "#do-targets")
+    def action_targets(self) -> None:
+        self._ask(Call.TARGETS)
+
+    @on(Button.Pressed, "#do-outline")
+    def action_build_args(self) -> None:
+        self._ask(Call.OUTLINE)
+
+    def _ask(self, call: Call) -> None:
+        if self.insight_spec is None:
+            self.notify(
+                "buildx reads the builder, context, Dockerfile, target and build args: fix them.",
+                title="Fix the form first",
+                severity="warning",
+            )
+            return
+        self.query_one(DockerfileInsight).ask(self.insight_spec, call)
+
+    def on_dockerfile_insight_listed(self, message: DockerfileInsight.Listed) -> None:
+        open_picker(self, message)
 
     def load_spec(self, spec: BuildSpec) -> None:
         """Fill the form with a past build's settings."""
