@@ -68,3 +68,22 @@ async def wait_checked(pilot, form, tries: int = 100) -> str:
         if not insight.pending and shown[:1] in ("✔", "⚠", "✖"):
             return shown
     raise AssertionError("no check result shown")
+
+
+def form_busy(app) -> bool:
+    """A build form on the screen stack has not settled: its builders are not loaded, one of its
+    workers runs, or its Dockerfile check is asked for and not shown yet (snapshots wait for it: the
+    check starts only once the form has its builder, after the `ls` worker)."""
+    from buildx_tui.ui.build.form import BuildFormScreen
+    from buildx_tui.ui.build.insight import DockerfileInsight
+
+    for screen in app.screen_stack:
+        if not isinstance(screen, BuildFormScreen):
+            continue
+        found = screen.query(DockerfileInsight)
+        if not found or screen.ls is None or found.first().pending:
+            return True
+        mine = (screen, found.first())
+        if any(w.is_running and w.node in mine for w in app.workers):
+            return True
+    return False
