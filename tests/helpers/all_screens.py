@@ -94,10 +94,17 @@ def all_screens_app(history: History) -> BuildxApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
+    from tests.helpers.form_insight import form_busy
+
     app = pilot.app
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+    for _ in range(100):  # the build form's Dockerfile check, once it has its builder
+        if not form_busy(app):
+            break
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
     for widget in app.screen.query("Input, TextArea"):
         assert isinstance(widget, Input | TextArea)
         widget.cursor_blink = False

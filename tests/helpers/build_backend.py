@@ -62,11 +62,22 @@ def small_builder() -> Builder:
     return Builder("small", "docker-container", nodes=(node,))
 
 
+def recorded_check(argv: tuple[str, ...]) -> Reply | None:
+    """Any `--call=check` not given its own reply: on `default` (the docker driver of dockerd
+    20.10) the recorded refusal, else the recorded check of a clean Dockerfile."""
+    if "--call=check,format=json" not in argv:
+        return None
+    if argv[2:4] == ("--builder", "default"):
+        return Reply(1, "", fixture("local/form-call-check-default-builder.stderr"))
+    return Reply(0, fixture("local/form-call-check-clean.stdout"))
+
+
 def form_backend(store: str = "local/info-driver-status-lab.json") -> BuildBackend:
     return BuildBackend(
         ls_output=fixture("local/ls-lab-running.json"),
         pinned=LAB_PINNED,
         replies={STORE_PROBE_ARGV: Reply(0, fixture(store))},
+        fallback=recorded_check,
     )
 
 

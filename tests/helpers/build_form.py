@@ -36,7 +36,17 @@ async def type_into(pilot, screen, selector: str, value: str) -> None:
 
 
 def builds_run(backend) -> list[tuple[str, ...]]:
-    return [normalise(c) for c in backend.calls if c[:2] == ("buildx", "build")]
+    """The builds run (a `build --call=…` of the Dockerfile insight builds nothing)."""
+    return [
+        normalise(c)
+        for c in backend.calls
+        if c[:2] == ("buildx", "build") and not any(a.startswith("--call") for a in c)
+    ]
+
+
+def calls_run(backend, call: str = "check") -> list[tuple[str, ...]]:
+    """The `build --call=<call>` the form ran, in order."""
+    return [c for c in backend.calls if f"--call={call},format=json" in c]
 
 
 async def check_blocks(pilot, app, backend, screen, field: str, message: str) -> None:

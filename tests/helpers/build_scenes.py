@@ -83,10 +83,15 @@ def stable_environment(put: Setter = setattr, chdir: Callable[[Path], None] = os
 
 async def settle(pilot) -> None:
     """Until no worker runs and a build on screen (if any) has ended or is frozen at its gate."""
+    from tests.helpers.form_insight import form_busy
+
     app = pilot.app
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
+        if form_busy(app):
+            await pilot.pause(0.05)
+            continue
         screen = app.screen
         if not isinstance(screen, BuildProgressScreen) or screen.outcome is not None:
             break

@@ -225,3 +225,37 @@ async def test_bake_fields_get_their_own_keys():
         assert screen.query_one("#bake-var-TAG", Input).value == "v9"
         assert screen.query_one("#bake-set", Input).value == "app.tags=x"
         assert screen.var_text == {"REGISTRY": "reg:5000", "REPLICAS": "7", "TAG": "v9"}
+
+
+async def test_build_form_check_runs_once_for_a_burst(tmp_path, monkeypatch):
+    """Build args typed in one burst: the Dockerfile check (issue #13) runs once, for what was
+    typed last; the keystrokes before it ran no docker process."""
+    from textual.widgets import TextArea
+
+    from buildx_tui.core.build.calls import Call
+    from tests.helpers.build_form import calls_run
+    from tests.helpers.form_insight import (
+        argv,
+        insight_backend,
+        reply,
+        wait_checked,
+        write_context,
+    )
+
+    monkeypatch.chdir(write_context(tmp_path / "ctx"))
+    backend = insight_backend()
+    last = argv(Call.CHECK, build_args=(("FAST", "yes"),))
+    backend.replies[last] = reply("form-call-check-clean", 0)
+    app = BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = BuildFormScreen(lab_builders()["lab-container"])
+        app.push_screen(form)
+        await wait_checked(pilot, form)
+        before = len(calls_run(backend))
+        form.set_focus(form.query_one("#build-args", TextArea))
+        await settle(pilot)
+        burst(app, "FAST=yes")
+        await settle(pilot)
+        assert form.query_one("#build-args", TextArea).text == "FAST=yes"
+        assert (await wait_checked(pilot, form)).startswith("✔ no problems")
+        assert calls_run(backend)[before:] == [last]

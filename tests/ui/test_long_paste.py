@@ -271,3 +271,31 @@ async def test_the_bake_variables_and_set_fields():
         await settle(pilot)
         assert app.screen is screen and len(app.backend.calls) == calls
         assert "too long" in str(screen.query_one("#bake-message", Static).render())
+
+
+async def test_the_build_form_with_its_dockerfile_checked(tmp_path, monkeypatch):
+    """A context whose Dockerfile the form checks (issue #13): a paste into any field never
+    reaches a `build --call`, and the pickers' keys ask for nothing while a field is wrong."""
+    from tests.helpers.build_form import calls_run
+    from tests.helpers.form_insight import insight_backend, wait_checked, write_context
+
+    monkeypatch.chdir(write_context(tmp_path / "ctx"))
+    app = BuildxApp(insight_backend(), refresh_interval=0, clock=lambda: FIXED_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = BuildFormScreen(lab_builders()["lab-container"])
+        app.push_screen(form)
+        await wait_checked(pilot, form)
+        checked = calls_run(app.backend)
+        assert len(checked) == 1  # the Dockerfile as the form opened
+        from buildx_tui.ui.build.advanced_options import AdvancedOptions
+
+        form.query_one(AdvancedOptions).collapsed = False
+        await settle(pilot)
+        assert await paste_everywhere(pilot, form) >= 8
+        for key in ("ctrl+t", "ctrl+g"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is form
+        assert calls_run(app.backend) == checked
+        assert not any("--call=targets,format=json" in c for c in app.backend.calls)

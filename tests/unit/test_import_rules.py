@@ -71,7 +71,7 @@ def feature_of(name: str, layer: str) -> str | None:
 
 FEATURE_PACKAGES: dict[str, set[str]] = {"core": set(), "ui": set()}
 #: Packages inside a layer that every feature may use (not features themselves).
-SHARED_PACKAGES = {"core": {"docker", "progress"}, "ui": {"common"}}
+SHARED_PACKAGES = {"core": {"docker", "dockerfile", "progress"}, "ui": {"common"}}
 
 
 def discover(root: Path) -> None:

@@ -100,7 +100,8 @@ class BuildReplayBackend(ReplayBackend):
 
     def build_for(self, key: tuple[str, ...]) -> RecordedBuild | None:
         found = self.builds.get(key)
-        if found is None and self.any_build is not None and "build" in key[:2]:
+        calls = any(a.startswith("--call") for a in key)  # a --call builds nothing
+        if found is None and self.any_build is not None and "build" in key[:2] and not calls:
             found = self.any_build(key)
         return found
 

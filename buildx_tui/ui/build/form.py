@@ -7,8 +7,6 @@ import dataclasses
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from rich.console import Group
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,13 +18,13 @@ from textual.widgets import (
     Footer,
     Header,
     Input,
-    RadioButton,
     RadioSet,
     Select,
     Static,
     TextArea,
 )
 
+from buildx_tui.core.build.calls import Call
 from buildx_tui.core.build.checks import (
     STORE_PROBE_ARGV,
     BuildEnv,
@@ -42,16 +40,22 @@ from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.docker.types import CommandResult, Refresh
 from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.build.advanced_options import OPTION_WIDGET, AdvancedOptions
+from buildx_tui.ui.build.form_checks import (
+    checks_text,
+    command_text,
+    show_field_errors,
+    sort_issues,
+)
 from buildx_tui.ui.build.form_fields import (
-    FIELD_LABEL,
     FIELD_WIDGET,
-    FIELDS,
-    MARK,
     builder_label,
     main_fields,
     row,
 )
 from buildx_tui.ui.build.form_keep import ask_before_leaving, last_builds
+from buildx_tui.ui.build.form_values import read_values, show_values
+from buildx_tui.ui.build.insight import INSIGHT_FIELDS, DockerfileInsight
+from buildx_tui.ui.build.pickers import open_picker
 from buildx_tui.ui.build.push_preflight import needs_preflight, preflight
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.format import shorten
@@ -79,6 +83,8 @@ class BuildFormScreen(AppScreen[None]):
         Binding("ctrl+o", "copy_command", "Copy cmd", id="build_form.copy"),
         Binding("ctrl+l", "login", "Log in", id="build_form.login"),
         Binding("ctrl+r", "history", "History", id="build_form.history"),
+        Binding("ctrl+t", "targets", "Targets", id="build_form.targets"),
+        Binding("ctrl+g", "build_args", "Args", id="build_form.build_args"),
         Binding("f1,question_mark", "help", "Help", key_display="F1", id="build_form.help"),
         Binding("escape", "back", "Back", id="build_form.back"),
     ]
@@ -106,6 +112,8 @@ class BuildFormScreen(AppScreen[None]):
         self.store: bool | None = None
         self.issues: list[Issue] = []
         self.spec: BuildSpec | None = None
+        #: What the Dockerfile insight reads (None while its fields have errors).
+        self.insight_spec: BuildSpec | None = None
         name = builder.name if builder else (spec.builder if spec else "")
         choices = platform_choices(builder)
         if spec is not None:
@@ -291,29 +299,7 @@ class BuildFormScreen(AppScreen[None]):
 
     # -- values and checks -------------------------------------------------------------------------
     def values(self) -> FormValues:
-        select = self.query_one("#builder", Select)
-        builder = select.value if isinstance(select.value, str) else ""
-        radio = self.query_one("#output", RadioSet).pressed_button
-        output = (
-            Output(radio.id.removeprefix("out-"))
-            if radio is not None and radio.id
-            else Output.CACHE
-        )
-        return FormValues(
-            builder=builder,
-            context=self.query_one("#context", Input).value,
-            dockerfile=self.query_one("#dockerfile", Input).value,
-            target=self.query_one("#target", Input).value,
-            tags=self.query_one("#tags", Input).value,
-            build_args=self.query_one("#build-args", TextArea).text,
-            platforms=self.query_one(PlatformPicker).selected,
-            extra_platforms=self.query_one("#extra-platforms", Input).value,
-            output=output,
-            dest=self.query_one("#dest", Input).value,
-            no_cache=self.query_one("#no-cache", Checkbox).value,
-            pull=self.query_one("#pull", Checkbox).value,
-            **self.query_one(AdvancedOptions).texts(),
-        )
+        return read_values(self)
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -328,62 +314,19 @@ class BuildFormScreen(AppScreen[None]):
         spec, issues = compile_form(values)
         parsed = not any(i.severity is Severity.ERROR for i in issues)
         issues = issues + check_spec(spec, BuildEnv(self.builder, self.store))
-        issues.sort(key=lambda i: FIELDS.index(i.field) if i.field in FIELDS else len(FIELDS))
+        sort_issues(issues)
         self.spec, self.issues = (spec if parsed else None), issues
         self.query_one("#row-dest").display = values.output in (Output.OCI, Output.TAR)
         self.query_one(AdvancedOptions).show_count(spec.advanced)
-        self._show_field_errors()
-        self._show_checks()
-        self._show_command()
-
-    def _show_field_errors(self) -> None:
-        for field in FIELDS:
-            msgs = [i for i in self.issues if i.field == field and i.severity is Severity.ERROR]
-            box = self.query_one(f"#err-{field}", Static)
-            box.display = bool(msgs)
-            box.update(Text("\n".join("✖ " + i.message for i in msgs), "red"))
-            widget = self.query_one(FIELD_WIDGET[field])
-            widget.set_class(bool(msgs), "-invalid")
-
-    def _show_checks(self) -> None:
-        """Errors in short (each is shown in full under its field), then refusals, what is
-        known to fail, and notes."""
-        lines = []
-        errors = [i for i in self.issues if i.severity is Severity.ERROR]
-        if errors:
-            mark, style = MARK[Severity.ERROR]
-            lines.append(Text(mark, style).append(errors[0].message, "red"))
-            if len(errors) > 1:
-                fields = ", ".join(dict.fromkeys(FIELD_LABEL[i.field] for i in errors[1:]))
-                lines.append(
-                    Text(mark, style).append(f"{len(errors) - 1} more in: {fields}", "red")
-                )
-        for severity in (Severity.REFUSAL, Severity.WARNING, Severity.NOTE):
-            mark, style = MARK[severity]
-            lines += [
-                Text(mark, style).append(i.message) for i in self.issues if i.severity is severity
-            ]
-        if not any(i.severity is not Severity.NOTE for i in self.issues):
-            lines.insert(0, Text("✔ ready to build", "green"))
-        self.query_one("#checks", Static).update(Group(*lines))
+        show_field_errors(self, issues)
+        self.query_one("#checks", Static).update(checks_text(issues))
+        self.query_one("#command", Static).update(command_text(self.user_command()))
+        blocked = any(i.severity is Severity.ERROR and i.field in INSIGHT_FIELDS for i in issues)
+        self.insight_spec = None if blocked else spec
+        self.query_one(DockerfileInsight).want(self.insight_spec, self.builder)
 
     def user_command(self) -> str | None:
         return self.backend.display(self.spec.argv()) if self.spec is not None else None
-
-    def _show_command(self) -> None:
-        command = self.user_command()
-        text = Text()
-        if command is None:
-            text.append("fix the errors above to see the command", "dim")
-        else:
-            text.append("$ ", "dim")
-            text.append(command, "bold")
-            text.append(
-                "\n  the TUI adds --progress=rawjson --metadata-file <temporary file> "
-                "to follow the build",
-                "dim",
-            )
-        self.query_one("#command", Static).update(text)
 
     # -- actions -----------------------------------------------------------------------------------
     @on(Button.Pressed, "#do-build")
@@ -445,6 +388,27 @@ class BuildFormScreen(AppScreen[None]):
     def action_history(self) -> None:
         self.post_message(nav.OpenBuildHistory())
 
+    @on(Button.Pressed, "#do-targets")
+    def action_targets(self) -> None:
+        self._ask(Call.TARGETS)
+
+    @on(Button.Pressed, "#do-outline")
+    def action_build_args(self) -> None:
+        self._ask(Call.OUTLINE)
+
+    def _ask(self, call: Call) -> None:
+        if self.insight_spec is None:
+            self.notify(
+                "buildx reads the builder, context, Dockerfile, target and build args: fix them.",
+                title="Fix the form first",
+                severity="warning",
+            )
+            return
+        self.query_one(DockerfileInsight).ask(self.insight_spec, call)
+
+    def on_dockerfile_insight_listed(self, message: DockerfileInsight.Listed) -> None:
+        open_picker(self, message)
+
     def load_spec(self, spec: BuildSpec) -> None:
         """Fill the form with a past build's settings."""
         values = FormValues.from_spec(spec, self.query_one(PlatformPicker).offered)
@@ -459,17 +423,7 @@ class BuildFormScreen(AppScreen[None]):
     def _fill(self, values: FormValues) -> None:
         """Show ``values`` (all but the builder and the platforms' boxes) as the form's own."""
         self.initial = self.baseline = values
-        self.query_one("#context", Input).value = values.context
-        self.query_one("#dockerfile", Input).value = values.dockerfile
-        self.query_one("#target", Input).value = values.target
-        self.query_one("#tags", Input).value = values.tags
-        self.query_one("#build-args", TextArea).text = values.build_args
-        self.query_one("#extra-platforms", Input).value = values.extra_platforms
-        self.query_one(f"#out-{values.output.value}", RadioButton).value = True
-        self.query_one("#dest", Input).value = values.dest
-        self.query_one("#no-cache", Checkbox).value = values.no_cache
-        self.query_one("#pull", Checkbox).value = values.pull
-        self.query_one(AdvancedOptions).load(values)
+        show_values(self, values)
 
     @work(exclusive=True, group="form-picker")
     async def _reset_picker(self, picker: PlatformPicker, platforms: tuple[str, ...]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (
+    Button,
     Checkbox,
     Input,
     Label,
@@ -20,6 +21,7 @@ from buildx_tui.core.build.issue import Severity
 from buildx_tui.core.build.spec import OUTPUT_LABELS, Output
 from buildx_tui.core.builders import Builder
 from buildx_tui.ui.build.advanced_options import OPTION_LABEL, OPTION_WIDGET
+from buildx_tui.ui.build.insight import DockerfileInsight
 
 FIELDS = (
     "builder",
@@ -70,10 +72,10 @@ def builder_label(builder: Builder) -> str:
     return f"{builder.name}{current}  ({builder.driver}, {builder.status.value})"
 
 
-def row(label: str, widget: Input | Select[str], field: str) -> Vertical:
-    """A labelled input with its error line under it."""
+def row(label: str, widget: Input | Select[str], field: str, *extra: Button) -> Vertical:
+    """A labelled input (and its buttons) with its error line under it."""
     return Vertical(
-        Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
+        Horizontal(Label(label, classes="field-label"), widget, *extra, classes="field-row"),
         Static("", id=f"err-{field}", classes="field-error"),
         classes="field",
         id=f"row-{widget.id}",
@@ -115,6 +117,7 @@ def main_fields(v: FormValues) -> ComposeResult:
         ),
         "dockerfile",
     )
+    yield DockerfileInsight(id="dockerfile-insight")
     yield row(
         "Target",
         Input(
@@ -124,6 +127,7 @@ def main_fields(v: FormValues) -> ComposeResult:
             id="target",
         ),
         "target",
+        Button("List… ^t", id="do-targets", compact=True),
     )
     yield row(
         "Tags",
@@ -135,7 +139,9 @@ def main_fields(v: FormValues) -> ComposeResult:
         ),
         "tags",
     )
-    yield Label("Build args  KEY=VALUE, one per line", classes="field-label wide")
+    with Horizontal(id="build-args-head"):
+        yield Label("Build args  KEY=VALUE, one per line", classes="field-label wide")
+        yield Button("List… ^g", id="do-outline", compact=True)
     yield TextArea(
         v.build_args,
         id="build-args",

@@ -26,14 +26,24 @@ FORM_KEYS = [
 FIELDS = [
     _row("Builder", "--builder: where the build runs (docker-container builders do most)"),
     _row("Context", "the folder sent to the builder (a git or https URL works too)"),
-    _row("Dockerfile", "-f: default Dockerfile in the context; relative to where you are"),
-    _row("Target", "--target: the stage to build (FROM … AS name); default the last one"),
+    _row(
+        "Dockerfile",
+        "-f: default Dockerfile in the context; relative to where you are. Under it: what "
+        "buildx's build checks say of it (build --call=check, run on the builder as you type: "
+        "rule, message, the line), a syntax error with its line, or why the check could not run",
+    ),
+    _row(
+        "Target",
+        "--target: the stage to build (FROM … AS name); default the last one. ctrl+t lists the "
+        "stages (build --call=targets: description, the default marked) to pick one",
+    ),
     _row("Tags", "-t: [registry/]name[:tag], several separated by spaces or commas"),
     _row(
         "Build args",
         "--build-arg KEY=VALUE, one per line (a bare KEY: buildx takes its value from its "
         "environment, or passes none when KEY is not set there); kept in the image history: "
-        "never for secrets",
+        "never for secrets. ctrl+g lists the target's args (build --call=outline: default, "
+        "description) and fills in the ones you tick; what you typed is kept",
     ),
     _row(
         "Platforms",

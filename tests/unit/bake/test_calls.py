@@ -1,15 +1,11 @@
-"""`--call check|outline|targets` outputs and the entitlements bake asks for, as recorded."""
+"""bake's `--call check` outputs and the entitlements bake asks for, as recorded (the
+outline and targets of `build --call`: tests/unit/dockerfile/test_calls.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from buildx_tui.core.bake.calls import (
-    parse_bake_check,
-    parse_entitlements,
-    parse_outline,
-    parse_targets,
-)
+from buildx_tui.core.bake.calls import parse_bake_check, parse_entitlements
 from buildx_tui.core.bake.definition import DefinitionError
 from tests.helpers.bake import local
 
@@ -43,23 +39,6 @@ def test_the_entitlements_bake_refused_are_listed_with_its_words():
     assert parse_entitlements(local("bake-run-outside-rawjson.stderr")) == ()
 
 
-def test_outline_lists_the_args_with_defaults_and_descriptions():
-    stage, args = parse_outline(local("call-build-outline-json.stdout"))
-    assert stage == "release"
-    by = {a.name: a for a in args}
-    assert by["BASE"].default == "127.0.0.1:5000/busybox:latest"
-    assert by["BASE"].description == "is the image every stage starts from"
-    assert by["VERSION"].default == "1.2.3" and by["VERSION"].line == 6
-
-
-def test_targets_lists_the_stages_and_the_default():
-    stages = parse_targets(local("call-build-targets-json.stdout"))
-    assert [s.name for s in stages] == ["deps", "test", "release"]
-    assert [s.name for s in stages if s.default] == ["release"]
-    assert stages[1].base == "deps"
-
-
-@pytest.mark.parametrize("parse", [parse_bake_check, parse_outline, parse_targets])
-def test_text_output_is_refused_clearly(parse):
+def test_text_output_is_refused_clearly():
     with pytest.raises(DefinitionError):
-        parse(local("call-build-outline.stdout"))
+        parse_bake_check(local("call-bake-check.stdout"))
