@@ -19,6 +19,8 @@ the app sends from the recordings in ``data/``, whichever builder it names.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from buildx_tui.core.build.checks import STORE_PROBE_ARGV
 from buildx_tui.core.builds.commands import LsSpec
 from buildx_tui.core.builds.logs import logs_argv
@@ -142,6 +144,22 @@ class DemoBuilds:
         return RecordedBuild(f"{LIVE}{role}-live.stderr", 0, paced=True, duration_s=3.3)
 
 
+def dockerfile_call(argv: tuple[str, ...], context: str) -> Reply | None:
+    """The build form's Dockerfile insight (`build --call=check|outline|targets,format=json`)
+    on the demo's own context, answered with what the lab said of that very Dockerfile
+    (scripts/record_demo_call_fixtures.py); another context, Dockerfile or target: not
+    recorded."""
+    if argv[:2] != ("buildx", "build") or not argv or argv[-1] != context:
+        return None
+    if "-f" in argv or "--target" in argv:
+        return None
+    for call in ("check", "outline", "targets"):
+        if f"--call={call},format=json" in argv:
+            stem = f"demo-call-{call}"
+            return Reply(0, local(f"{stem}.stdout"), local(f"{stem}.stderr"))
+    return None
+
+
 def _history_ls() -> dict[tuple[str, ...], Reply]:
     """`history ls` of each builder the demo lists, as the real ones answer."""
     empty = Reply(0, local("demo-history-ls-empty.json"))
@@ -189,7 +207,12 @@ def demo_backend() -> BuildReplayBackend:
         delay_s=1.0,
     )
 
+    context = str(Path(__file__).parent / "context")  # as demo/app.py's context_dir()
+
     def fallback(argv: tuple[str, ...]) -> Reply | None:
+        call = dockerfile_call(argv, context)
+        if call is not None:
+            return call
         if argv[:2] == ("buildx", "create"):
             return create
         if argv[:3] == ("buildx", "inspect", "--bootstrap") and argv[3:] != ("lab-dead",):

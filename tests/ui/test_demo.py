@@ -85,6 +85,11 @@ async def test_a_walk_through_the_demo_runs_nothing(no_process):
         await pilot.press("n")
         await settle(pilot)
         assert type(app.screen).__name__ == "BuildFormScreen"
+        # the form's Dockerfile check: what the lab said of the demo's own Dockerfile
+        from tests.helpers.form_insight import wait_checked
+
+        checked = await wait_checked(pilot, app.screen)
+        assert "no problems found by the build checks" in checked, checked
         await pilot.press("ctrl+b")
         await settle(pilot)
         build = app.screen

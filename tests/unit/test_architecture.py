@@ -32,3 +32,21 @@ def test_ui_builds_no_argv_and_parses_no_docker_output():
         text = path.read_text()
         for forbidden in ("import subprocess", "json.loads", "Popen("):
             assert forbidden not in text, f"{path}: {forbidden}"
+
+
+def test_checkboxes_come_from_ui_common_toggles():
+    """Textual's own Checkbox, RadioButton and SelectionList show their state by colour alone:
+    every ui module takes them from ui/common/toggles.py, which draws a mark."""
+    import ast
+    import pathlib
+
+    ui = pathlib.Path(buildx_tui.core.__file__).parent.parent / "ui"
+    own = {"Checkbox", "RadioButton", "SelectionList"}
+    found = []
+    for path in ui.rglob("*.py"):
+        if path.name == "toggles.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual"):
+                found += [f"{path.name}: {a.name}" for a in node.names if a.name in own]
+    assert found == []

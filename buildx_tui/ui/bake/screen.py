@@ -23,7 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Static, Tree
+from textual.widgets import Footer, Header, Input, Label, Static, Tree
 
 from buildx_tui.core.bake.definition import (
     BakeError,
@@ -64,6 +64,7 @@ from buildx_tui.ui.bake.workspace import (
 )
 from buildx_tui.ui.common.command_log import CommandLog
 from buildx_tui.ui.common.platform_picker import PlatformPicker
+from buildx_tui.ui.common.toggles import Checkbox
 from buildx_tui.ui.navigation import OpenBake
 
 #: What the platform override offers: what the builder runs (emulated ones marked), or, while

@@ -14,7 +14,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import (
     Button,
-    Checkbox,
     Footer,
     Header,
     Input,
@@ -60,6 +59,7 @@ from buildx_tui.ui.build.push_preflight import needs_preflight, preflight
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.format import shorten
 from buildx_tui.ui.common.platform_picker import PlatformPicker
+from buildx_tui.ui.common.toggles import Checkbox
 from buildx_tui.ui.services import AppScreen
 
 BUTTON_NAME_MAX = 24  # a longer builder name is cut in the Build button (whole in the title)

@@ -6,10 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     Button,
-    Checkbox,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Select,
     Static,
@@ -22,6 +20,7 @@ from buildx_tui.core.build.spec import OUTPUT_LABELS, Output
 from buildx_tui.core.builders import Builder
 from buildx_tui.ui.build.advanced_options import OPTION_LABEL, OPTION_WIDGET
 from buildx_tui.ui.build.insight import DockerfileInsight
+from buildx_tui.ui.common.toggles import Checkbox, RadioButton
 
 FIELDS = (
     "builder",

@@ -4,12 +4,13 @@ shown in the fields (a past build, the values kept for a builder)."""
 from __future__ import annotations
 
 from textual.dom import DOMNode
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Input, RadioSet, Select, TextArea
 
 from buildx_tui.core.build.form import FormValues
 from buildx_tui.core.build.spec import Output
 from buildx_tui.ui.build.advanced_options import AdvancedOptions
 from buildx_tui.ui.common.platform_picker import PlatformPicker
+from buildx_tui.ui.common.toggles import Checkbox, RadioButton
 
 
 def read_values(screen: DOMNode) -> FormValues:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -18,6 +18,7 @@ from buildx_tui.core.build.calls import add_build_args
 from buildx_tui.core.build.form import parse_build_args
 from buildx_tui.core.dockerfile.calls import OutlineArg, StageTarget
 from buildx_tui.ui.build.insight import DockerfileInsight, failure_text
+from buildx_tui.ui.common.toggles import SelectionList
 
 PICKER_CSS = """
 {name} {{ align: center middle; }}
@@ -129,7 +130,7 @@ class BuildArgsPicker(ModalScreen[list[tuple[str, str | None]] | None]):
             )
             if not self.args:
                 yield Static("The Dockerfile declares no build args for this stage.")
-            yield SelectionList[str](
+            yield SelectionList(
                 *(
                     Selection(
                         arg_label(a, self._kept(a)),

@@ -12,10 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from buildx_tui.core.cache.prune import Preview, PruneChoice
 from buildx_tui.core.cache.records import RECORD_TYPES
+from buildx_tui.ui.common.toggles import Checkbox
 
 #: field name (PruneChoice) -> (label, placeholder)
 TEXT_FIELDS = {

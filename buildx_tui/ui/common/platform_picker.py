@@ -12,9 +12,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Static
+from textual.widgets import Static
 
 from buildx_tui.core.build.platform_choices import PlatformChoice, Support
+from buildx_tui.ui.common.toggles import Checkbox
 
 SUPPORT_LABEL = {
     Support.NATIVE: ("native", "green"),

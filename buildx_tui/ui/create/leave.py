@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Label, RadioSet, Static
 
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.create.diagnose import Facts, explain
 from buildx_tui.core.create.spec import LeaveSpec
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.ui.common.toggles import RadioButton
 from buildx_tui.ui.services import AppModalScreen
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Static
 
 from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.create.buildkitd.config import ConfigError
@@ -34,6 +34,7 @@ from buildx_tui.core.create.recreate import (
     review,
 )
 from buildx_tui.core.create.run import CreatePlan
+from buildx_tui.ui.common.toggles import Checkbox
 from buildx_tui.ui.create.step_review import ReviewStep
 from buildx_tui.ui.create.wizard import CreateWizardScreen
 from buildx_tui.ui.services import KeptWizard

@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep
 from buildx_tui.core.create.drivers import DRIVERS, FEATURE_TABLE, Driver, parse_driver
 from buildx_tui.core.create.names import find_builder
+from buildx_tui.ui.common.toggles import Checkbox, RadioButton
 from buildx_tui.ui.create.step_base import StepPanel, hint, set_value, value
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, Static
 
 from buildx_tui.core.create.draft import KNOWN_PLATFORMS, CreateDraft, WizardContext, WizardStep
 from buildx_tui.core.create.drivers import Driver, parse_driver
 from buildx_tui.core.create.names import next_node_name
+from buildx_tui.ui.common.toggles import Checkbox, SelectionList
 from buildx_tui.ui.create.step_base import StepPanel, hint, line_input, row, set_value, value
 
 # Inputs per driver: (id, draft attribute, label, placeholder)
@@ -49,7 +50,7 @@ class NodeStep(StepPanel):
             "'exec format error'. Leave all unchecked to let BuildKit report what it can do."
         )
         with Horizontal(id="platform-row"):
-            yield SelectionList[str](*[(p, p) for p in KNOWN_PLATFORMS], id="platforms")
+            yield SelectionList(*[(p, p) for p in KNOWN_PLATFORMS], id="platforms")
             with Vertical(id="platform-extra"):
                 yield Label("Other platforms", classes="field-label")
                 yield line_input("comma-separated, e.g. linux/arm/v5", "extra-platforms")

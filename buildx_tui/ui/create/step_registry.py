@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 
 from buildx_tui.core.create.buildkitd.config import (
     DAEMON_JSON_TRAP,
@@ -27,6 +27,7 @@ from buildx_tui.core.create.buildkitd.config import (
     host_syntax_error,
 )
 from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep
+from buildx_tui.ui.common.toggles import Checkbox
 from buildx_tui.ui.create.step_base import StepPanel, line_input, row, set_value, value
 
 

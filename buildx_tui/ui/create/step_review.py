@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Static
+from textual.widgets import Static
 
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.commands import LS_ARGV
@@ -20,6 +20,7 @@ from buildx_tui.core.create.draft import CreateDraft, WizardContext, WizardStep
 from buildx_tui.core.create.problem import CreateProblem
 from buildx_tui.core.create.run import CreatePlan, EventKind, Phase, RunEvent, RunOutcome
 from buildx_tui.ui.common.format import append_platform
+from buildx_tui.ui.common.toggles import Checkbox
 from buildx_tui.ui.create.step_base import StepPanel
 from buildx_tui.ui.create.step_registry import toml_text
 
