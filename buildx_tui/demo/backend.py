@@ -148,7 +148,8 @@ def dockerfile_call(argv: tuple[str, ...], context: str) -> Reply | None:
     """The build form's Dockerfile insight (`build --call=check|outline|targets,format=json`)
     on the demo's own context, answered with what the lab said of that very Dockerfile
     (scripts/record_demo_call_fixtures.py); another context, Dockerfile or target: not
-    recorded."""
+    recorded. The form's build args are not part of the match: that Dockerfile uses its ARGs
+    in RUN lines only, where no build check looks."""
     if argv[:2] != ("buildx", "build") or not argv or argv[-1] != context:
         return None
     if "-f" in argv or "--target" in argv:
