@@ -5,6 +5,8 @@ the `default` builder (docker driver, dockerd 20.10) refusing the check is said 
 
 from __future__ import annotations
 
+import uuid
+
 from textual.widgets import Input, OptionList, Select, SelectionList, TextArea
 
 from buildx_tui.ui.app import BuildxApp
@@ -46,7 +48,9 @@ def shows(app: BuildxApp, picker: type, widget: type) -> bool:
 
 
 async def test_check_targets_and_outline_drive_a_real_build(lab: Lab, tmp_path):
-    ctx = context(tmp_path, DOCKERFILE)
+    # a RUN of its own each run: BuildKit's cache would replay the step without its log
+    nonce = uuid.uuid4().hex[:8]
+    ctx = context(tmp_path, DOCKERFILE.replace('$GREETING"\n', f'$GREETING"  # {nonce}\n'))
     app = BuildxApp(client_for(lab), refresh_interval=0)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot, app, "lab-container")
