@@ -40,6 +40,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -99,19 +100,16 @@ class FloodBackend(FakeBackend):
 
     def run(
         self,
-        argv,
+        argv: Sequence[str],
         *,
-        on_line=None,
-        stdin=None,
-        timeout=None,
-        token=None,
-        keep_tail=None,
-        on_start=None,
+        on_line: Callable[[str], None] | None = None,
+        on_start: Callable[[], None] | None = None,
+        **kwargs: Any,
     ) -> CommandResult:
         if on_start is not None:
             on_start()
         if tuple(argv[:2]) != ("buildx", "build"):
-            return super().run(argv, on_line=on_line, stdin=stdin, timeout=timeout, token=token)
+            return super().run(argv, on_line=on_line, **kwargs)
         start = time.perf_counter()
         if on_line is not None:
             batch = max(1, int(self.rate / 100)) if self.rate else len(self.lines)

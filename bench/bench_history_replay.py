@@ -38,8 +38,9 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -85,9 +86,15 @@ class FloodBackend(FakeBackend):
         super().__init__(ls_output=fixture("local/ls-lab-running.json"))
         self.lines = lines
 
-    def run(self, argv, *, on_line=None, token=None, **kw) -> CommandResult:  # type: ignore[no-untyped-def, override]
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        on_line: Callable[[str], None] | None = None,
+        **kw: Any,
+    ) -> CommandResult:
         if tuple(argv) != ARGV:
-            return super().run(argv, on_line=on_line, token=token, **kw)
+            return super().run(argv, on_line=on_line, **kw)
         start = time.perf_counter()
         if on_line is not None:
             for line in self.lines:
@@ -169,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     worst_ok = True
     for name, lines in shapes.items():
         bare_rates, rates, ui_rates, stalls, opens = [], [], [], [], []
-        posts, lanes = 0, {}
+        posts = 0
+        lanes: dict[str, int] = {}
         for _ in range(args.runs):
             bare_rates.append(bare(lines, events))
             rate, posts, lanes = follower(lines, events)

@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from buildx_tui.core import heap
 from buildx_tui.core.docker.backend import Backend
 from buildx_tui.core.docker.client import BuildxClient, Prefetch
 from buildx_tui.core.docker.types import ClientOptions
@@ -136,7 +137,11 @@ class BuildxApp(ScreenOpener):
                 continue
             self._signals.append(sig)
 
+    def on_ready(self) -> None:
+        heap.freeze_baseline()  # what the app made to start is never walked by the gc again
+
     def on_unmount(self) -> None:
+        heap.forget()
         loop = asyncio.get_running_loop()
         for sig in self._signals:
             loop.remove_signal_handler(sig)

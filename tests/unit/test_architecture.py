@@ -34,6 +34,23 @@ def test_ui_builds_no_argv_and_parses_no_docker_output():
             assert forbidden not in text, f"{path}: {forbidden}"
 
 
+def test_footers_come_from_ui_common_footer():
+    """Textual's Footer is made again on every change of the screen's bindings, and under
+    another screen too: every screen yields ui/common/footer.py's AppFooter."""
+    import ast
+    import pathlib
+
+    ui = pathlib.Path(buildx_tui.core.__file__).parent.parent / "ui"
+    found = []
+    for path in ui.rglob("*.py"):
+        if path.name == "footer.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Footer":
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []
+
+
 def test_checkboxes_come_from_ui_common_toggles():
     """Textual's own Checkbox, RadioButton and SelectionList show their state by colour alone:
     every ui module takes them from ui/common/toggles.py, which draws a mark."""

@@ -34,6 +34,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
+from buildx_tui.core import heap
+
 #: buildx's own display rate (see the module's docstring).
 MIN_INTERVAL_S = 0.1
 GC_FREEZE_S = 0.5
@@ -140,7 +142,7 @@ class ProgressPump(Generic[S]):
                 last_freeze = self.clock()
 
     def release_gc(self) -> None:
-        """Undo the run's gc.freeze. The next full collection then walks everything the run
-        made (100-200 ms after a flood)."""
-        if self.freeze_gc and gc.get_freeze_count():
-            gc.unfreeze()
+        """Undo the run's gc.freeze (core/heap.py: the app's own baseline is frozen again
+        after one collection)."""
+        if self.freeze_gc:
+            heap.release()

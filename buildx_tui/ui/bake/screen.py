@@ -23,7 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Static, Tree
+from textual.widgets import Header, Input, Label, Static, Tree
 
 from buildx_tui.core.bake.definition import (
     BakeError,
@@ -63,6 +63,7 @@ from buildx_tui.ui.bake.workspace import (
     var_rows,
 )
 from buildx_tui.ui.common.command_log import CommandLog
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.platform_picker import PlatformPicker
 from buildx_tui.ui.common.toggles import Checkbox
 from buildx_tui.ui.navigation import OpenBake
@@ -170,7 +171,7 @@ class BakeScreen(BakeRunScreen):
                 yield PlatformPicker(id="bake-platforms")
         yield RunView(id="bake-run")
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.title = f"bake · {self.folder}"

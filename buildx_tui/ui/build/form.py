@@ -14,7 +14,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     Input,
     RadioSet,
@@ -57,6 +56,7 @@ from buildx_tui.ui.build.insight import INSIGHT_FIELDS, DockerfileInsight
 from buildx_tui.ui.build.pickers import open_picker
 from buildx_tui.ui.build.push_preflight import needs_preflight, preflight
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.format import shorten
 from buildx_tui.ui.common.platform_picker import PlatformPicker
 from buildx_tui.ui.common.toggles import Checkbox
@@ -166,7 +166,7 @@ class BuildFormScreen(AppScreen[None]):
             yield Button("Log in…", id="do-login", compact=True)
             yield Button("History", id="do-history", compact=True)
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._title_platforms()

@@ -16,10 +16,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from buildx_tui.core.build.history import BakeEntry, Run
 from buildx_tui.ui import navigation as nav
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.lanes.marks import RESULT_MARK, fmt_secs
 from buildx_tui.ui.services import AppScreen
 
@@ -50,7 +51,7 @@ class BuildHistoryScreen(AppScreen[None]):
         yield Header()
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-details")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from buildx_tui.core.build.checks import failure_hint
 from buildx_tui.core.build.form import registry_of
@@ -38,6 +38,7 @@ from buildx_tui.core.progress.model import ProgressSnapshot
 from buildx_tui.ui import navigation as nav
 from buildx_tui.ui.build.summary import head_line, history_entry, slowdowns, summary
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.lanes.grid import focus_lane, lay_out_lanes, step_log, warnings_by_lane
 from buildx_tui.ui.common.lanes.lane import LaneView
 from buildx_tui.ui.common.lanes.step_log import BuildLogScreen
@@ -166,7 +167,7 @@ class BuildProgressScreen(AppScreen[None]):
                 )
             yield LaneView("shared", id=lane_id("shared"))
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         argv = self.runner.argv

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from buildx_tui.core.builders import Builder, LsResult
 from buildx_tui.core.commands import BootstrapSpec, RemoveSpec, UseSpec
@@ -25,6 +25,7 @@ from buildx_tui.ui.builders.palette import builders_palette
 from buildx_tui.ui.builders.problem import problem_text
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class BuildersScreen(AppScreen[None]):
             yield BuildersTable(id="builders")
             yield BuilderDetails(id="details", clock=self.services.clock)
         yield CommandLog(id="command-log")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     AUTO_FOCUS = "#builders"
 

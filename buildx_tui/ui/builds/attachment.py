@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from buildx_tui.core.builds.details import attachment_text
+from buildx_tui.ui.common.footer import AppFooter
 
 
 class AttachmentScreen(ModalScreen[None]):
@@ -40,7 +41,7 @@ class AttachmentScreen(ModalScreen[None]):
             box.border_title = self.title_text
             yield Static(f"$ {self.command}", id="attachment-command", markup=False)
             yield TextArea(self.text, read_only=True, show_line_numbers=True, id="attachment")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(TextArea))

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from buildx_tui.core.build.history import BakeEntry
 from buildx_tui.core.builds.commands import (
@@ -49,6 +49,7 @@ from buildx_tui.ui.builds.ours import our_runs
 from buildx_tui.ui.builds.render import MULTI_NODE_HELP, details_view
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.help import HelpScreen
 from buildx_tui.ui.navigation import (
     OpenBake,
@@ -116,7 +117,7 @@ class BuildDetailsScreen(AppScreen[None]):
         with VerticalScroll(id="details-scroll"):
             yield Static(f"Reading build {self.ref} on {self.builder}…", id="details-body")
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

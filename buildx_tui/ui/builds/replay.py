@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from buildx_tui.core.build.platform_choices import Support
 from buildx_tui.core.builders import Builder
@@ -35,6 +35,7 @@ from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.core.platforms import Emulation
 from buildx_tui.core.progress.model import ProgressSnapshot
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.help import HelpScreen
 from buildx_tui.ui.common.lanes.grid import focus_lane, lay_out_lanes, step_log, warnings_by_lane
 from buildx_tui.ui.common.lanes.lane import LaneView
@@ -139,7 +140,7 @@ class BuildReplayScreen(AppScreen[None]):
         yield Static("", id="replay-message")
         yield Grid(id="replay-lanes")
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         title = (

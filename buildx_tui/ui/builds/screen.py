@@ -5,14 +5,17 @@ What cannot be listed is said per builder (:mod:`buildx_tui.core.builds.limits`)
 
 The first frame (bench/bench_builds_list.py): the `history ls` of a builder whose `buildx ls`
 the opener passed starts as the screen is made, not once it is mounted; its output is parsed
-in the worker; the rows the table shows are added first, the rest after that frame is painted;
-cells are Text (a str cell is parsed as markup by the DataTable)."""
+in the worker; the rows the table shows are added first, the rest in batches of 100 after that
+frame is painted (Textual's DataTable measures every cell of a new row); cells are Text (a str
+cell is parsed as markup by the DataTable); a row whose platforms arrive is the only one redrawn;
+the footer is made again only when its keys change (ui/common/footer.py)."""
 
 from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +24,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
 from textual.types import NoActiveAppError
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from buildx_tui.core.builders import Builder
 from buildx_tui.core.builds.commands import InspectSpec, LsSpec, run_early
@@ -39,6 +42,7 @@ from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.builds.rows import BuilderState, cells, columns, list_message
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.help import HelpScreen
 from buildx_tui.ui.navigation import OpenBuildDetails, OpenBuildLogs, OpenBuildTimeline
 from buildx_tui.ui.services import AppScreen, PaletteCommand
@@ -58,6 +62,11 @@ class _Rows:
 PLATFORMS_WIDTH = 24
 #: Rows added before the first frame at least (the table's height when it is taller).
 FIRST_ROWS = 30
+#: The rest are added this many at a time (made, added and measured: ~30 ms), each batch
+#: REST_AFTER_S after the one before, so that the rows in view are painted first and keys are
+#: answered meanwhile: 1,000 rows at once held the first frame back ~250 ms.
+REST_CHUNK = 100
+REST_AFTER_S = 1 / 30
 
 
 class BuildsScreen(AppScreen[None]):
@@ -150,7 +159,7 @@ class BuildsScreen(AppScreen[None]):
         table: DataTable[str | Text] = DataTable(id="builds-table", cursor_type="row")
         yield table
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         for name in columns(self.builder is not None):
@@ -299,8 +308,8 @@ class BuildsScreen(AppScreen[None]):
         if keys != self._rows.keys:
             cursor = self._selected_key()
             table.clear()
-            # The rows in view first (their cells made now); the rest once that frame is
-            # painted: 1,000 rows made, measured and laid out at once held it back ~200 ms.
+            # The rows in view first (their cells made now); the rest in batches after that
+            # frame (REST_CHUNK).
             first = max(FIRST_ROWS, table.size.height)
             if cursor in self._groups:
                 first = max(first, keys.index(cursor) + 1)
@@ -310,34 +319,44 @@ class BuildsScreen(AppScreen[None]):
             self._rest = keys[first:]
             self._rest_token += 1
             if self._rest:
-                self.call_after_refresh(self._add_rest, self._rest_token, now)
+                self.set_timer(REST_AFTER_S, partial(self._add_rest, self._rest_token, now))
             if cursor in self._groups:
                 table.move_cursor(row=keys.index(cursor))
+            self._rows = _Rows(keys, dict(wanted))
         else:
-            wanted = {g.key: self._cells(g, now) for g in shown if g.key in self._rows.cells}
-            for key, after_cells in wanted.items():  # the rows not added yet come later
-                old = self._rows.cells.get(key, ())
-                for col, (before, after) in enumerate(zip(old, after_cells, strict=False)):
-                    if str(before) != str(after):  # only what changed is redrawn
-                        table.update_cell(
-                            key, table.ordered_columns[col].key, after, update_width=True
-                        )
-        self._rows = _Rows(keys, dict(wanted))
+            for group in shown:
+                if group.key in self._rows.cells:  # the rows not added yet come later
+                    self._update_row(group, now)
         self._say(self._message(len(groups), len(shown)))
+
+    def _update_row(self, group: BuildGroup, now: datetime) -> None:
+        """Redraw the cells of ``group``'s row that changed."""
+        table = self.table
+        after_cells = self._cells(group, now)
+        old = self._rows.cells.get(group.key, ())
+        for col, (before, after) in enumerate(zip(old, after_cells, strict=False)):
+            if str(before) != str(after):  # only what changed is redrawn
+                table.update_cell(
+                    group.key, table.ordered_columns[col].key, after, update_width=True
+                )
+        self._rows.cells[group.key] = after_cells
 
     def _cells(self, group: BuildGroup, now: datetime) -> tuple[str | Text, ...]:
         platforms = self.platforms.get(group.key, "")
         return cells(group, now, platforms, one_builder=self.builder is not None)
 
     def _add_rest(self, token: int, now: datetime) -> None:
+        """The next REST_CHUNK rows not added yet; the ones after them a frame later."""
         if token != self._rest_token:  # redrawn meanwhile: that redraw added its own rows
             return
-        rest, self._rest = self._rest, []
+        chunk, self._rest = self._rest[:REST_CHUNK], self._rest[REST_CHUNK:]
         table = self.table
-        for key in rest:
+        for key in chunk:
             row = self._cells(self._groups[key], now)
             self._rows.cells[key] = row
             table.add_row(*row, key=key)
+        if self._rest:
+            self.set_timer(REST_AFTER_S, partial(self._add_rest, token, now))
 
     def _message(self, total: int, shown: int) -> str:
         return list_message(self.states, self._pending, self.local, total, shown)
@@ -384,7 +403,9 @@ class BuildsScreen(AppScreen[None]):
     @on(Peeked)
     def _peeked(self, message: Peeked) -> None:
         self.platforms[message.key] = message.platforms
-        self._redraw()
+        group = self._groups.get(message.key)
+        if group is not None and message.key in self._rows.cells:  # added: that row only
+            self._update_row(group, self.services.clock())
 
     # -- actions ---------------------------------------------------------------------------------
     def action_open(self) -> None:

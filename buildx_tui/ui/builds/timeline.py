@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from buildx_tui.core.builds.compare import Change, LaneDiff, compare_builds
 from buildx_tui.core.builds.logs import (
@@ -38,6 +38,7 @@ from buildx_tui.core.builds.timeline import (
 from buildx_tui.core.builds.trace import SHARED, BuildTrace, TraceError, parse_trace, trace_argv
 from buildx_tui.core.docker.types import CommandResult
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.help import HelpScreen
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
@@ -143,7 +144,7 @@ class BuildTimelineScreen(AppScreen[None]):
             yield Static("", id="timeline-chart")
             yield Static("", id="timeline-compare")
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         what = f"{self.build_name} · {self.ref}" if self.build_name else self.ref

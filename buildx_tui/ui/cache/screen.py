@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from buildx_tui.core.builders import Node
 from buildx_tui.core.cache.commands import (
@@ -45,6 +45,7 @@ from buildx_tui.ui.cache.prune_panel import PrunePanel
 from buildx_tui.ui.cache.table import RecordsTable
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
 
@@ -123,7 +124,7 @@ class CacheScreen(AppScreen[None]):
             yield PrunePanel(id="prune-panel")
             yield HistoryPanel(self.builder, id="history-panel")
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.title = f"cache of {self.builder}"

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static
+from textual.widgets import Button, ContentSwitcher, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from buildx_tui.core.builders import LsResult
@@ -45,6 +45,7 @@ from buildx_tui.core.create.run import (
 )
 from buildx_tui.core.probe import ProbeResult, probe_endpoint
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.create.step_base import StepPanel
 from buildx_tui.ui.create.step_basics import DriverChoice, DriverStep, NameStep
 from buildx_tui.ui.create.step_endpoint import EndpointStep, probe_text
@@ -156,7 +157,7 @@ class CreateWizardScreen(AppScreen[str | None]):
             yield Button("Next", variant="primary", id="wizard-next")
             yield Button("Cancel", id="wizard-cancel")
         yield CommandLog(id="wizard-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.title = "buildx-tui"

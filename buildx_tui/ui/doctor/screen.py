@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from buildx_tui.core.doctor.context import DEFAULT_PLATFORMS, DoctorContext
 from buildx_tui.core.doctor.model import MARK, Check, CheckResult, Status, worst
@@ -31,6 +31,7 @@ from buildx_tui.core.doctor.runner import checks, run_check
 from buildx_tui.core.platforms import PlatformError, parse_platform_list
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.doctor.help import DoctorHelp
 from buildx_tui.ui.services import AppScreen, PaletteCommand
 
@@ -135,7 +136,7 @@ class DoctorScreen(AppScreen[None]):
         yield DataTable(id="doctor-results", cursor_type="row", zebra_stripes=True)
         yield Static("", id="doctor-detail")
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         box = self.query_one("#doctor-platforms", Input)

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
+from textual.widgets import DataTable, Header, Input, Static, Tree
 
 from buildx_tui.core.inspect.imagetools import (
     EXPECTED_PLATFORMS,
@@ -39,6 +39,7 @@ from buildx_tui.core.reference import (
     parse_reference,
 )
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.inspect.compare import CompareSide, ManifestCompare
 from buildx_tui.ui.inspect.help import InspectorHelp
 from buildx_tui.ui.inspect.labels import note_of
@@ -91,7 +92,7 @@ class InspectorScreen(AppScreen[None]):
         yield ManifestCompare(id="manifest-compare")
         yield Static("", id="inspect-preview")
         yield CommandLog(id="command-log")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reference", Input).border_title = "Image"

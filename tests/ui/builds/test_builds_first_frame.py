@@ -1,9 +1,10 @@
 """The Builds list's first frame (bench/bench_builds_list.py): the `history ls` starts before the
-screen is mounted, the rows in view come first and the rest after that frame, a name is shown as
-written (never read as markup)."""
+screen is mounted, the rows in view are painted first and the rest in batches after that frame, a
+name is shown as written (never read as markup)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 
@@ -11,7 +12,7 @@ from textual.widgets import DataTable
 
 from buildx_tui.core.builds.commands import LsSpec
 from buildx_tui.ui.builders.screen import BuildersScreen
-from buildx_tui.ui.builds.screen import BuildsScreen
+from buildx_tui.ui.builds.screen import FIRST_ROWS, REST_CHUNK, BuildsScreen
 from tests.fakes import Reply
 from tests.helpers.builds import C, builds_app, builds_backend, many_records
 from tests.ui.builds.test_builds import SIZE, settle
@@ -42,23 +43,35 @@ async def test_history_ls_starts_before_the_screen_is_mounted(tmp_path):
         assert backend.calls.count(LsSpec(C).argv()) == 1  # one process, not two
 
 
-async def test_the_rows_in_view_come_first_the_rest_after_that_frame(tmp_path):
+async def test_the_rows_in_view_are_painted_first_the_rest_in_batches(tmp_path):
     backend = builds_backend()
     backend.replies[LsSpec(C).argv()] = Reply(0, many_records(1000))
     async with builds_app(backend, tmp_path).run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app = pilot.app
         screen = BuildsScreen(C)
-        await pilot.app.push_screen(screen)
+        painted: list[int] = []  # the rows in the table at each frame of this screen
+        display = app._display
+
+        def noting(on: object, renderable: object) -> None:
+            display(on, renderable)  # type: ignore[arg-type]
+            if on is screen and screen.is_mounted:
+                painted.append(screen.query_one(DataTable).row_count)
+
+        app._display = noting  # type: ignore[method-assign]
+        await app.push_screen(screen)
         table = screen.query_one(DataTable)
-        counts: list[int] = []
         for _ in range(400):
             await pilot.pause(0.01)
-            counts.append(table.row_count)
             if table.row_count == 1000:
                 break
+        await settle(pilot)
         assert table.row_count == 1000
-        partial = [c for c in counts if 0 < c < 1000]
-        assert partial and max(partial) <= max(30, table.size.height), counts
+        shown = [n for n in painted if n]
+        in_view = max(FIRST_ROWS, table.size.height)
+        assert shown[0] <= in_view, painted  # a frame with the rows in view, before the rest
+        growth = [b - a for a, b in itertools.pairwise(shown) if b > a]
+        assert growth and max(growth) <= REST_CHUNK, painted  # then a batch at a time
         # the rest keep the list's order: newest first
         starts = [str(table.get_row_at(i)[4]) for i in (0, 999)]
         assert starts[0] != starts[1]

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Log, Static
+from textual.widgets import Log, Static
 
 from buildx_tui.core.progress.model import ProgressSnapshot, StepSnapshot
+from buildx_tui.ui.common.footer import AppFooter
 from buildx_tui.ui.common.lanes.marks import STEP_ICON, fmt_secs
 
 
@@ -41,7 +42,7 @@ class BuildLogScreen(ModalScreen[None]):
         with Vertical(id="step-log-box"):
             yield Static("", id="step-log-head")
             yield Log(id="step-log", max_lines=5000)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#step-log-box").border_title = f"log · {self.lane}"
