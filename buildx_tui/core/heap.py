@@ -4,48 +4,65 @@ A full (generation 2) collection walks every tracked object while every thread w
 holds ~300k of them once started (Textual, Rich, the home screen), so a full collection took
 70-240 ms, and one falls due whenever the long-lived objects grow by a quarter: adding the
 1,000 rows of the Builds list set one off in most runs (bench/bench_builds_list.py: the UI did
-not answer for 113-240 ms; with the baseline frozen, 37-68 ms). Python's answer is
+not answer for 113-240 ms; with the baseline frozen, 32-61 ms). Python's answer is
 `gc.freeze()` once the program has started: what exists then is never walked again.
 
-The progress pump (core/progress/pump.py) freezes more during a run and undoes it afterwards;
-`gc.unfreeze()` cannot undo only its own part, so :func:`release` unfreezes all, collects once,
-then freezes the baseline again (what is alive then). The collection is paid there, once, when
-the screen has drawn the run's end, rather than at a moment nobody chose.
+Frozen objects are still freed by reference counting, but garbage in a reference cycle (a
+closed screen's widgets) is not, until it is unfrozen. So only what lives as long as the app is
+frozen: the baseline, when the app is ready (:func:`freeze_baseline`). The progress pump
+(core/progress/pump.py) freezes more during a run, its build screen included; `gc.unfreeze()`
+cannot undo only its part, so :func:`release` unfreezes all and the baseline is lost. The app
+calls :func:`refreeze` when only its home screen is left (every other screen closed): one
+collection, then what is alive is the baseline again.
 
-What is frozen is still freed by reference counting; only garbage in reference cycles waits
-for the next :func:`release`, or for :func:`forget` when the app ends (the tests run hundreds
-of apps in one process: each one's frozen objects are given back)."""
+When the app ends, :func:`forget` leaves nothing frozen (the tests run hundreds of apps in one
+process: each one's frozen objects are given back)."""
 
 from __future__ import annotations
 
 import gc
+from typing import Literal
 
-_baseline = False
+#: none: nothing of ours frozen; frozen: the baseline is; lost: a run's release unfroze it.
+State = Literal["none", "frozen", "lost"]
+_state: State = "none"
 
 
 def freeze_baseline() -> None:
     """Once the app has started: freeze what exists (modules, the first screen)."""
-    global _baseline
+    global _state
     gc.freeze()
-    _baseline = True
+    _state = "frozen"
 
 
 def release() -> None:
-    """Undo a run's freeze: unfreeze, collect, and freeze the baseline again if there is one."""
+    """Undo a run's freeze (and with it the baseline's)."""
+    global _state
     if not gc.get_freeze_count():
         return
     gc.unfreeze()
-    if _baseline:
-        gc.collect()
-        gc.freeze()
+    if _state == "frozen":
+        _state = "lost"
+
+
+def refreeze() -> bool:
+    """Only the app's long-lived objects are left: when the baseline was lost, collect once and
+    freeze what is alive. True if it did."""
+    global _state
+    if _state != "lost":
+        return False
+    gc.collect()
+    gc.freeze()
+    _state = "frozen"
+    return True
 
 
 def forget() -> None:
     """When the app ends: nothing frozen stays."""
-    global _baseline
-    _baseline = False
+    global _state
+    _state = "none"
     gc.unfreeze()
 
 
-def has_baseline() -> bool:
-    return _baseline
+def state() -> State:
+    return _state

@@ -208,13 +208,26 @@ class BuildxApp(ScreenOpener):
     # -- memory: what a closed screen leaves behind --------------------------------------------
     def pop_screen(self) -> AwaitComplete:
         done = super().pop_screen()
-        self.set_timer(RELEASE_AFTER_S, self._forget_closed_watchers)
+        self.set_timer(RELEASE_AFTER_S, self._after_close)
         return done
 
     def switch_screen(self, screen: Screen[Any] | str) -> AwaitComplete:
         done = super().switch_screen(screen)
-        self.set_timer(RELEASE_AFTER_S, self._forget_closed_watchers)
+        self.set_timer(RELEASE_AFTER_S, self._after_close)
         return done
+
+    def _after_close(self) -> None:
+        self._forget_closed_watchers()
+        self._refreeze_at_home()
+
+    def _refreeze_at_home(self) -> None:
+        """Back on the home screen with every other screen closed: if a run unfroze the gc's
+        baseline (core/heap.py), one collection frees the closed screens and what is left is
+        frozen again."""
+        from buildx_tui.ui.builders.screen import BuildersScreen
+
+        if len(self.screen_stack) <= 2 and isinstance(self.screen, BuildersScreen):
+            heap.refreeze()
 
     def _forget_closed_watchers(self) -> None:
         """Textual drops a closed widget's watchers only when the watched value changes: each

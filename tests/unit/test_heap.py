@@ -1,5 +1,6 @@
-"""core/heap.py: the app's baseline stays frozen across a run's freeze and release; nothing
-stays frozen once the app has ended."""
+"""core/heap.py: the app's baseline is frozen once it is ready; a run's release unfreezes it and
+the app freezes it again (after one collection) when only its home screen is left; nothing stays
+frozen once the app has ended."""
 
 from __future__ import annotations
 
@@ -26,36 +27,37 @@ class Cycle:
 def test_without_a_baseline_a_release_unfreezes_all():
     gc.freeze()
     heap.release()
-    assert gc.get_freeze_count() == 0 and not heap.has_baseline()
+    assert gc.get_freeze_count() == 0 and heap.state() == "none"
+    assert not heap.refreeze()  # nothing to give back
 
 
-def test_a_release_freezes_the_baseline_again_after_collecting():
+def test_a_run_loses_the_baseline_and_refreeze_collects_then_freezes():
     heap.freeze_baseline()
-    baseline = gc.get_freeze_count()
-    assert baseline > 0
+    assert gc.get_freeze_count() > 0 and heap.state() == "frozen"
     cycle = Cycle()
     gc.freeze()  # a run froze it
-    del cycle  # then it became garbage: frozen, it cannot be collected
-    frozen = gc.get_freeze_count()
+    del cycle  # its screen closed: garbage, but frozen it could not be collected
     heap.release()
-    assert heap.has_baseline()
-    assert 0 < gc.get_freeze_count() < frozen  # the garbage was collected, the rest frozen
+    assert gc.get_freeze_count() == 0 and heap.state() == "lost"
+    assert heap.refreeze()
+    assert heap.state() == "frozen" and gc.get_freeze_count() > 0
     assert not any(isinstance(o, Cycle) for o in gc.get_objects())
+    assert not heap.refreeze()  # once
 
 
 def test_the_pump_releases_through_heap():
     heap.freeze_baseline()
     pump = ProgressPump(start=lambda: None, post=lambda n: None, freeze_gc=True, keep_frozen=True)
     with pump.running():
-        pass
+        assert gc.get_freeze_count() > 0
     pump.release_gc()
-    assert heap.has_baseline() and gc.get_freeze_count() > 0
+    assert heap.state() == "lost" and gc.get_freeze_count() == 0
 
 
 def test_forget_leaves_nothing_frozen():
     heap.freeze_baseline()
     heap.forget()
-    assert gc.get_freeze_count() == 0 and not heap.has_baseline()
+    assert gc.get_freeze_count() == 0 and heap.state() == "none"
 
 
 async def test_the_app_freezes_once_ready_and_forgets_when_it_ends(tmp_path):
@@ -70,5 +72,5 @@ async def test_the_app_freezes_once_ready_and_forgets_when_it_ends(tmp_path):
     )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert heap.has_baseline() and gc.get_freeze_count() > 0
-    assert not heap.has_baseline() and gc.get_freeze_count() == 0
+        assert heap.state() == "frozen" and gc.get_freeze_count() > 0
+    assert heap.state() == "none" and gc.get_freeze_count() == 0

@@ -55,7 +55,10 @@ import dataclasses
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final
+from functools import partial
+from itertools import islice, repeat
+from operator import itemgetter
+from typing import Any, Final, cast
 
 from buildx_tui.core.progress.model import (
     DEFAULT_LANE,
@@ -85,6 +88,24 @@ _CANCELED_SUFFIX: Final = "context canceled"
 _SAMPLE_CHARS: Final = 200
 #: Lines of a warning's source range kept (the Dockerfile lines it is about).
 _SOURCE_LINES: Final = 3
+
+
+#: A log line's text (LogLine's second field), for C-speed sums over a deque of them.
+_TEXT: Final = itemgetter(1)
+#: LogLine((stream, text)) without the Python-level __new__ (a flood makes 100,000s of them).
+_new_log_line: Final = cast(Callable[[tuple[int, str]], LogLine], partial(tuple.__new__, LogLine))
+
+
+def _shown_line(line: str, max_line: int) -> str:
+    """What a terminal would show of ``line``: after its last carriage return (a progress bar
+    redrawn in place), cut at ``max_line`` characters."""
+    if "\r" in line:
+        line = line.rstrip("\r")
+        if "\r" in line:
+            line = line.rsplit("\r", 1)[1]
+    if len(line) > max_line:
+        line = f"{line[:max_line]}… [{len(line) - max_line} more chars]"
+    return line
 
 
 def _is_cancel_text(text: str) -> bool:
@@ -551,30 +572,40 @@ class BuildProgress:
         step.version += 1
 
     def _push_lines(self, step: StepRecord, stream: int, text: str) -> None:
-        logs = step.logs
-        max_lines = self._max_log_lines
-        max_chars = self._max_log_chars
+        """Keep the newest lines of ``text`` in the step's log (``max_log_lines`` lines and
+        ``max_log_chars`` characters at most), counting what is dropped. A log flood brings
+        thousands of lines in one record: they are added and trimmed in bulk, not one by one
+        (bench/bench_build_ui.py --lab: the TUI's CPU during a 2 x 200,000-line build is taken
+        from the build's own)."""
+        lines = text.split("\n")
+        received = len(lines)
         max_line = self._max_line_chars
-        chars = step.log_chars
-        lines = text.split("\n") if "\n" in text else (text,)
-        for line in lines:
-            if "\r" in line:
-                line = line.rstrip("\r")
-                if "\r" in line:
-                    # A progress bar redrawn with carriage returns: keep what is finally shown.
-                    line = line.rsplit("\r", 1)[1]
-            if len(line) > max_line:
-                line = f"{line[:max_line]}… [{len(line) - max_line} more chars]"
-            logs.append(LogLine(stream, line))
-            chars += len(line) + 1
-            while len(logs) > max_lines or (chars > max_chars and len(logs) > 1):
-                old = logs.popleft()
-                size = len(old.text) + 1
-                chars -= size
-                step.log_lines_dropped += 1
-                step.log_chars_dropped += size
+        if "\r" in text or max(map(len, lines)) > max_line:
+            lines = [_shown_line(line, max_line) for line in lines]
+        max_lines = self._max_log_lines
+        dropped = dropped_chars = 0
+        if received > max_lines:  # the head could never be shown: counted, not kept
+            head, lines = lines[:-max_lines], lines[-max_lines:]
+            dropped, dropped_chars = len(head), sum(map(len, head)) + len(head)
+        logs = step.logs
+        chars = step.log_chars + sum(map(len, lines)) + len(lines)
+        logs.extend(map(_new_log_line, zip(repeat(stream), lines, strict=False)))
+        over = len(logs) - max_lines
+        if over > 0:
+            size = sum(map(len, map(_TEXT, islice(logs, over)))) + over
+            for _ in range(over):
+                logs.popleft()
+            chars -= size
+            dropped, dropped_chars = dropped + over, dropped_chars + size
+        max_chars = self._max_log_chars
+        while chars > max_chars and len(logs) > 1:
+            size = len(logs.popleft().text) + 1
+            chars -= size
+            dropped, dropped_chars = dropped + 1, dropped_chars + size
         step.log_chars = chars
-        step.log_lines_total += len(lines)
+        step.log_lines_dropped += dropped
+        step.log_chars_dropped += dropped_chars
+        step.log_lines_total += received
 
     def _flush_partial(self, step: StepRecord) -> None:
         partial = step.partial

@@ -12,6 +12,7 @@ import weakref
 import pytest
 from textual.dom import DOMNode
 
+from buildx_tui.core import heap
 from buildx_tui.ui.app import RELEASE_AFTER_S
 from buildx_tui.ui.build.progress import BuildProgressScreen
 from tests.helpers.build_backend import META, MULTI, BuildBackend, BuildReply, build_key, push_spec
@@ -44,6 +45,8 @@ async def test_closed_build_screens_leave_nothing_behind():
             del screen
             await pilot.pause(RELEASE_AFTER_S + 0.3)
             detached.append(detached_nodes())
+        # Home again: the gc's baseline, unfrozen by each build's release, is frozen again.
+        assert heap.state() == "frozen"
         gc.collect()
         assert [ref() for ref in screens] == [None] * 4
         # Nothing accumulates from one build to the next (it did: +23 widgets a build).
