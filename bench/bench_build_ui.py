@@ -46,6 +46,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from rich.console import RenderableType  # noqa: E402
+from textual._compositor import CompositorUpdate  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+
 from buildx_tui.core.build.history import History  # noqa: E402
 from buildx_tui.core.build.spec import BuildSpec, Output  # noqa: E402
 from buildx_tui.core.docker.client import BuildxClient  # noqa: E402
@@ -277,9 +281,46 @@ async def key_latencies(app: BuildxApp, screen: BuildProgressScreen, out: list[f
             out.append(time.perf_counter() - start)
 
 
+class _Shown:
+    """When the build screen shows its result: the first frame of it written after its Finished
+    message was handled (`App._display` wrapped; the escape sequences a terminal would get are
+    made, as a real driver does and a headless app does not, for every frame of the build)."""
+
+    def __init__(self, app: BuildxApp) -> None:
+        self.app = app
+        self.finished = False
+        self.at = 0.0
+        self.done = asyncio.Event()
+        self._display = app._display
+        app._display = self._wrapped  # type: ignore[method-assign]
+        self._handler = BuildProgressScreen.on_build_progress_screen_finished
+        shown = self
+
+        def finished(screen: BuildProgressScreen, message: BuildProgressScreen.Finished) -> None:
+            shown._handler(screen, message)
+            shown.finished = True
+
+        BuildProgressScreen.on_build_progress_screen_finished = finished  # type: ignore[method-assign,assignment]
+
+    def _wrapped(self, screen: Screen[object], renderable: RenderableType | None) -> None:
+        self._display(screen, renderable)
+        if not isinstance(screen, BuildProgressScreen):
+            return
+        if isinstance(renderable, CompositorUpdate):
+            renderable.render_segments(self.app.console)
+        if self.finished and not self.done.is_set():
+            self.at = time.perf_counter()
+            self.done.set()
+
+    def stop(self) -> None:
+        self.app._display = self._display  # type: ignore[method-assign]
+        BuildProgressScreen.on_build_progress_screen_finished = self._handler  # type: ignore[method-assign]
+
+
 async def tui_run(lab: dict[str, str], spec: BuildSpec, keys: list[float] | None = None) -> float:
     """As a user does it: the build form filled in (it has loaded the builders and the build
-    screens' styles), then Build; timed from that key to the result on screen."""
+    screens' styles), then Build; timed from that key to the frame showing the result (waited
+    for, not polled: a poll every few ms took CPU from the build)."""
     client = BuildxClient(
         ClientOptions(docker=lab["docker"], host=lab["docker_host"], config=lab["docker_config"])
     )
@@ -292,26 +333,31 @@ async def tui_run(lab: dict[str, str], spec: BuildSpec, keys: list[float] | None
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        start = time.perf_counter()
-        form.action_build()  # asks the app (ui/navigation.py), which opens the build screen
-        while not isinstance(app.screen, BuildProgressScreen):
-            if time.perf_counter() - start > 5:
-                issues = [str(i) for i in form.issues]
-                raise RuntimeError(f"the form did not start the build: {issues}")
-            await asyncio.sleep(0.001)
-        screen = app.screen
-        assert isinstance(screen, BuildProgressScreen)
-        prober = (
-            asyncio.ensure_future(key_latencies(app, screen, keys)) if keys is not None else None
-        )
-        while screen.outcome is None:
-            await asyncio.sleep(0.002)
-        took = time.perf_counter() - start
+        shown = _Shown(app)
+        try:
+            start = time.perf_counter()
+            form.action_build()  # asks the app (ui/navigation.py), which opens the build screen
+            while not isinstance(app.screen, BuildProgressScreen):
+                if time.perf_counter() - start > 5:
+                    issues = [str(i) for i in form.issues]
+                    raise RuntimeError(f"the form did not start the build: {issues}")
+                await asyncio.sleep(0.001)
+            screen = app.screen
+            assert isinstance(screen, BuildProgressScreen)
+            prober = (
+                asyncio.ensure_future(key_latencies(app, screen, keys))
+                if keys is not None
+                else None
+            )
+            await asyncio.wait_for(shown.done.wait(), timeout=600)
+            took = shown.at - start
+        finally:
+            shown.stop()
         if prober is not None:
             await prober
         outcome = screen.outcome
-    if not outcome.result.ok:
-        raise RuntimeError(f"TUI build failed: {outcome.error_text}")
+    if outcome is None or not outcome.result.ok:
+        raise RuntimeError(f"TUI build failed: {outcome.error_text if outcome else 'no outcome'}")
     return took
 
 
