@@ -71,7 +71,8 @@ from buildx_tui.core.docker.client import BuildxClient  # noqa: E402
 from buildx_tui.core.docker.types import ClientOptions, CommandResult  # noqa: E402
 from buildx_tui.ui.app import BuildxApp  # noqa: E402
 from buildx_tui.ui.builders.screen import BuildersScreen  # noqa: E402
-from buildx_tui.ui.builds.screen import REST_CHUNK, BuildsScreen  # noqa: E402
+from buildx_tui.ui.builds.filling import REST_CHUNK  # noqa: E402
+from buildx_tui.ui.builds.screen import BuildsScreen  # noqa: E402
 from tests.fakes import FakeBackend, Reply, fixture  # noqa: E402
 from tests.helpers.builds import C, many_records  # noqa: E402
 

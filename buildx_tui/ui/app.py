@@ -226,7 +226,8 @@ class BuildxApp(ScreenOpener):
         frozen again."""
         from buildx_tui.ui.builders.screen import BuildersScreen
 
-        if len(self.screen_stack) <= 2 and isinstance(self.screen, BuildersScreen):
+        stack = self.screen_stack  # empty while the app ends
+        if stack and len(stack) <= 2 and isinstance(stack[-1], BuildersScreen):
             heap.refreeze()
 
     def _forget_closed_watchers(self) -> None:

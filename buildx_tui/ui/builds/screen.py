@@ -5,17 +5,16 @@ What cannot be listed is said per builder (:mod:`buildx_tui.core.builds.limits`)
 
 The first frame (bench/bench_builds_list.py): the `history ls` of a builder whose `buildx ls`
 the opener passed starts as the screen is made, not once it is mounted; its output is parsed
-in the worker; the rows the table shows are added first, the rest in batches of 100 after that
-frame is painted (Textual's DataTable measures every cell of a new row); cells are Text (a str
-cell is parsed as markup by the DataTable); a row whose platforms arrive is the only one redrawn;
-the footer is made again only when its keys change (ui/common/footer.py)."""
+in the worker; the rows the table shows are added first, the rest in batches after that frame
+(ui/builds/filling.py); cells are Text (a str cell is parsed as markup by the DataTable); a row
+whose platforms arrive is the only one redrawn; the footer is made again only when its keys
+change (ui/common/footer.py)."""
 
 from __future__ import annotations
 
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -39,6 +38,7 @@ from buildx_tui.core.builds.limits import (
 )
 from buildx_tui.core.builds.records import BuildStatus, LsParse, parse_ls
 from buildx_tui.core.docker.types import CommandResult
+from buildx_tui.ui.builds.filling import TableFill
 from buildx_tui.ui.builds.rows import BuilderState, cells, columns, list_message
 from buildx_tui.ui.common.command_log import CommandLog, EntryState
 from buildx_tui.ui.common.confirm import ConfirmDialog
@@ -52,21 +52,8 @@ RUNNING_REFRESH_S = 2.0
 LS_TIMEOUT_S = 30.0
 
 
-@dataclass
-class _Rows:
-    keys: list[str] = field(default_factory=list)
-    cells: dict[str, tuple[object, ...]] = field(default_factory=dict)
-
-
 #: "linux/amd64, linux/arm64" whole; longer lists are cut (the details show them all).
 PLATFORMS_WIDTH = 24
-#: Rows added before the first frame at least (the table's height when it is taller).
-FIRST_ROWS = 30
-#: The rest are added this many at a time (made, added and measured: ~30 ms), each batch
-#: REST_AFTER_S after the one before, so that the rows in view are painted first and keys are
-#: answered meanwhile: 1,000 rows at once held the first frame back ~250 ms.
-REST_CHUNK = 100
-REST_AFTER_S = 1 / 30
 
 
 class BuildsScreen(AppScreen[None]):
@@ -121,15 +108,12 @@ class BuildsScreen(AppScreen[None]):
         self.platforms: dict[str, str] = {}
         self._generation = 0
         self._pending: set[str] = set()
-        self._rows = _Rows()
+        self._fill: TableFill | None = None
         self._groups: dict[str, BuildGroup] = {}
         self._timer: Timer | None = None
         self.problem = ""
         #: A build marked with m: T on another compares the two (builder, record id).
         self.marked: tuple[str, str] | None = None
-        #: The rows not added yet (added once the frame with the first ones is painted).
-        self._rest: list[str] = []
-        self._rest_token = 0
         #: `history ls` started before the screen is mounted, by builder.
         self._prefetched: dict[str, Future[CommandResult]] = {}
         self._prefetch()
@@ -296,6 +280,12 @@ class BuildsScreen(AppScreen[None]):
             self.action_refresh()
 
     # -- drawing ---------------------------------------------------------------------------------
+    @property
+    def fill(self) -> TableFill:
+        if self._fill is None:
+            self._fill = TableFill(self.table, self._cells, self.set_timer)
+        return self._fill
+
     def _redraw(self) -> None:
         now = self.services.clock()
         records = [r for s in self.states.values() for r in s.records]
@@ -303,60 +293,12 @@ class BuildsScreen(AppScreen[None]):
         groups = group_records(records)
         shown = [g for g in groups if self.filter.matches(g, now)]
         self._groups = {g.key: g for g in shown}
-        keys = [g.key for g in shown]
-        table = self.table
-        if keys != self._rows.keys:
-            cursor = self._selected_key()
-            table.clear()
-            # The rows in view first (their cells made now); the rest in batches after that
-            # frame (REST_CHUNK).
-            first = max(FIRST_ROWS, table.size.height)
-            if cursor in self._groups:
-                first = max(first, keys.index(cursor) + 1)
-            wanted = {g.key: self._cells(g, now) for g in shown[:first]}
-            for key in keys[:first]:
-                table.add_row(*wanted[key], key=key)
-            self._rest = keys[first:]
-            self._rest_token += 1
-            if self._rest:
-                self.set_timer(REST_AFTER_S, partial(self._add_rest, self._rest_token, now))
-            if cursor in self._groups:
-                table.move_cursor(row=keys.index(cursor))
-            self._rows = _Rows(keys, dict(wanted))
-        else:
-            for group in shown:
-                if group.key in self._rows.cells:  # the rows not added yet come later
-                    self._update_row(group, now)
+        self.fill.show(shown, now, self._selected_key())
         self._say(self._message(len(groups), len(shown)))
-
-    def _update_row(self, group: BuildGroup, now: datetime) -> None:
-        """Redraw the cells of ``group``'s row that changed."""
-        table = self.table
-        after_cells = self._cells(group, now)
-        old = self._rows.cells.get(group.key, ())
-        for col, (before, after) in enumerate(zip(old, after_cells, strict=False)):
-            if str(before) != str(after):  # only what changed is redrawn
-                table.update_cell(
-                    group.key, table.ordered_columns[col].key, after, update_width=True
-                )
-        self._rows.cells[group.key] = after_cells
 
     def _cells(self, group: BuildGroup, now: datetime) -> tuple[str | Text, ...]:
         platforms = self.platforms.get(group.key, "")
         return cells(group, now, platforms, one_builder=self.builder is not None)
-
-    def _add_rest(self, token: int, now: datetime) -> None:
-        """The next REST_CHUNK rows not added yet; the ones after them a frame later."""
-        if token != self._rest_token:  # redrawn meanwhile: that redraw added its own rows
-            return
-        chunk, self._rest = self._rest[:REST_CHUNK], self._rest[REST_CHUNK:]
-        table = self.table
-        for key in chunk:
-            row = self._cells(self._groups[key], now)
-            self._rows.cells[key] = row
-            table.add_row(*row, key=key)
-        if self._rest:
-            self.set_timer(REST_AFTER_S, partial(self._add_rest, token, now))
 
     def _message(self, total: int, shown: int) -> str:
         return list_message(self.states, self._pending, self.local, total, shown)
@@ -404,8 +346,8 @@ class BuildsScreen(AppScreen[None]):
     def _peeked(self, message: Peeked) -> None:
         self.platforms[message.key] = message.platforms
         group = self._groups.get(message.key)
-        if group is not None and message.key in self._rows.cells:  # added: that row only
-            self._update_row(group, self.services.clock())
+        if group is not None:  # that row only
+            self.fill.update(group, self.services.clock())
 
     # -- actions ---------------------------------------------------------------------------------
     def action_open(self) -> None:

@@ -12,7 +12,8 @@ from textual.widgets import DataTable
 
 from buildx_tui.core.builds.commands import LsSpec
 from buildx_tui.ui.builders.screen import BuildersScreen
-from buildx_tui.ui.builds.screen import FIRST_ROWS, REST_CHUNK, BuildsScreen
+from buildx_tui.ui.builds.filling import FIRST_ROWS, REST_CHUNK
+from buildx_tui.ui.builds.screen import BuildsScreen
 from tests.fakes import Reply
 from tests.helpers.builds import C, builds_app, builds_backend, many_records
 from tests.ui.builds.test_builds import SIZE, settle
