@@ -11,13 +11,16 @@
 2. Against the lab (``--lab``, needs `scripts/lab`): a small two-platform `--no-cache` push of
    `lab-container` (a RUN that prints 200 lines then sleeps; ``--sleeps 1 6`` gives a ~2 s and
    a ~7 s build), run alternately through the TUI (the app, its worker, the real client; from
-   pressing Build in the filled-in form to the result on screen) and as the same
+   pressing Build in the filled-in form to the frame showing the result, waited for and not
+   polled, with the escape sequences of every frame made as a terminal's driver does) and as the
+   same
    `docker buildx build` argv on the CLI (stderr to a file); prints the median wall times and
    their ratio (target <= 1.05).
 3. Against the lab, a log-heavy build (``--heavy-lines``, default 200,000 lines on each of the two
-   platforms, issue #11 item 20): the same TUI/CLI ratio, and while the TUI build streams, the
-   time a key takes to be answered: Tab (next lane) posted every 150 ms, timed until the focus
-   has moved (median, p90, max; target p90 <= 100 ms).
+   platforms, issue #11 item 20): the same TUI/CLI ratio, then, in rounds of their own (the
+   keys' own work is not the app's overhead on a build), the time a key takes to be answered
+   while the TUI build streams: Tab (next lane) posted every 150 ms, timed until the focus has
+   moved (median, p90, max; target p90 <= 100 ms).
 
     .venv/bin/python bench/bench_build_ui.py [--copies 3] [--lab] [--rounds 3] [--heavy-lines N]
 """
@@ -370,7 +373,6 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
         runs.append((1, heavy_lines))
     for sleep_s, lines in runs:
         ctx = bench_context(sleep_s, lines)
-        keys: list[float] | None = [] if lines > 200 else None
         warm = spec_for(lab, ctx, "warm-" + uuid.uuid4().hex[:6])
         cli_run(lab, warm)  # the base image into the builder's cache once
         cli_times: list[float] = []
@@ -382,7 +384,7 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
                 if mode == "cli":
                     cli_times.append(cli_run(lab, spec))
                 else:
-                    tui_times.append(asyncio.run(tui_run(lab, spec, keys)))
+                    tui_times.append(asyncio.run(tui_run(lab, spec)))
         cli, tui = statistics.median(cli_times), statistics.median(tui_times)
         ratio = tui / cli
         verdict = "ok" if ratio <= RATIO_TARGET else "MISSED"
@@ -393,12 +395,21 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
             f"{tui:.2f} s ({', '.join(f'{t:.2f}' for t in tui_times)}): TUI / CLI = {ratio:.3f} "
             f"(+{tui - cli:.2f} s; target <= {RATIO_TARGET}) {verdict}"
         )
+        if lines <= 200:
+            continue
+        # Keys in rounds of their own: Tab every 150 ms moves the focus and repaints two lanes
+        # (a user typing during the build), CPU the timed builds above do not spend.
+        keys: list[float] = []
+        for n in range(max(2, rounds // 2)):
+            spec = spec_for(lab, ctx, f"keys{n}-" + uuid.uuid4().hex[:6])
+            asyncio.run(tui_run(lab, spec, keys))
         if keys:
             ordered = sorted(keys)
             p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
             key_verdict = "ok" if p90 <= KEY_TARGET_S else "MISSED"
             print(
-                f"  keys       Tab during the TUI builds above, {len(keys)} presses: median "
+                f"  keys       Tab during {max(2, rounds // 2)} more TUI builds of it, {len(keys)} "
+                f"presses: median "
                 f"{1000 * statistics.median(keys):.0f} ms, p90 {1000 * p90:.0f} ms, max "
                 f"{1000 * ordered[-1]:.0f} ms (target p90 <= {1000 * KEY_TARGET_S:.0f} ms) "
                 f"{key_verdict}"
