@@ -142,7 +142,7 @@ class ProgressPump(Generic[S]):
                 last_freeze = self.clock()
 
     def release_gc(self) -> None:
-        """Undo the run's gc.freeze (core/heap.py: the app's own baseline is frozen again
-        after one collection)."""
+        """Undo the run's gc.freeze, and with it the app's baseline (core/heap.py: the app
+        freezes that again once only its home screen is left)."""
         if self.freeze_gc:
             heap.release()
