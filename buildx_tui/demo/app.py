@@ -8,13 +8,12 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from buildx_tui.core.build.form import FormValues
 from buildx_tui.core.build.history import History
 from buildx_tui.core.build.spec import Output
-from buildx_tui.demo.backend import INSPECT_REFERENCE, demo_backend
+from buildx_tui.demo.backend import INSPECT_REFERENCE, context_dir, demo_backend
 
 if TYPE_CHECKING:
     from buildx_tui.core.settings.model import Settings
@@ -50,11 +49,6 @@ def demo_history() -> History:
     folder = tempfile.mkdtemp(prefix="buildx-tui-demo-")
     atexit.register(shutil.rmtree, folder, True)
     return History(folder)
-
-
-def context_dir() -> Path:
-    """The demo's build context, shipped in the package (the form checks it exists)."""
-    return Path(__file__).parent / "context"
 
 
 def demo_form() -> FormValues:

@@ -144,13 +144,18 @@ class DemoBuilds:
         return RecordedBuild(f"{LIVE}{role}-live.stderr", 0, paced=True, duration_s=3.3)
 
 
+def context_dir() -> Path:
+    """The demo's build context, shipped in the package (the form checks it exists)."""
+    return Path(__file__).parent / "context"
+
+
 def dockerfile_call(argv: tuple[str, ...], context: str) -> Reply | None:
     """The build form's Dockerfile insight (`build --call=check|outline|targets,format=json`)
     on the demo's own context, answered with what the lab said of that very Dockerfile
     (scripts/record_demo_call_fixtures.py); another context, Dockerfile or target: not
     recorded. The form's build args are not part of the match: that Dockerfile uses its ARGs
     in RUN lines only, where no build check looks."""
-    if argv[:2] != ("buildx", "build") or not argv or argv[-1] != context:
+    if argv[:2] != ("buildx", "build") or argv[-1] != context:
         return None
     if "-f" in argv or "--target" in argv:
         return None
@@ -208,7 +213,7 @@ def demo_backend() -> BuildReplayBackend:
         delay_s=1.0,
     )
 
-    context = str(Path(__file__).parent / "context")  # as demo/app.py's context_dir()
+    context = str(context_dir())
 
     def fallback(argv: tuple[str, ...]) -> Reply | None:
         call = dockerfile_call(argv, context)
