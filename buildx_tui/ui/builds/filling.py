@@ -41,14 +41,14 @@ class TableFill:
         self._set_timer = set_timer
         self.keys: list[str] = []
         self.cells: dict[str, Cells] = {}  # the rows added so far
-        self._groups: dict[str, BuildGroup] = {}
+        self.groups: dict[str, BuildGroup] = {}  # listed, by key (the rows not added yet too)
         self._rest: list[str] = []
         self._token = 0
 
     def show(self, shown: list[BuildGroup], now: datetime, cursor: str | None) -> None:
         """List ``shown`` (in that order), the cursor kept on the ``cursor`` build."""
         keys = [g.key for g in shown]
-        self._groups = {g.key: g for g in shown}
+        self.groups = {g.key: g for g in shown}
         if keys == self.keys:
             for group in shown:
                 if group.key in self.cells:  # the rows not added yet come later
@@ -57,7 +57,7 @@ class TableFill:
         table = self.table
         table.clear()
         first = max(FIRST_ROWS, table.size.height)
-        if cursor in self._groups:
+        if cursor in self.groups:
             first = max(first, keys.index(cursor) + 1)
         self.cells = {g.key: self._cells_of(g, now) for g in shown[:first]}
         for key in keys[:first]:
@@ -67,7 +67,7 @@ class TableFill:
         self._token += 1
         if self._rest:
             self._set_timer(REST_AFTER_S, partial(self._add_rest, self._token, now))
-        if cursor in self._groups:
+        if cursor in self.groups:
             table.move_cursor(row=keys.index(cursor))
 
     def update(self, group: BuildGroup, now: datetime) -> None:
@@ -90,7 +90,7 @@ class TableFill:
             return
         chunk, self._rest = self._rest[:REST_CHUNK], self._rest[REST_CHUNK:]
         for key in chunk:
-            row = self._cells_of(self._groups[key], now)
+            row = self._cells_of(self.groups[key], now)
             self.cells[key] = row
             self.table.add_row(*row, key=key)
         if self._rest:

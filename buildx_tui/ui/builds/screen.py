@@ -109,7 +109,6 @@ class BuildsScreen(AppScreen[None]):
         self._generation = 0
         self._pending: set[str] = set()
         self._fill: TableFill | None = None
-        self._groups: dict[str, BuildGroup] = {}
         self._timer: Timer | None = None
         self.problem = ""
         #: A build marked with m: T on another compares the two (builder, record id).
@@ -266,7 +265,7 @@ class BuildsScreen(AppScreen[None]):
         self._schedule()
 
     def _schedule(self) -> None:
-        running = any(g.status is BuildStatus.RUNNING for g in self._groups.values())
+        running = any(g.status is BuildStatus.RUNNING for g in self.fill.groups.values())
         if running and self._timer is None and not self._pending:
             self._timer = self.set_timer(RUNNING_REFRESH_S, self._refresh_running)
 
@@ -292,7 +291,6 @@ class BuildsScreen(AppScreen[None]):
         records.sort(key=lambda r: r.created_at.timestamp() if r.created_at else 0.0, reverse=True)
         groups = group_records(records)
         shown = [g for g in groups if self.filter.matches(g, now)]
-        self._groups = {g.key: g for g in shown}
         self.fill.show(shown, now, self._selected_key())
         self._say(self._message(len(groups), len(shown)))
 
@@ -318,7 +316,7 @@ class BuildsScreen(AppScreen[None]):
 
     def selected(self) -> BuildGroup | None:
         key = self._selected_key()
-        return self._groups.get(key) if key is not None else None
+        return self.fill.groups.get(key) if key is not None else None
 
     # -- platforms of the highlighted build (inspect, once per build) --------------------------
     @on(DataTable.RowHighlighted, "#builds-table")
@@ -345,7 +343,7 @@ class BuildsScreen(AppScreen[None]):
     @on(Peeked)
     def _peeked(self, message: Peeked) -> None:
         self.platforms[message.key] = message.platforms
-        group = self._groups.get(message.key)
+        group = self.fill.groups.get(message.key)
         if group is not None:  # that row only
             self.fill.update(group, self.services.clock())
 
