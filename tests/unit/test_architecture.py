@@ -3,6 +3,8 @@ fresh interpreter, then sys.modules is checked. test_import_rules.py reads impor
 
 from __future__ import annotations
 
+import ast
+import pathlib
 import pkgutil
 import subprocess
 import sys
@@ -25,8 +27,6 @@ def test_core_does_not_import_textual():
 
 def test_ui_builds_no_argv_and_parses_no_docker_output():
     """Nothing in ui/ runs processes or parses JSON: that is core's job."""
-    import pathlib
-
     ui = pathlib.Path(buildx_tui.core.__file__).parent.parent / "ui"
     for path in ui.rglob("*.py"):
         text = path.read_text()
@@ -34,36 +34,34 @@ def test_ui_builds_no_argv_and_parses_no_docker_output():
             assert forbidden not in text, f"{path}: {forbidden}"
 
 
+def ui_modules(but: str) -> list[tuple[str, ast.Module]]:
+    """Every ui module but the one named ``but``, parsed: (file name, tree)."""
+    ui = pathlib.Path(buildx_tui.core.__file__).parent.parent / "ui"
+    return [(p.name, ast.parse(p.read_text())) for p in ui.rglob("*.py") if p.name != but]
+
+
 def test_footers_come_from_ui_common_footer():
     """Textual's Footer is made again on every change of the screen's bindings, and under
     another screen too: every screen yields ui/common/footer.py's AppFooter."""
-    import ast
-    import pathlib
-
-    ui = pathlib.Path(buildx_tui.core.__file__).parent.parent / "ui"
-    found = []
-    for path in ui.rglob("*.py"):
-        if path.name == "footer.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Footer":
-                found.append(f"{path.name}:{node.lineno}")
+    found = [
+        f"{name}:{node.lineno}"
+        for name, tree in ui_modules(but="footer.py")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Footer"
+    ]
     assert found == []
 
 
 def test_checkboxes_come_from_ui_common_toggles():
     """Textual's own Checkbox, RadioButton and SelectionList show their state by colour alone:
     every ui module takes them from ui/common/toggles.py, which draws a mark."""
-    import ast
-    import pathlib
-
-    ui = pathlib.Path(buildx_tui.core.__file__).parent.parent / "ui"
     own = {"Checkbox", "RadioButton", "SelectionList"}
-    found = []
-    for path in ui.rglob("*.py"):
-        if path.name == "toggles.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual"):
-                found += [f"{path.name}: {a.name}" for a in node.names if a.name in own]
+    found = [
+        f"{name}: {alias.name}"
+        for name, tree in ui_modules(but="toggles.py")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual")
+        for alias in node.names
+        if alias.name in own
+    ]
     assert found == []
