@@ -49,10 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rich.console import RenderableType  # noqa: E402
-from textual._compositor import CompositorUpdate  # noqa: E402
-from textual.screen import Screen  # noqa: E402
 
+from bench.frames import FrameTap  # noqa: E402
 from buildx_tui.core.build.history import History  # noqa: E402
 from buildx_tui.core.build.spec import BuildSpec, Output  # noqa: E402
 from buildx_tui.core.docker.client import BuildxClient  # noqa: E402
@@ -286,16 +284,14 @@ async def key_latencies(app: BuildxApp, screen: BuildProgressScreen, out: list[f
 
 class _Shown:
     """When the build screen shows its result: the first frame of it written after its Finished
-    message was handled (`App._display` wrapped; the escape sequences a terminal would get are
-    made, as a real driver does and a headless app does not, for every frame of the build)."""
+    message was handled (bench/frames.py: the escape sequences a terminal would get are made
+    for every frame of the build, as a real driver does and a headless app does not)."""
 
     def __init__(self, app: BuildxApp) -> None:
-        self.app = app
         self.finished = False
         self.at = 0.0
         self.done = asyncio.Event()
-        self._display = app._display
-        app._display = self._wrapped  # type: ignore[method-assign]
+        self._tap = FrameTap(app, lambda on: isinstance(on, BuildProgressScreen), self._seen)
         self._handler = BuildProgressScreen.on_build_progress_screen_finished
         shown = self
 
@@ -305,18 +301,13 @@ class _Shown:
 
         BuildProgressScreen.on_build_progress_screen_finished = finished  # type: ignore[method-assign,assignment]
 
-    def _wrapped(self, screen: Screen[object], renderable: RenderableType | None) -> None:
-        self._display(screen, renderable)
-        if not isinstance(screen, BuildProgressScreen):
-            return
-        if isinstance(renderable, CompositorUpdate):
-            renderable.render_segments(self.app.console)
+    def _seen(self, now: float) -> None:
         if self.finished and not self.done.is_set():
-            self.at = time.perf_counter()
+            self.at = now
             self.done.set()
 
     def stop(self) -> None:
-        self.app._display = self._display  # type: ignore[method-assign]
+        self._tap.stop()
         BuildProgressScreen.on_build_progress_screen_finished = self._handler  # type: ignore[method-assign]
 
 

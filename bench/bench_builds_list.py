@@ -57,11 +57,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rich.console import RenderableType  # noqa: E402
-from textual._compositor import CompositorUpdate  # noqa: E402
-from textual.screen import Screen  # noqa: E402
 
 from bench.bench_build_ui import lab_env  # noqa: E402
+from bench.frames import FrameTap  # noqa: E402
 from buildx_tui.core.build.history import History  # noqa: E402
 from buildx_tui.core.builds.commands import HISTORY, LsSpec  # noqa: E402
 from buildx_tui.core.builds.grouping import group_records  # noqa: E402
@@ -144,24 +142,17 @@ class Opened:
 
 
 class _Frames:
-    """When each frame of ``screen`` was written: `App._display` wrapped. A headless app skips
-    making the terminal's escape sequences; this makes them as a terminal's driver would
-    (`render_segments`), so that cost is in the time too. Notes the first frame written while
-    the table holds rows, measured (the rows in view: the rest are added after it)."""
+    """When each frame of ``screen`` was written, escape sequences made (bench/frames.py), and
+    the first one written while the table holds rows, measured (the rows in view: the rest are
+    added after it)."""
 
     def __init__(self, app: BuildxApp, screen: BuildsScreen) -> None:
-        self.app, self.screen = app, screen
+        self.screen = screen
         self.times: list[float] = []
         self.first_rows_at: float | None = None
-        self._display = app._display
-        app._display = self._wrapped  # type: ignore[method-assign]
+        self._tap = FrameTap(app, lambda on: on is screen, self._seen)
 
-    def _wrapped(self, screen: Screen[object], renderable: RenderableType | None) -> None:
-        self._display(screen, renderable)
-        if screen is not self.screen or not isinstance(renderable, CompositorUpdate):
-            return
-        renderable.render_segments(self.app.console)
-        now = time.perf_counter()
+    def _seen(self, now: float) -> None:
         self.times.append(now)
         table = self.screen.table if self.screen.is_mounted else None
         # Rows added, and measured (Textual's DataTable does that when idle, then repaints).
@@ -174,7 +165,7 @@ class _Frames:
         return next((t for t in self.times if t >= moment), None)
 
     def stop(self) -> None:
-        self.app._display = self._display  # type: ignore[method-assign]
+        self._tap.stop()
 
 
 async def open_builds(
