@@ -114,6 +114,8 @@ class BuildFormScreen(AppScreen[None]):
         self.spec: BuildSpec | None = None
         #: What the Dockerfile insight reads (None while its fields have errors).
         self.insight_spec: BuildSpec | None = None
+        #: What the checks last put on screen (revalidate redraws only when it changes).
+        self._shown: tuple[object, ...] | None = None
         name = builder.name if builder else (spec.builder if spec else "")
         choices = platform_choices(builder)
         if spec is not None:
@@ -316,11 +318,19 @@ class BuildFormScreen(AppScreen[None]):
         issues = issues + check_spec(spec, BuildEnv(self.builder, self.store))
         sort_issues(issues)
         self.spec, self.issues = (spec if parsed else None), issues
-        self.query_one("#row-dest").display = values.output in (Output.OCI, Output.TAR)
-        self.query_one(AdvancedOptions).show_count(spec.advanced)
-        show_field_errors(self, issues)
-        self.query_one("#checks", Static).update(checks_text(issues))
-        self.query_one("#command", Static).update(command_text(self.user_command()))
+        command = self.user_command()
+        # Each update re-lays out the form and paints a frame: only when what they show
+        # changed (not for a key that changes nothing, nor for Build's own re-check, whose
+        # frame was painted while the build's process was being started).
+        dest = values.output in (Output.OCI, Output.TAR)
+        shown = (dest, spec.advanced, tuple(issues), command)
+        if shown != self._shown:
+            self._shown = shown
+            self.query_one("#row-dest").display = dest
+            self.query_one(AdvancedOptions).show_count(spec.advanced)
+            show_field_errors(self, issues)
+            self.query_one("#checks", Static).update(checks_text(issues))
+            self.query_one("#command", Static).update(command_text(command))
         blocked = any(i.severity is Severity.ERROR and i.field in INSIGHT_FIELDS for i in issues)
         self.insight_spec = None if blocked else spec
         self.query_one(DockerfileInsight).want(self.insight_spec, self.builder)

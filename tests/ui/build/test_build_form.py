@@ -107,6 +107,34 @@ async def test_command_preview_follows_every_field_and_is_copyable(history, cont
         assert app.clipboard == expected
 
 
+async def test_a_recheck_that_changes_nothing_redraws_nothing(history, context, monkeypatch):
+    """Each redraw of the checks re-lays out the form and paints a frame: Build's own re-check
+    painted one while the build's process was being started. Only a change redraws."""
+    backend = form_backend()
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot, app, lab_builders()["lab-container"])
+        drawn: list[str] = []
+        for selector in ("#checks", "#command"):
+            widget = screen.query_one(selector, Static)
+            original = widget.update
+
+            def update(content, *args, _original=original, _name=selector, **kwargs):
+                drawn.append(_name)
+                return _original(content, *args, **kwargs)
+
+            monkeypatch.setattr(widget, "update", update)
+        screen.revalidate()
+        screen.revalidate()
+        assert drawn == []
+        await type_into(pilot, screen, "#target", "base")
+        assert drawn == ["#checks", "#command"]
+        assert "--target base" in text(app, "#command")
+        await type_into(pilot, screen, "#target", "")
+        assert drawn == ["#checks", "#command"] * 2
+        assert "--target" not in text(app, "#command")
+
+
 # -- every validation: a clear message, the field marked, nothing runs ----------------------------
 
 
