@@ -31,6 +31,9 @@ from tests.helpers.build_backend import (
     small_builder,
 )
 
+#: Lines the running scene's build gives before it waits (its lanes mid-build).
+PAUSE_AFTER = 44
+
 
 def make_app(backend: FakeBackend, history: History | None = None) -> BuildxApp:
     return BuildxApp(backend, refresh_interval=0, clock=lambda: FIXED_NOW, history=history)
@@ -211,6 +214,15 @@ def _keys(*keys: str) -> Step:
     return after
 
 
+async def _paused(pilot, screen) -> None:
+    """Until the build has drawn every line before its pause (the reader posts a snapshot at
+    most every 100 ms: a shot right after opening showed the first one, "no steps yet")."""
+    for _ in range(250):
+        if screen.snapshot is not None and screen.snapshot.lines == PAUSE_AFTER:
+            break
+        await pilot.pause(0.02)
+
+
 async def _cancel(pilot, screen) -> None:
     await pilot.press("c")
     for _ in range(100):
@@ -352,8 +364,8 @@ SCENES: dict[str, Scene] = {
         ),
     ),
     "build-running": Scene(
-        lambda: scene_backend(push_spec(), BuildReply(MULTI, 0, META, pause_after=44)),
-        open_build(push_spec()),
+        lambda: scene_backend(push_spec(), BuildReply(MULTI, 0, META, pause_after=PAUSE_AFTER)),
+        open_build(push_spec(), _paused),
     ),
     "build-failed": Scene(
         lambda: scene_backend(_spec_fail(), BuildReply("buildx/build-onefails-rawjson.stderr", 1)),

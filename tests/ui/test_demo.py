@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from buildx_tui.core.build.checks import STORE_PROBE_ARGV
 from buildx_tui.core.cache.commands import du_json_argv
@@ -22,6 +22,7 @@ from buildx_tui.demo.backend import INSPECT_REFERENCE, NOT_RECORDED, demo_backen
 from buildx_tui.ui.builders.table import BuildersTable, RowRef
 from tests.fakes import FIXTURES
 from tests.helpers.all_screens import settle
+from tests.helpers.render import plain
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36), "180x50": (180, 50)}
 
@@ -95,7 +96,8 @@ async def test_a_walk_through_the_demo_runs_nothing(no_process):
         build = app.screen
         assert type(build).__name__ == "BuildProgressScreen"
         await wait_until(pilot, lambda: not build.running)
-        assert any("Build succeeded" in n.message for n in app._notifications)
+        summary = plain(build.query_one("#build-summary", Static).content)
+        assert "Build succeeded" in summary, summary
         assert [e.result for e in app.services.history.load()] == ["success"]
         await pilot.press("escape")
         await settle(pilot)
@@ -306,11 +308,10 @@ async def test_the_demo_history_belongs_to_the_builder_it_was_recorded_on(no_pro
     """Builds of all builders: replay-rec's recorded records on replay-rec (its node named),
     default's docker-driver limit as recorded, no builds on the lab's others; never the
     recordings listed under another builder."""
-    from textual.widgets import DataTable, Static
+    from textual.widgets import DataTable
 
     from buildx_tui.ui import navigation as nav
     from buildx_tui.ui.builds.screen import BuildsScreen
-    from tests.helpers.render import plain
 
     app = make_demo_app(refresh_interval=0)
     async with app.run_test(size=(160, 45)) as pilot:

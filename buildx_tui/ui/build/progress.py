@@ -229,7 +229,7 @@ class BuildProgressScreen(AppScreen[None]):
         else:  # covered (a step's log): nothing of ours is painted
             self.runner.drawn()
 
-    def _draw(self, snap: ProgressSnapshot) -> None:
+    def _draw(self, snap: ProgressSnapshot, *, final: bool = False) -> None:
         self.snapshot = snap
         grid = self.query_one("#lanes", Grid)
         ratios = slowdowns(snap.lanes, self.support)
@@ -248,7 +248,14 @@ class BuildProgressScreen(AppScreen[None]):
                 shared = grid.query_one(f"#{lane_id('shared')}", LaneView)
                 grid.mount(view, before=shared)
                 added = True
-            view.show(lane, snap.now, ratios.get(lane.key), warned.get(lane.key, ()), snap.result)
+            view.show(
+                lane,
+                snap.now,
+                ratios.get(lane.key),
+                warned.get(lane.key, ()),
+                snap.result,
+                whole=final,
+            )
         if added:
             self._layout_lanes()
         self._draw_head()
@@ -297,7 +304,7 @@ class BuildProgressScreen(AppScreen[None]):
         outcome = message.outcome
         self.outcome = outcome
         self.entry = message.entry
-        self._draw(outcome.snapshot)
+        self._draw(outcome.snapshot, final=True)  # the lanes shrink for the summary: made once
         result = outcome.result
         state = EntryState.OK if result.ok else EntryState.FAILED
         if outcome.cancelled:
@@ -314,6 +321,13 @@ class BuildProgressScreen(AppScreen[None]):
         self.set_timer(GC_RELEASE_S, self.runner.release_gc)
         if message.history_error:
             self.notify(message.history_error, severity="warning", timeout=10)
+        if self.app.screen is not self:  # the summary says it here; told when it is covered
+            self._tell_outcome(outcome)
+
+    def _tell_outcome(self, outcome: RunOutcome) -> None:
+        """The build's end as a notification, for a user looking at another screen (a step's
+        log, the help): its summary says the same, where the toast would cover the lanes."""
+        result = outcome.result
         if outcome.cancelled:
             self.notify(
                 f"Build cancelled: docker buildx ended (exit {result.returncode}).",

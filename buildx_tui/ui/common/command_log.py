@@ -14,6 +14,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widgets import Static
 
 MAX_ENTRIES = 100
@@ -73,6 +74,14 @@ class CommandLog(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self._body
 
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        """The body grew (an entry or its output came): show its end, once the layout knows
+        the new size. A scroll_end asked for with the update ran after the next refresh,
+        which came before or after that layout depending on timing: the log showed one part
+        or another from one run to the next."""
+        if new.height > old.height:
+            self.call_later(self.scroll_end, animate=False, immediate=True)
+
     def start(self, command: str) -> int:
         entry = Entry(next(self._ids), command)
         self.entries.append(entry)
@@ -114,4 +123,4 @@ class CommandLog(VerticalScroll):
 
     def _refresh_body(self) -> None:
         self._body.update(Group(*(e.render() for e in self.entries)))
-        self.scroll_end(animate=False)
+        self.scroll_end(animate=False)  # and again once its new size is laid out (above)

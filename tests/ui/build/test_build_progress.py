@@ -295,6 +295,28 @@ async def test_a_push_from_one_node_per_platform_names_its_tags_and_nodes(histor
         assert inspector.initial == reference
 
 
+async def test_a_short_screens_lanes_show_every_step_whatever_the_timing(history):
+    """At 80x24 the screen scrolls as a page and each lane takes the rows it wants (height:
+    auto). Counted from its current height, a lane had two heights to settle on, and the end
+    of a build showed one or the other: rows made for 6 lines in 7, the last one blank."""
+    spec = push_spec(no_cache=True)
+    app = make_app(backend_for(spec, BuildReply("buildx/build-onefails-rawjson.stderr", 1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, app, spec, history)
+        await finish(pilot, app, screen)
+        await pilot.pause()
+        for key in ("linux/amd64", "linux/arm64"):
+            view = screen.query_one(f"#{lane_id(key)}", LaneView)
+            assert view.lane is not None
+            height = view.content_size.height
+            shown = [view.render_line(y).text for y in range(height)]
+            assert height == len(view.lines(natural=True)), shown
+            assert shown[-1].strip(), shown  # no blank row left under the rows made
+            assert "earlier" not in "\n".join(shown), shown  # every step, none scrolled off
+            names = [s.name for s in view.lane.steps]
+            assert all(any(n[:12] in row for row in shown) for n in names), (names, shown)
+
+
 async def test_full_log_of_a_step_opens_from_its_lane(history):
     spec = push_spec(no_cache=True)
     app = make_app(backend_for(spec, BuildReply("buildx/build-onefails-rawjson.stderr", 1)))
@@ -424,7 +446,8 @@ async def test_cancel_stops_the_build_and_says_so(history):
         assert outcome.snapshot.result == "cancelled"
         summary = summary_text(screen)
         assert "⊘ Build cancelled after 5.1s — docker buildx ended (exit 130)" in summary
-        assert any("Build cancelled" in str(n.message) for n in app._notifications)
+        # The summary says it on the screen in view: no toast over the lanes repeating it.
+        assert not any("Build cancelled" in str(n.message) for n in app._notifications)
         [entry] = screen.query_one(CommandLog).entries
         assert entry.state is EntryState.CANCELLED
         assert "⊘" in lane_text(screen, "linux/amd64")
@@ -544,3 +567,6 @@ async def test_open_step_log_follows_the_running_step(history):
         await pilot.pause()
         assert log_screen.step.state == "done"  # followed to the end, lines not repeated
         assert list(log_screen.query_one(Log).lines) == ["arch=arm64 uname=aarch64"]
+        # The build's summary is covered by the log: its end is told in a notification.
+        said = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Build succeeded in") for m in said), said

@@ -12,7 +12,7 @@ from rich.console import Group
 from rich.control import strip_control_codes
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -111,6 +111,7 @@ class LaneView(Widget, can_focus=True):
         self._strips_version = -1
         self._shown_title: str | None = None
         self._shown_subtitle: str | None = None
+        self._natural_rows = 0  # the rows it wanted at the last layout (height: auto)
         self.build_result: str | None = None
 
     # -- data --------------------------------------------------------------------------------------
@@ -121,9 +122,13 @@ class LaneView(Widget, can_focus=True):
         ratio: float | None = None,
         warnings: tuple[WarningSnapshot, ...] = (),
         build: str | None = None,
+        *,
+        whole: bool = False,
     ) -> None:
         """Draw ``lane``; ``warnings`` are the build warnings attached to its steps; ``build``:
-        the build's result (a lane stopped by a failure elsewhere is not "cancelled")."""
+        the build's result (a lane stopped by a failure elsewhere is not "cancelled");
+        ``whole``: the lane is about to change size (the end of a build shows the summary),
+        so its rows are made once, at the new size, when painted (not now to compare them)."""
         # Unchanged steps are the same objects from one snapshot to the next: skip the repaint
         # when nothing the lane draws has changed (the shared lane, mostly, while others run).
         signature = (
@@ -154,7 +159,17 @@ class LaneView(Widget, can_focus=True):
         shown = lane_result(lane, self.build_result)
         for result in ("success", "failed", "cancelled", "stopped"):
             self.set_class(shown == result, f"-{result}")
-        self._repaint()
+        if whole:
+            self._version += 1
+            self.refresh()
+        else:
+            self._repaint()
+        height = self.styles.height
+        if height is not None and height.is_auto and self.is_mounted:  # a short screen's lane
+            rows = len(self.lines(natural=True))
+            if rows != self._natural_rows:  # a step, an error or log lines came: grow
+                self._natural_rows = rows
+                self.refresh(layout=True)
 
     def _title(self) -> str:
         lane = self.lane
@@ -339,10 +354,18 @@ class LaneView(Widget, can_focus=True):
         """The rows as one Rich renderable (for tests and text export)."""
         return Group(*self.lines())
 
-    def lines(self) -> list[Text]:
-        """The lane's rows, each cut to the content width."""
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The rows the lane wants (a short screen's lanes are ``height: auto``, build.tcss):
+        its head, bar, every step, its errors and warnings and a log tail, whatever height it
+        has now. Counted from its current height, a lane had two heights it could settle on,
+        one of them showing rows made for the other (a blank last row, 80x24)."""
+        return len(self.lines(width, natural=True))
+
+    def lines(self, width: int | None = None, *, natural: bool = False) -> list[Text]:
+        """The lane's rows, each cut to the content width; ``natural``: as many as it wants,
+        else as many as its content height holds."""
         lane = self.lane
-        width = max(10, self.content_size.width)
+        width = max(10, self.content_size.width if width is None else width)
         height = max(3, self.content_size.height)
         if lane is None:
             return [Text("waiting for the first step…", "dim")]
@@ -363,6 +386,9 @@ class LaneView(Widget, can_focus=True):
         if log_step is not None and (log_step.logs or log_step.state == "running"):
             log_want = 1 + max(1, min(MAX_LOG_ROWS, len(log_step.logs)))
         steps = len(lane.steps) or 1
+        if natural:
+            room = len(errors) + steps + log_want
+            room_for_steps = steps + log_want
         if room_for_steps >= steps + log_want:
             step_rows, log_rows = steps, room_for_steps - steps
         else:
