@@ -14,8 +14,9 @@
    pressing Build in the filled-in form to the frame showing the result, waited for and not
    polled, with the escape sequences of every frame made as a terminal's driver does) and as the
    same
-   `docker buildx build` argv on the CLI (stderr to a file); prints the median wall times and
-   their ratio (target <= 1.05).
+   `docker buildx build` argv on the CLI (stderr to a file); prints the median wall times, their
+   ratio and the median of each round's own TUI/CLI ratio (the rounds alternate which runs
+   first; target <= 1.05 for both).
 3. Against the lab, a log-heavy build (``--heavy-lines``, default 200,000 lines on each of the two
    platforms, issue #11 item 20): the same TUI/CLI ratio, then, in rounds of their own (the
    keys' own work is not the app's overhead on a build), the time a key takes to be answered
@@ -151,11 +152,11 @@ def timed_draw(costs: list[float], first: list[float]) -> Callable[[], None]:
     """Wrap BuildProgressScreen._draw to measure what one update costs the UI thread."""
     original = BuildProgressScreen._draw
 
-    def draw(self: BuildProgressScreen, snap) -> None:  # type: ignore[no-untyped-def]
+    def draw(self: BuildProgressScreen, snap, *, final: bool = False) -> None:  # type: ignore[no-untyped-def]
         t = time.perf_counter()
         if not first:
             first.append(t)
-        original(self, snap)
+        original(self, snap, final=final)
         costs.append(time.perf_counter() - t)
 
     BuildProgressScreen._draw = draw  # type: ignore[method-assign]
@@ -378,13 +379,17 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
                     tui_times.append(asyncio.run(tui_run(lab, spec)))
         cli, tui = statistics.median(cli_times), statistics.median(tui_times)
         ratio = tui / cli
-        verdict = "ok" if ratio <= RATIO_TARGET else "MISSED"
+        # Each round's TUI build over the CLI build next to it: the machine's speed drifts
+        # between rounds (the CLI's own medians moved by 10% from one run to the next).
+        paired = statistics.median(t / c for t, c in zip(tui_times, cli_times, strict=True))
+        verdict = "ok" if max(ratio, paired) <= RATIO_TARGET else "MISSED"
         print(
             f"  lab build  2 platforms x {lines:,} log lines, --no-cache, push, RUN sleeps "
             f"{sleep_s} s, {rounds} rounds: "
             f"CLI median {cli:.2f} s ({', '.join(f'{t:.2f}' for t in cli_times)}), TUI median "
             f"{tui:.2f} s ({', '.join(f'{t:.2f}' for t in tui_times)}): TUI / CLI = {ratio:.3f} "
-            f"(+{tui - cli:.2f} s; target <= {RATIO_TARGET}) {verdict}"
+            f"(+{tui - cli:.2f} s), median of the rounds' own ratios {paired:.3f} (target "
+            f"<= {RATIO_TARGET}, both) {verdict}"
         )
         if lines <= 200:
             continue
