@@ -13,10 +13,9 @@
    a ~7 s build), run alternately through the TUI (the app, its worker, the real client; from
    pressing Build in the filled-in form to the frame showing the result, waited for and not
    polled, with the escape sequences of every frame made as a terminal's driver does) and as the
-   same
-   `docker buildx build` argv on the CLI (stderr to a file); prints the median wall times, their
-   ratio and the median of each round's own TUI/CLI ratio (the rounds alternate which runs
-   first; target <= 1.05 for both).
+   same `docker buildx build` argv on the CLI (stderr to a file); prints the median wall times,
+   their ratio and the median of each round's own TUI/CLI ratio (the rounds alternate which
+   runs first; target <= 1.05 for both).
 3. Against the lab, a log-heavy build (``--heavy-lines``, default 200,000 lines on each of the two
    platforms, issue #11 item 20): the same TUI/CLI ratio, then, in rounds of their own (the
    keys' own work is not the app's overhead on a build), the time a key takes to be answered
@@ -396,7 +395,8 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
         # Keys in rounds of their own: Tab every 150 ms moves the focus and repaints two lanes
         # (a user typing during the build), CPU the timed builds above do not spend.
         keys: list[float] = []
-        for n in range(max(2, rounds // 2)):
+        key_rounds = max(2, rounds // 2)
+        for n in range(key_rounds):
             spec = spec_for(lab, ctx, f"keys{n}-" + uuid.uuid4().hex[:6])
             asyncio.run(tui_run(lab, spec, keys))
         if keys:
@@ -404,8 +404,8 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
             p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
             key_verdict = "ok" if p90 <= KEY_TARGET_S else "MISSED"
             print(
-                f"  keys       Tab during {max(2, rounds // 2)} more TUI builds of it, {len(keys)} "
-                f"presses: median "
+                f"  keys       Tab during {key_rounds} more TUI builds of it, {len(keys)} presses: "
+                f"median "
                 f"{1000 * statistics.median(keys):.0f} ms, p90 {1000 * p90:.0f} ms, max "
                 f"{1000 * ordered[-1]:.0f} ms (target p90 <= {1000 * KEY_TARGET_S:.0f} ms) "
                 f"{key_verdict}"

@@ -214,21 +214,25 @@ def _keys(*keys: str) -> Step:
     return after
 
 
+async def _until(pilot, done: Callable[[], bool], tries: int) -> None:
+    """Pause 20 ms at a time until ``done()`` (at most ``tries`` times)."""
+    for _ in range(tries):
+        if done():
+            return
+        await pilot.pause(0.02)
+
+
 async def _paused(pilot, screen) -> None:
     """Until the build has drawn every line before its pause (the reader posts a snapshot at
     most every 100 ms: a shot right after opening showed the first one, "no steps yet")."""
-    for _ in range(250):
-        if screen.snapshot is not None and screen.snapshot.lines == PAUSE_AFTER:
-            break
-        await pilot.pause(0.02)
+    await _until(
+        pilot, lambda: screen.snapshot is not None and screen.snapshot.lines == PAUSE_AFTER, 250
+    )
 
 
 async def _cancel(pilot, screen) -> None:
     await pilot.press("c")
-    for _ in range(100):
-        if screen.outcome is not None:
-            break
-        await pilot.pause(0.02)
+    await _until(pilot, lambda: screen.outcome is not None, 100)
 
 
 async def _open_arm64_log(pilot, screen) -> None:
