@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from buildx_tui.core.build.history import BuildOutputs, HistoryEntry, LaneSummary
@@ -14,9 +12,11 @@ from buildx_tui.core.build.runner import RunOutcome
 from buildx_tui.core.build.spec import BuildSpec, Output
 from buildx_tui.core.progress.model import LaneSnapshot, ProgressSnapshot, WarningSnapshot
 from buildx_tui.ui.common.lanes.marks import RESULT_MARK, WARNING_MARK, bar, fmt_secs, lane_result
+from buildx_tui.ui.common.text_table import columns, labelled
 
 MIN_TIMED_S = 0.5  # shorter lanes say nothing about emulation speed
 MAX_WARNINGS_SHOWN = 5
+WARNING_INDENT = 8  # "warning" and a space: the column of the warnings' text
 MEDIA_TYPES = {
     "application/vnd.oci.image.index.v1+json": "OCI image index",
     "application/vnd.oci.image.manifest.v1+json": "OCI image manifest",
@@ -53,7 +53,7 @@ def head_line(
     what: str,
     width: int,
     cancelling: bool = False,
-) -> RenderableType:
+) -> Text:
     """``⟳ building app:1 on lab-container · 4.2s`` over an overall progress bar."""
     result = snap.result if snap is not None else "running"
     mark, style = RESULT_MARK.get(result, ("?", ""))
@@ -77,7 +77,7 @@ def head_line(
     bar_style = {"success": "green", "failed": "red", "cancelled": "yellow"}.get(result, "cyan")
     row = bar(progress, max(10, width - len(tail)), bar_style)
     row.append(tail, "bold")
-    return Group(line, row)
+    return Text("\n").join((line, row))
 
 
 def summary(
@@ -91,10 +91,13 @@ def summary(
     hint: str,
     exit_code: int | None,
     narrow: bool = False,
-) -> RenderableType:
+    width: int | None = None,
+) -> Text:
     """``narrow``: under 110 columns the failing steps go under the lanes' table (as a column
-    they were squeezed to a word a line)."""
-    parts: list[RenderableType] = []
+    they were squeezed to a word a line). ``width``: the panel's, which the failing steps and
+    the warnings fold to under their column. One `Text` of lines: it is drawn in the frame that
+    shows the result, where a Rich table cost a third of that frame (ui/common/text_table.py)."""
+    parts: list[Text] = []
     mark, style = RESULT_MARK.get(snap.result, ("?", ""))
     head = Text(f"{mark} ", style)
     if snap.result == "success":
@@ -124,26 +127,25 @@ def summary(
         if output is Output.PUSH and outputs.digest:
             line.append("   i: inspect the manifest", "cyan")
         parts.append(line)
-    parts.append(lane_table(snap, support, narrow=narrow))
+    parts += lane_table(snap, support, narrow=narrow, width=width)
     if narrow:
         parts += failing_steps(snap)
-    parts += warning_rows(snap.warnings)
+    parts += warning_rows(snap.warnings, width)
     if error:
         parts.append(Text("error   " + error, "red"))
     if hint:
         parts.append(Text("fix     " + hint, "bold yellow"))
-    return Group(*parts)
+    return Text("\n").join(parts)
 
 
-def warning_rows(warnings: tuple[WarningSnapshot, ...]) -> list[Table]:
+def warning_rows(warnings: tuple[WarningSnapshot, ...], width: int | None = None) -> list[Text]:
     """Each build warning: its rule and message, the lines it is about, the detail and the
-    rule's page (the first few; then how many more). [] when there is none."""
+    rule's page (the first few; then how many more), beside a "warning" label. [] when there
+    is none."""
     if not warnings:
         return []
     mark, style = WARNING_MARK
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)
-    table.add_column()
+    rows: list[Text] = []
     for i, w in enumerate(warnings[:MAX_WARNINGS_SHOWN]):
         row = Text(f"{mark} ", style)
         row.append(w.short or "(a warning without text)", "yellow")
@@ -158,11 +160,14 @@ def warning_rows(warnings: tuple[WarningSnapshot, ...]) -> list[Table]:
         lines += [Text(detail) for detail in w.detail]
         if w.url:
             lines.append(Text(w.url, "dim underline"))
-        table.add_row(Text("warning" if i == 0 else "", "dim"), Text("\n").join(lines))
+        label = Text("warning" if i == 0 else "", "dim")
+        rows += labelled(label, lines, indent=WARNING_INDENT, width=width)
     if len(warnings) > MAX_WARNINGS_SHOWN:
         more = len(warnings) - MAX_WARNINGS_SHOWN
-        table.add_row("", Text(f"{more} more warnings", "yellow"))
-    return [table]
+        rows += labelled(
+            Text(), [Text(f"{more} more warnings", "yellow")], indent=WARNING_INDENT, width=width
+        )
+    return rows
 
 
 def failing_steps(snap: ProgressSnapshot) -> list[Text]:
@@ -178,14 +183,17 @@ def failing_steps(snap: ProgressSnapshot) -> list[Text]:
 
 
 def lane_table(
-    snap: ProgressSnapshot, support: Mapping[str, Support], *, narrow: bool = False
-) -> Table:
-    """One row per lane; ``narrow``: without the failing-step column (see failing_steps)."""
+    snap: ProgressSnapshot,
+    support: Mapping[str, Support],
+    *,
+    narrow: bool = False,
+    width: int | None = None,
+) -> list[Text]:
+    """A header and one row per lane; ``narrow``: without the failing-step column (see
+    failing_steps)."""
     ratios = slowdowns(snap.lanes, support)
-    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="dim")
-    columns = ["platform", "result", "time", "steps", "cached", "slowdown", "failing step"]
-    for name in columns[:-1] if narrow else columns:
-        table.add_column(name, no_wrap=name != "failing step")
+    names = ["platform", "result", "time", "steps", "cached", "slowdown", "failing step"]
+    rows: list[list[Text | str]] = []
     for lane in snap.all_lanes:
         if lane.kind == "shared" and not lane.steps:
             continue
@@ -199,7 +207,7 @@ def lane_table(
         # The slowdown of emulated lanes (or of every lane when nothing is known to be native).
         ratio = ratios.get(lane.key) if badge is not Support.NATIVE else None
         failed = lane.failed_step
-        cells: list[RenderableType] = [
+        cells: list[Text | str] = [
             label,
             Text(f"{mark} {result}", style),
             fmt_secs(lane.wall_time),
@@ -209,8 +217,8 @@ def lane_table(
         ]
         if not narrow:
             cells.append(Text(f"{failed.position} {failed.name}".strip(), "red") if failed else "")
-        table.add_row(*cells)
-    return table
+        rows.append(cells)
+    return columns(names[:-1] if narrow else names, rows, width=width)
 
 
 def history_entry(spec: BuildSpec, command: str, outcome: RunOutcome) -> HistoryEntry:
