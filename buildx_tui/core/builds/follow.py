@@ -99,8 +99,9 @@ class LogFollower:
         with self.pump.running():
             result = self.backend.run(self.argv, on_line=self.on_line, token=self.token)
         with self.pump.lock:
-            self.pump.progress()  # made now if no line came
-            progress = self._parser or self._start("")
+            self.pump.progress()  # made now (by _start) if no line came
+            progress = self._parser
+            assert progress is not None
             progress.close(None)
             snapshot = progress.snapshot()
         return FollowOutcome(

@@ -242,16 +242,7 @@ class BuildxClient:
             out, err = _communicate(proc, stdin, on_line, timeout, keep_tail)
         finally:
             self._running.pop(key, None)
-        return CommandResult(
-            tuple(argv),
-            command,
-            proc.returncode if proc.returncode is not None else -1,
-            out.decode("utf-8", "replace"),
-            err.decode("utf-8", "replace"),
-            time.perf_counter() - started,
-            cancelled=running.cancelled,
-            stdout_bytes=out,
-        )
+        return _result(argv, command, running, out, err, started)
 
     def run_program(
         self, argv: Sequence[str], *, timeout: float, stdin: bytes | None = None
@@ -280,16 +271,7 @@ class BuildxClient:
             out, err = _communicate(proc, stdin, None, timeout)
         finally:
             self._running.pop(id(running), None)
-        return CommandResult(
-            tuple(argv),
-            command,
-            proc.returncode if proc.returncode is not None else -1,
-            out.decode("utf-8", "replace"),
-            err.decode("utf-8", "replace"),
-            time.perf_counter() - started,
-            cancelled=running.cancelled,
-            stdout_bytes=out,
-        )
+        return _result(argv, command, running, out, err, started)
 
     def cancel(self, token: object) -> bool:
         """End the process group of the run started with ``token`` (SIGINT, then SIGKILL)."""
@@ -362,6 +344,24 @@ class BuildxClient:
     def buildx_version(self) -> str:
         result = self.run(VERSION_ARGV, timeout=30)
         return result.stdout.strip() if result.ok else ""
+
+
+def _result(
+    argv: Sequence[str], command: str, running: _Running, out: bytes, err: bytes, started: float
+) -> CommandResult:
+    """What a process that ran said: its exit code (-1 when unknown), both streams, how long it
+    took since ``started`` and whether it was cancelled."""
+    code = running.proc.returncode
+    return CommandResult(
+        tuple(argv),
+        command,
+        code if code is not None else -1,
+        out.decode("utf-8", "replace"),
+        err.decode("utf-8", "replace"),
+        time.perf_counter() - started,
+        cancelled=running.cancelled,
+        stdout_bytes=out,
+    )
 
 
 def _communicate(
