@@ -2,8 +2,8 @@
 
 A Rich `Table` measures every cell, then renders it twice in a `Static` (once for the height,
 once to paint): the build's summary, drawn in the frame that shows the result, spent ~7 ms of
-its ~23 there (bench_build_ui). These make the same rows with string widths alone; a `Text`
-of lines is what a `Static` measures and paints cheapest."""
+its ~23 there (a recorded build replayed). These make the same rows with string widths alone;
+a `Text` of lines is what a `Static` measures and paints cheapest."""
 
 from __future__ import annotations
 
