@@ -15,7 +15,8 @@
    polled, with the escape sequences of every frame made as a terminal's driver does) and as the
    same `docker buildx build` argv on the CLI (stderr to a file); prints the median wall times,
    their ratio and the median of each round's own TUI/CLI ratio (the rounds alternate which
-   runs first; target <= 1.05 for both).
+   runs first; target <= 1.05 for both), then where the TUI's extra time went (bench/phases.py:
+   the app's own time outside the process, and the process's phases by BuildKit's clock).
 3. Against the lab, a log-heavy build (``--heavy-lines``, default 200,000 lines on each of the two
    platforms, issue #11 item 20): the same TUI/CLI ratio, then, in rounds of their own (the
    keys' own work is not the app's overhead on a build), the time a key takes to be answered
@@ -51,6 +52,7 @@ if str(ROOT) not in sys.path:
 
 
 from bench.frames import FrameTap  # noqa: E402
+from bench.phases import AppProcessClock, Phases, phases, where  # noqa: E402
 from buildx_tui.core.build.history import History  # noqa: E402
 from buildx_tui.core.build.spec import BuildSpec, Output  # noqa: E402
 from buildx_tui.core.docker.client import BuildxClient  # noqa: E402
@@ -249,17 +251,20 @@ def spec_for(lab: dict[str, str], ctx: Path, nonce: str) -> BuildSpec:
     )
 
 
-def cli_run(lab: dict[str, str], spec: BuildSpec) -> float:
+def cli_run(lab: dict[str, str], spec: BuildSpec) -> tuple[float, Phases | None]:
+    """The CLI build's wall time, and its phases (read from its stderr once it has ended)."""
     env = {**os.environ, "DOCKER_HOST": lab["docker_host"], "DOCKER_CONFIG": lab["docker_config"]}
     with tempfile.TemporaryDirectory() as tmp:
         argv = [lab["docker"], *spec.argv(progress="rawjson", metadata_file=f"{tmp}/m.json")]
         with open(f"{tmp}/stderr", "wb") as err:
+            wall = time.time()
             start = time.perf_counter()
             proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, check=False)
             took = time.perf_counter() - start
+        lines = Path(f"{tmp}/stderr").read_text(encoding="utf-8", errors="replace").splitlines()
     if proc.returncode != 0:
         raise RuntimeError(f"CLI build failed ({proc.returncode})")
-    return took
+    return took, phases(lines, wall, wall + took)
 
 
 async def key_latencies(app: BuildxApp, screen: BuildProgressScreen, out: list[float]) -> None:
@@ -368,14 +373,26 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
         cli_run(lab, warm)  # the base image into the builder's cache once
         cli_times: list[float] = []
         tui_times: list[float] = []
-        for n in range(rounds):
-            # Alternate the order so both see the same state of the machine.
-            for mode in ("tui", "cli") if n % 2 == 0 else ("cli", "tui"):
-                spec = spec_for(lab, ctx, f"{mode}{n}-" + uuid.uuid4().hex[:6])
-                if mode == "cli":
-                    cli_times.append(cli_run(lab, spec))
-                else:
-                    tui_times.append(asyncio.run(tui_run(lab, spec)))
+        split: dict[str, list[Phases]] = {"tui": [], "cli": []}
+        app_own: list[float] = []  # the TUI's time outside its build's process
+        clock = AppProcessClock()
+        try:
+            for n in range(rounds):
+                # Alternate the order so both see the same state of the machine.
+                for mode in ("tui", "cli") if n % 2 == 0 else ("cli", "tui"):
+                    spec = spec_for(lab, ctx, f"{mode}{n}-" + uuid.uuid4().hex[:6])
+                    if mode == "cli":
+                        took, found = cli_run(lab, spec)
+                        cli_times.append(took)
+                    else:
+                        tui_times.append(asyncio.run(tui_run(lab, spec)))
+                        found = clock.phases()
+                        if found is not None:
+                            app_own.append(tui_times[-1] - found.life)
+                    if found is not None:
+                        split[mode].append(found)
+        finally:
+            clock.stop()
         cli, tui = statistics.median(cli_times), statistics.median(tui_times)
         ratio = tui / cli
         # Each round's TUI build over the CLI build next to it: the machine's speed drifts
@@ -390,6 +407,7 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
             f"(+{tui - cli:.2f} s), median of the rounds' own ratios {paired:.3f} (target "
             f"<= {RATIO_TARGET}, both) {verdict}"
         )
+        print(where(split, app_own))
         if lines <= 200:
             continue
         # Keys in rounds of their own: Tab every 150 ms moves the focus and repaints two lanes
