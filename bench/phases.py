@@ -103,7 +103,8 @@ class AppProcessClock:
 
 
 def where(split: dict[str, list[Phases]], app_own: list[float]) -> str:
-    """The TUI's extra time, phase by phase (bench/phases.py): medians, TUI minus CLI."""
+    """The TUI's extra time, phase by phase (see the module's docstring): medians, TUI minus
+    CLI, and the median of the app's own time outside the build's process."""
     if not split["tui"] or not split["cli"] or not app_own:
         return "  where      (the streams stamped no step: phases unknown)"
 
