@@ -49,8 +49,6 @@ if TYPE_CHECKING:
 
 #: Under this many columns the summary's failing steps go under its table (summary.py).
 NARROW = 110
-#: Columns of the screen the summary panel does not write in: its border and padding (build.tcss).
-SUMMARY_FRAME = 4
 #: How long the build's reader may wait for a frame to be drawn (see BuildRunner.ui_wait_s).
 UI_WAIT_S = 0.1
 #: How long making the screen waits for the build's process to start (see __init__).
@@ -282,7 +280,7 @@ class BuildProgressScreen(AppScreen[None]):
                 hint=self.hint(),
                 exit_code=outcome.result.returncode,
                 narrow=self.size.width < NARROW,
-                width=self.size.width - SUMMARY_FRAME,
+                width=self.size.width - panel.styles.gutter.width,  # its border, padding
             )
         )
         panel.set_class(True, f"-{outcome.snapshot.result}")

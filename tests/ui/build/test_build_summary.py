@@ -4,9 +4,7 @@ table drew, made as plain lines; a long failing step or warning folds under its 
 from __future__ import annotations
 
 import base64
-import gzip
 import json
-from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -18,17 +16,16 @@ from buildx_tui.core.progress.model import ProgressSnapshot
 from buildx_tui.core.progress.parser import BuildProgress
 from buildx_tui.ui.build.summary import lane_table, summary, warning_rows
 from buildx_tui.ui.common.text_table import columns, labelled
+from tests.fakes import fixture
 from tests.helpers.render import plain
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "buildx"
 TWO = ("linux/amd64", "linux/arm64")
 SUPPORT = {"linux/amd64": Support.NATIVE, "linux/arm64": Support.EMULATED}
 
 
 def snapshot(name: str, exit_code: int) -> ProgressSnapshot:
-    data = (FIXTURES / name).read_bytes()
     bp = BuildProgress(TWO)
-    bp.feed((gzip.decompress(data) if name.endswith(".gz") else data).splitlines())
+    bp.feed(fixture(f"buildx/{name}").splitlines())
     bp.close(exit_code)
     return bp.snapshot()
 

@@ -159,11 +159,7 @@ class LaneView(Widget, can_focus=True):
         shown = lane_result(lane, self.build_result)
         for result in ("success", "failed", "cancelled", "stopped"):
             self.set_class(shown == result, f"-{result}")
-        if whole:
-            self._version += 1
-            self.refresh()
-        else:
-            self._repaint()
+        self._repaint(whole=whole)
         height = self.styles.height
         if height is not None and height.is_auto and self.is_mounted:  # a short screen's lane
             rows = len(self.lines(natural=True))
@@ -296,11 +292,12 @@ class LaneView(Widget, can_focus=True):
     # Line API: the lane's rows are made once per change as Strips cut to the width (no Rich
     # wrapping pass, which cost ~30 ms a frame for three lanes under a log flood), and each row
     # the compositor asks for is taken from that list.
-    def _repaint(self) -> None:
-        """Repaint the rows that changed (all of them when the size or style changed)."""
+    def _repaint(self, *, whole: bool = False) -> None:
+        """Repaint the rows that changed (all of them when the size or style changed);
+        ``whole``: all of them, made when painted (see show())."""
         self._version += 1
         old, old_frame = self._strips, self._strips_frame
-        if not self.is_mounted or old_frame is None or not self.content_size:
+        if whole or not self.is_mounted or old_frame is None or not self.content_size:
             self.refresh()
             return
         self._make_strips()
