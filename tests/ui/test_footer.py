@@ -108,3 +108,32 @@ async def test_hiding_the_palette_key_makes_it_again():
         await pilot.pause()
         await pilot.pause()
         assert palette == 1 and len(footer.query(".-command-palette")) == 0
+
+
+async def test_the_keys_are_styled_once_not_again_when_mounted():
+    """Textual's keys are born compact and told the footer's value once mounted: each then
+    changed its classes twice, restyling itself (~1 ms a key at every screen's opening)."""
+    restyled: list[str] = []
+
+    class Watched(FooterApp):
+        def update_styles(self, node=None, animate: bool = True) -> None:
+            if node is not None and type(node).__name__ == "FooterKey":
+                restyled.append(str(getattr(node, "description", "")))
+            super().update_styles(node, animate=animate)
+
+    app = Watched()
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Counted)
+        app.screen.query_one("#go", Pane).focus()  # one key more: made again
+        await pilot.pause()
+        await pilot.pause()
+        assert "Do X" in keys(footer)
+        # As Textual leaves them: the bound keys as the footer (not compact), the palette key
+        # compact.
+        compact = {
+            k.has_class("-command-palette"): k.has_class("-compact")
+            for k in footer.query("FooterKey")
+        }
+        assert not footer.compact and compact == {False: False, True: True}
+        assert [d for d in restyled if d != "palette"] == []  # (it is not bound: left as it was)
