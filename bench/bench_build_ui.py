@@ -381,6 +381,9 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
                 # Alternate the order so both see the same state of the machine.
                 for mode in ("tui", "cli") if n % 2 == 0 else ("cli", "tui"):
                     spec = spec_for(lab, ctx, f"{mode}{n}-" + uuid.uuid4().hex[:6])
+                    # The previous round's app is garbage in this process (a user's process
+                    # holds one app): collected now, not by a full pass during the next build.
+                    gc.collect()
                     if mode == "cli":
                         took, found = cli_run(lab, spec)
                         cli_times.append(took)
@@ -416,6 +419,7 @@ def lab_ratio(rounds: int, sleeps: Sequence[int], heavy_lines: int) -> None:
         key_rounds = max(2, rounds // 2)
         for n in range(key_rounds):
             spec = spec_for(lab, ctx, f"keys{n}-" + uuid.uuid4().hex[:6])
+            gc.collect()
             asyncio.run(tui_run(lab, spec, keys))
         if keys:
             ordered = sorted(keys)
