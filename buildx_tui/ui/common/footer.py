@@ -10,8 +10,9 @@ again only when they differ; a footer under another screen waits until its scree
 
 Each of Textual's keys is also born compact (``FooterKey.compact = reactive(True)``) and told
 the footer's own value once mounted: two class changes, each restyling the key (~1 ms a key,
-~13 ms a footer of 13 keys, at every screen's opening and at every remake). Ours are made with
-the footer's value, so they are styled once."""
+~13 ms a footer of 13 keys, at every screen's opening and at every remake). The keys bound to
+the footer's value are made with it, so they are styled once (the palette key, not bound, stays
+as Textual makes it)."""
 
 from __future__ import annotations
 
