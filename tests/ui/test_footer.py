@@ -132,8 +132,8 @@ async def test_the_keys_are_styled_once_not_again_when_mounted():
         # As Textual leaves them: the bound keys as the footer (not compact), the palette key
         # compact.
         compact = {
-            k.has_class("-command-palette"): k.has_class("-compact")
+            (k.has_class("-command-palette"), k.has_class("-compact"))
             for k in footer.query("FooterKey")
         }
-        assert not footer.compact and compact == {False: False, True: True}
+        assert not footer.compact and compact == {(False, False), (True, True)}
         assert [d for d in restyled if d != "palette"] == []  # (it is not bound: left as it was)
